@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Affinity-domain settings kept in ihe-profiles/ (code sets, OIDs, identifier systems). */
+export interface AffinityProfile {
+  homeCommunityId: string;
+  repositoryUniqueId: string;
+  patientIdAuthority: string;
+  /** FHIR identifier system URI -> assigning authority OID. */
+  patientIdSystems: Record<string, string>;
+  codeValidation: 'strict' | 'lenient';
+  /** Attribute -> accepted coding-scheme OIDs ('*' accepts any scheme). */
+  codeSets: Record<string, string[]>;
+  confidentialityCodes: string[];
+  queryMaxResults: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  homeCommunityId: string;
+  repositoryUniqueId: string;
+  patientIdAuthority: string;
+  /** Assigning-authority OIDs whose IDs are accepted (PATIENT_ID_AUTHORITY first). */
+  acceptedPatientAuthorities: string[];
+  /** `registered`: only IDs from the patient identity feed; `any`: any well-formed ID of an accepted authority. */
+  patientCheck: 'registered' | 'any';
+  auth: 'on' | 'off';
+  logLevel: string;
+  profile: AffinityProfile;
+  /** Blob encryption keys by id (32 bytes each) and the id new blobs are written with. */
+  blobKeys: Map<string, Buffer>;
+  blobActiveKeyId?: string;
+  shutdownGraceMs: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+function loadProfile(file: string): AffinityProfile {
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as AffinityProfile & { $comment?: string };
+  delete raw.$comment;
+  return raw;
+}
+
+/** BLOB_KEYS = `id1:base64key,id2:base64key`; each key must decode to 32 bytes (AES-256). */
+export function parseBlobKeys(spec: string | undefined): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  if (!spec) return keys;
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const sep = part.indexOf(':');
+    if (sep <= 0) throw new Error(`BLOB_KEYS entry "${part.slice(0, 8)}…" is not id:base64key`);
+    const id = part.slice(0, sep);
+    const key = Buffer.from(part.slice(sep + 1), 'base64');
+    if (key.length !== 32) throw new Error(`BLOB_KEYS key "${id}" must be 32 bytes (base64), got ${key.length}`);
+    keys.set(id, key);
+  }
+  return keys;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const profileFile = env.IHE_PROFILE ?? path.join(PROJECT_ROOT, 'ihe-profiles', 'cz-default.json');
+  const profile = loadProfile(profileFile);
+  const host = env.HOST ?? '127.0.0.1';
+  const auth = (env.AUTH ?? 'on') === 'off' ? 'off' : 'on';
+  if (auth === 'off' && !isLoopback(host)) {
+    throw new Error(`AUTH=off is only allowed while HOST is loopback (HOST=${host})`);
+  }
+  const patientIdAuthority = env.PATIENT_ID_AUTHORITY ?? profile.patientIdAuthority;
+  const blobKeys = parseBlobKeys(env.BLOB_KEYS);
+  const blobActiveKeyId = env.BLOB_ACTIVE_KEY ?? [...blobKeys.keys()][0];
+  if (blobActiveKeyId && blobKeys.size > 0 && !blobKeys.has(blobActiveKeyId)) {
+    throw new Error(`BLOB_ACTIVE_KEY "${blobActiveKeyId}" is not among BLOB_KEYS`);
+  }
+  const config: Config = {
+    port: Number(env.PORT ?? 8080),
+    host,
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId,
+    repositoryUniqueId: env.REPOSITORY_UNIQUE_ID ?? profile.repositoryUniqueId,
+    patientIdAuthority,
+    acceptedPatientAuthorities: [patientIdAuthority, ...Object.values(profile.patientIdSystems).filter((o) => o !== patientIdAuthority)],
+    patientCheck: env.PATIENT_CHECK === 'any' ? 'any' : 'registered',
+    auth,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    profile: {
+      ...profile,
+      codeValidation: env.CODE_VALIDATION === 'lenient' ? 'lenient' : env.CODE_VALIDATION === 'strict' ? 'strict' : profile.codeValidation,
+      queryMaxResults: Number(env.QUERY_MAX_RESULTS ?? profile.queryMaxResults),
+    },
+    blobKeys,
+    shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
+  };
+  if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
+  if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  if (blobActiveKeyId) config.blobActiveKeyId = blobActiveKeyId;
+  return config;
+}

@@ -1,0 +1,42 @@
+/**
+ * XDS error codes (ITI TF-3 Table 4.2.4.1-2 and the transactions that add to it).
+ * PROVISIONAL list: to be completed with descriptions and the MHD additions.
+ */
+export const XdsErrorCode = {
+  XDSMissingDocument: 'XDSMissingDocument',
+  XDSMissingDocumentMetadata: 'XDSMissingDocumentMetadata',
+  XDSNonIdenticalHash: 'XDSNonIdenticalHash',
+  XDSNonIdenticalSize: 'XDSNonIdenticalSize',
+  XDSPatientIdDoesNotMatch: 'XDSPatientIdDoesNotMatch',
+  XDSRegistryBusy: 'XDSRegistryBusy',
+  XDSRegistryDeprecatedDocumentError: 'XDSRegistryDeprecatedDocumentError',
+  XDSRegistryDuplicateUniqueIdInMessage: 'XDSRegistryDuplicateUniqueIdInMessage',
+  XDSRegistryError: 'XDSRegistryError',
+  XDSRegistryMetadataError: 'XDSRegistryMetadataError',
+  XDSRegistryNotAvailable: 'XDSRegistryNotAvailable',
+  XDSRegistryOutOfResources: 'XDSRegistryOutOfResources',
+  XDSRepositoryBusy: 'XDSRepositoryBusy',
+  XDSRepositoryDuplicateUniqueIdInMessage: 'XDSRepositoryDuplicateUniqueIdInMessage',
+  XDSRepositoryError: 'XDSRepositoryError',
+  XDSRepositoryMetadataError: 'XDSRepositoryMetadataError',
+  XDSRepositoryNotAvailable: 'XDSRepositoryNotAvailable',
+  XDSRepositoryOutOfResources: 'XDSRepositoryOutOfResources',
+  XDSResultNotSinglePatient: 'XDSResultNotSinglePatient',
+  XDSStoredQueryMissingParam: 'XDSStoredQueryMissingParam',
+  XDSStoredQueryParamNumber: 'XDSStoredQueryParamNumber',
+  XDSTooManyResults: 'XDSTooManyResults',
+  XDSUnknownPatientId: 'XDSUnknownPatientId',
+  XDSUnknownRepositoryId: 'XDSUnknownRepositoryId',
+  XDSUnknownStoredQuery: 'XDSUnknownStoredQuery',
+  XDSDocumentUniqueIdError: 'XDSDocumentUniqueIdError',
+  XDSDuplicateUniqueIdInRegistry: 'XDSDuplicateUniqueIdInRegistry',
+  XDSMetadataUpdateError: 'XDSMetadataUpdateError',
+  XDSMetadataVersionError: 'XDSMetadataVersionError',
+  XDSMetadataIdentifierError: 'XDSMetadataIdentifierError',
+  XDSMetadataUpdateOperationError: 'XDSMetadataUpdateOperationError',
+  XDSPatientIDReconciliationError: 'XDSPatientIDReconciliationError',
+  UnresolvedReferenceException: 'UnresolvedReferenceException',
+  ReferencesExistException: 'ReferencesExistException',
+  XDSStoredQueryParamType: 'XDSRegistryError',
+} as const;
+export type XdsErrorCode = (typeof XdsErrorCode)[keyof typeof XdsErrorCode];
