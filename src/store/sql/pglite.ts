@@ -1,6 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, QueryResult, SqlExecutor } from './database';
 
+// PGlite reports affectedRows 0 for SELECT; pg's rowCount counts returned rows there.
+function rowCount(r: { rows: unknown[]; affectedRows?: number }): number {
+  return Math.max(r.rows.length, r.affectedRows ?? 0);
+}
+
 /** Embedded PostgreSQL (WASM) persisted in a directory; one connection, so transactions serialise. */
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
@@ -16,7 +21,11 @@ export class PgliteDatabase implements Database {
 
   async query<R>(text: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
     const r = await this.db.query<R>(text, params as unknown[]);
-    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    return { rows: r.rows, rowCount: rowCount(r) };
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.db.exec(script);
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -24,7 +33,10 @@ export class PgliteDatabase implements Database {
       fn({
         async query<R>(text: string, params: readonly unknown[] = []) {
           const r = await t.query<R>(text, params as unknown[]);
-          return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+          return { rows: r.rows, rowCount: rowCount(r) };
+        },
+        async exec(script: string) {
+          await t.exec(script);
         },
       }),
     );

@@ -22,12 +22,19 @@ export class PostgresDatabase implements Database {
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   }
 
+  async exec(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       async query<R>(text: string, params: readonly unknown[] = []) {
         const r = await client.query(text, params as unknown[]);
         return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+      },
+      async exec(script: string) {
+        await client.query(script);
       },
     };
     try {

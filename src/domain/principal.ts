@@ -1,0 +1,26 @@
+import type { Code } from './metadata';
+
+/**
+ * Who is asking, as the security layer established it (token, SAML assertion, client
+ * certificate, or the loopback-only anonymous principal). The core uses it for patient
+ * scoping and the audit trail; it never authenticates anything itself.
+ */
+export interface Principal {
+  /** Stable subject id (token sub, SAML subject-id, certificate subject). */
+  subject: string;
+  displayName?: string;
+  organization?: { id: string; name?: string };
+  role?: Code;
+  purposeOfUse?: Code[];
+  /** Client application id (OAuth client_id, certificate CN). */
+  clientId?: string;
+  /** Network address of the caller. */
+  address?: string;
+  /** Set for patient-context access: the principal sees only this patient's data (CX). */
+  patientId?: string;
+  /** Break-the-glass access, flagged in the audit record. */
+  emergency?: boolean;
+}
+
+/** The principal used when AUTH=off on loopback and for in-process system work. */
+export const SYSTEM_PRINCIPAL: Principal = { subject: 'system', displayName: 'hie-gateway' };

@@ -1,0 +1,20 @@
+import type { Association, DocumentEntry, Folder, SubmissionSet } from './metadata';
+import type { RegistryErrorDetail } from './registry-error';
+
+/** One submission set with everything it registers, as both front ends produce it. */
+export interface Submission {
+  submissionSet: SubmissionSet;
+  documents: DocumentEntry[];
+  folders: Folder[];
+  associations: Association[];
+}
+
+export type ResponseStatus = 'Success' | 'PartialSuccess' | 'Failure';
+
+export interface SubmitResult {
+  status: ResponseStatus;
+  /** Errors (status Failure) or warnings (Success/PartialSuccess). */
+  errors: RegistryErrorDetail[];
+  /** Id given in the submission (symbolic or UUID) -> registered entryUUID. */
+  ids: Record<string, string>;
+}

@@ -1,0 +1,102 @@
+/**
+ * What a submission refers to in the registry, read in one round trip: registered
+ * objects with the same uniqueIds (duplicates, resubmissions, retries) and registered
+ * association endpoints. Relationship targets are locked so two submissions can't
+ * replace the same document at once.
+ */
+import { XdsErrorCode } from '../domain/error-codes';
+import { RELATIONSHIP_TYPES, type ObjectKind } from '../domain/metadata';
+import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import type { Submission } from '../domain/submission';
+import type { SqlExecutor } from '../store/sql/database';
+
+export interface RegisteredRef {
+  kind: ObjectKind;
+  entryUuid: string;
+  patientId: string;
+  status: string;
+}
+
+export interface References {
+  /** New document entryUUID -> entryUUID of the identical registered document. */
+  reusedDocuments: Map<string, string>;
+  /** Registered objects named by association endpoints. */
+  external: Map<string, RegisteredRef>;
+  /** Set when the submission set itself is already registered with identical documents. */
+  replay?: Map<string, string>;
+}
+
+interface Row {
+  role: 'doc' | 'folder' | 'ss' | 'ref';
+  kind: ObjectKind;
+  unique_id: string | null;
+  entry_uuid: string;
+  patient_id: string | null;
+  status: string;
+  hash: string | null;
+}
+
+const LOOKUP = `
+  SELECT 'doc' AS role, 'DocumentEntry' AS kind, unique_id, entry_uuid, patient_id, status, hash
+    FROM document_entries WHERE unique_id = ANY($1::text[])
+  UNION ALL
+  SELECT 'folder', 'Folder', unique_id, entry_uuid, patient_id, status, NULL FROM folders WHERE unique_id = ANY($2::text[])
+  UNION ALL
+  SELECT 'ss', 'SubmissionSet', unique_id, entry_uuid, patient_id, status, NULL FROM submission_sets WHERE unique_id = $3
+  UNION ALL
+  SELECT 'ref', 'DocumentEntry', unique_id, entry_uuid, patient_id, status, NULL FROM document_entries WHERE entry_uuid = ANY($4::text[])
+  UNION ALL
+  SELECT 'ref', 'Folder', unique_id, entry_uuid, patient_id, status, NULL FROM folders WHERE entry_uuid = ANY($4::text[])
+  UNION ALL
+  SELECT 'ref', 'SubmissionSet', unique_id, entry_uuid, patient_id, status, NULL FROM submission_sets WHERE entry_uuid = ANY($4::text[])
+  UNION ALL
+  SELECT 'ref', 'Association', NULL, entry_uuid, NULL, status, NULL FROM associations WHERE entry_uuid = ANY($4::text[])`;
+
+export async function lookupReferences(tx: SqlExecutor, s: Submission): Promise<References> {
+  const inMessage = new Set<string>([s.submissionSet.entryUuid, ...s.documents.map((d) => d.entryUuid), ...s.folders.map((f) => f.entryUuid), ...s.associations.map((a) => a.entryUuid)]);
+  const externalIds = [...new Set(s.associations.flatMap((a) => [a.sourceId, a.targetId]).filter((id) => !inMessage.has(id)))];
+  const relationshipTargets = s.associations.filter((a) => RELATIONSHIP_TYPES.has(a.type) && !inMessage.has(a.targetId)).map((a) => a.targetId);
+  if (relationshipTargets.length > 0) {
+    await tx.query('SELECT entry_uuid FROM document_entries WHERE entry_uuid = ANY($1::text[]) FOR UPDATE', [relationshipTargets]);
+  }
+  const r = await tx.query<Row>(LOOKUP, [s.documents.map((d) => d.uniqueId), s.folders.map((f) => f.uniqueId), s.submissionSet.uniqueId, externalIds]);
+
+  const problems: RegistryErrorDetail[] = [];
+  const reusedDocuments = new Map<string, string>();
+  const external = new Map<string, RegisteredRef>();
+  let registeredSubmissionSet: Row | undefined;
+  const byUniqueId = new Map(s.documents.map((d) => [d.uniqueId, d]));
+  for (const row of r.rows) {
+    if (row.role === 'ref') {
+      external.set(row.entry_uuid, { kind: row.kind, entryUuid: row.entry_uuid, patientId: row.patient_id ?? '', status: row.status });
+    } else if (row.role === 'ss') {
+      registeredSubmissionSet = row;
+    } else if (row.role === 'folder') {
+      problems.push({ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: `folder uniqueId ${row.unique_id} is already registered`, location: row.unique_id ?? undefined });
+    } else {
+      const doc = byUniqueId.get(row.unique_id ?? '')!;
+      if (doc.hash && row.hash && doc.hash.toLowerCase() === row.hash.toLowerCase() && doc.patientId === row.patient_id) {
+        if (!reusedDocuments.has(doc.entryUuid)) {
+          reusedDocuments.set(doc.entryUuid, row.entry_uuid);
+          // Associations to the resubmitted document now point at the registered entry.
+          external.set(row.entry_uuid, { kind: 'DocumentEntry', entryUuid: row.entry_uuid, patientId: row.patient_id ?? '', status: row.status });
+        }
+      } else if (doc.hash && row.hash && doc.hash.toLowerCase() !== row.hash.toLowerCase()) {
+        problems.push({ code: XdsErrorCode.XDSNonIdenticalHash, severity: 'Error', context: `document ${doc.uniqueId} is registered with a different hash`, location: doc.uniqueId });
+      } else {
+        problems.push({ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: `document uniqueId ${doc.uniqueId} is already registered`, location: doc.uniqueId });
+      }
+    }
+  }
+  if (problems.length > 0) throw new RegistryError(problems);
+  if (registeredSubmissionSet) {
+    const identicalRetry = s.folders.length === 0 && s.documents.every((d) => reusedDocuments.has(d.entryUuid));
+    if (!identicalRetry) {
+      throw RegistryError.of(XdsErrorCode.XDSDuplicateUniqueIdInRegistry, `submission set uniqueId ${s.submissionSet.uniqueId} is already registered`, s.submissionSet.uniqueId);
+    }
+    const replay = new Map(reusedDocuments);
+    replay.set(s.submissionSet.entryUuid, registeredSubmissionSet.entry_uuid);
+    return { reusedDocuments, external, replay };
+  }
+  return { reusedDocuments, external };
+}

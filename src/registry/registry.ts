@@ -1,0 +1,51 @@
+/**
+ * The Document Registry: the one place that decides submissions, queries and metadata
+ * lifecycle. Both front ends (MHD and XDS.b) call this, never the tables.
+ */
+import type { AffinityProfile } from '../config';
+import type { Principal } from '../domain/principal';
+import type { Submission, SubmitResult } from '../domain/submission';
+import type { Database, SqlExecutor } from '../store/sql/database';
+import { getPatient, upsertPatient, type PatientPolicy } from './patient-feed';
+import { submitToRegistry } from './submit';
+
+export interface RegistryOptions {
+  profile: AffinityProfile;
+  patientPolicy: PatientPolicy;
+  homeCommunityId: string;
+  now?: () => string;
+}
+
+export interface SubmitCall {
+  /** ITI-42 requires hash/size/repositoryUniqueId; a provide-and-register fills them itself. */
+  requireRepositoryFields?: boolean;
+  withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
+}
+
+export class Registry {
+  constructor(
+    readonly db: Database,
+    readonly options: RegistryOptions,
+  ) {}
+
+  /** Registers a whole submission set atomically (ITI-42 semantics). */
+  async submit(submission: Submission, _principal: Principal, call: SubmitCall = {}): Promise<SubmitResult> {
+    return submitToRegistry(this.db, submission, {
+      profile: this.options.profile,
+      patientPolicy: this.options.patientPolicy,
+      homeCommunityId: this.options.homeCommunityId,
+      requireRepositoryFields: call.requireRepositoryFields ?? true,
+      ...(this.options.now ? { now: this.options.now } : {}),
+      ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
+    });
+  }
+
+  /** Patient identity feed (ITI-104 / ITI-8 style): the patient becomes known to the registry. */
+  registerPatient(patientId: string, resource?: unknown): Promise<{ created: boolean }> {
+    return upsertPatient(this.db, patientId, this.options.patientPolicy, resource);
+  }
+
+  getPatient(patientId: string) {
+    return getPatient(this.db, patientId);
+  }
+}

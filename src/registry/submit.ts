@@ -1,0 +1,216 @@
+/**
+ * Register a submission set atomically (ITI-42 semantics, shared by ITI-41 and ITI-65):
+ * every object and every side effect in one transaction, or nothing.
+ */
+import type { AffinityProfile } from '../config';
+import { XdsErrorCode } from '../domain/error-codes';
+import { normalizeCx } from '../domain/hl7v2';
+import { AssociationType, AvailabilityStatus, REPLACING_TYPES, RELATIONSHIP_TYPES, type Association } from '../domain/metadata';
+import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import type { Submission, SubmitResult } from '../domain/submission';
+import { validateCodes, validateSubmissionStructure } from '../domain/validation';
+import type { Database, SqlExecutor } from '../store/sql/database';
+import { insertAssociation, insertDocumentEntry, insertFolder, insertSubmissionSet } from '../store/sql/registry-rows';
+import { assignEntryUuids } from './identifiers';
+import { checkMessage } from './message-checks';
+import { assertPatientKnown, type PatientPolicy } from './patient-feed';
+import { deprecateReplaced, joinFoldersOf, touchFolders } from './relationships';
+import { lookupReferences, type RegisteredRef } from './references';
+
+export interface SubmitOptions {
+  profile: AffinityProfile;
+  patientPolicy: PatientPolicy;
+  homeCommunityId: string;
+  /** ITI-42 needs hash, size and repositoryUniqueId on every stable document. */
+  requireRepositoryFields: boolean;
+  /** Current time as XDS DTM (injectable for tests). */
+  now?: () => string;
+  /** Extra writes that must commit with the submission (repository index rows, audit outbox). */
+  withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
+}
+
+export function dtmNow(): string {
+  return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+function failure(errors: RegistryErrorDetail[], ids: Record<string, string> = {}): SubmitResult {
+  return { status: 'Failure', errors, ids };
+}
+
+/** Canonical patient ids and the registry-set attributes of new objects. */
+function prepare(s: Submission, homeCommunityId: string, now: string): Submission {
+  const approved = AvailabilityStatus.Approved;
+  const patient = (p: string) => normalizeCx(p) ?? p;
+  return {
+    submissionSet: { ...s.submissionSet, patientId: patient(s.submissionSet.patientId), availabilityStatus: approved, homeCommunityId },
+    documents: s.documents.map((d) => ({ ...d, patientId: patient(d.patientId), availabilityStatus: approved, logicalId: d.entryUuid, version: 1, homeCommunityId })),
+    folders: s.folders.map((f) => ({ ...f, patientId: patient(f.patientId), availabilityStatus: approved, logicalId: f.entryUuid, version: 1, lastUpdateTime: now, homeCommunityId })),
+    associations: s.associations.map((a) => ({ ...a, availabilityStatus: approved })),
+  };
+}
+
+export async function submitToRegistry(db: Database, input: Submission, options: SubmitOptions): Promise<SubmitResult> {
+  const checks = [
+    ...validateSubmissionStructure(input, { requireRepositoryFields: options.requireRepositoryFields }),
+    ...validateCodes(input, options.profile),
+    ...checkMessage(input),
+  ];
+  const errors = checks.filter((e) => e.severity === 'Error');
+  const warnings = checks.filter((e) => e.severity === 'Warning');
+  if (errors.length > 0) return failure(errors);
+
+  const now = (options.now ?? dtmNow)();
+  const assigned = assignEntryUuids(input);
+  const submission = prepare(assigned.submission, options.homeCommunityId, now);
+  try {
+    const ids = await db.transaction(async (tx) => {
+      await assertPatientKnown(tx, submission.submissionSet.patientId, options.patientPolicy);
+      const refs = await lookupReferences(tx, submission);
+      // An identical retry of a registered submission: answer as before, store nothing.
+      if (refs.replay) return remapReused(assigned.ids, refs.replay);
+      const toStore = applyResubmissions(submission, refs.reusedDocuments);
+      const linked = checkAssociations(toStore, refs.external);
+      await insertSubmissionSet(tx, toStore.submissionSet);
+      for (const d of toStore.documents) await insertDocumentEntry(tx, d);
+      for (const f of toStore.folders) await insertFolder(tx, f);
+      for (const a of toStore.associations) await insertAssociation(tx, a);
+      await deprecateReplaced(tx, linked.replacedTargets);
+      await joinFoldersOf(tx, linked.replacements, now);
+      await touchFolders(tx, linked.existingFoldersExtended, now);
+      await options.withinTransaction?.(tx, toStore);
+      return { ...assigned.ids, ...remapReused(assigned.ids, refs.reusedDocuments) };
+    });
+    return { status: 'Success', errors: warnings, ids };
+  } catch (err) {
+    if (err instanceof RegistryError) return failure(err.errors, {});
+    if (isUniqueViolation(err)) {
+      // Another submission registered the same uniqueId between our check and insert.
+      return failure([{ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: 'a uniqueId of this submission was registered concurrently' }]);
+    }
+    throw err;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}
+
+/**
+ * A document already registered with the same uniqueId and hash is a resubmission, not
+ * an error: it is not stored again and the new SubmissionSet references the existing entry.
+ */
+function applyResubmissions(s: Submission, reused: Map<string, string>): Submission {
+  if (reused.size === 0) return s;
+  const target = (id: string) => reused.get(id) ?? id;
+  return {
+    ...s,
+    documents: s.documents.filter((d) => !reused.has(d.entryUuid)),
+    associations: s.associations.map((a) => {
+      const moved = { ...a, sourceId: target(a.sourceId), targetId: target(a.targetId) };
+      if (a.type === AssociationType.HasMember && reused.has(a.targetId) && a.sourceId === s.submissionSet.entryUuid) {
+        moved.submissionSetStatus = 'Reference';
+      }
+      return moved;
+    }),
+  };
+}
+
+function remapReused(ids: Record<string, string>, reused: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [given, uuid] of Object.entries(ids)) {
+    const existing = reused.get(uuid);
+    if (existing) out[given] = existing;
+  }
+  return out;
+}
+
+interface LinkedEffects {
+  /** Registered documents that RPLC/XFRM_RPLC associations deprecate. */
+  replacedTargets: string[];
+  /** New document -> the registered document it replaces (joins its folders). */
+  replacements: Array<{ newDocument: string; original: string; patientId: string }>;
+  /** Registered folders that gain documents (lastUpdateTime changes). */
+  existingFoldersExtended: string[];
+}
+
+/** Association rules that need registered objects: endpoints exist, same patient, relationship targets approved. */
+function checkAssociations(s: Submission, external: Map<string, RegisteredRef>): LinkedEffects {
+  const problems: RegistryErrorDetail[] = [];
+  const local = new Map<string, { kind: RegisteredRef['kind']; patientId: string }>();
+  local.set(s.submissionSet.entryUuid, { kind: 'SubmissionSet', patientId: s.submissionSet.patientId });
+  for (const d of s.documents) local.set(d.entryUuid, { kind: 'DocumentEntry', patientId: d.patientId });
+  for (const f of s.folders) local.set(f.entryUuid, { kind: 'Folder', patientId: f.patientId });
+  for (const a of s.associations) local.set(a.entryUuid, { kind: 'Association', patientId: s.submissionSet.patientId });
+  const find = (id: string) => local.get(id) ?? external.get(id);
+  const effects: LinkedEffects = { replacedTargets: [], replacements: [], existingFoldersExtended: [] };
+  const replacedOnce = new Set<string>();
+
+  for (const a of s.associations) {
+    const source = find(a.sourceId);
+    const target = find(a.targetId);
+    const where = a.entryUuid;
+    if (!source || !target) {
+      const missing = !source ? a.sourceId : a.targetId;
+      problems.push({ code: XdsErrorCode.UnresolvedReferenceException, severity: 'Error', context: `association references ${missing}, which is neither in the submission nor in the registry`, location: where });
+      continue;
+    }
+    if (a.type === AssociationType.HasMember) {
+      checkHasMember(a, source, target, external, effects, problems, s.submissionSet.entryUuid);
+      continue;
+    }
+    if (!RELATIONSHIP_TYPES.has(a.type)) continue;
+    const registered = external.get(a.targetId);
+    if (!registered || registered.kind !== 'DocumentEntry') {
+      problems.push({ code: XdsErrorCode.UnresolvedReferenceException, severity: 'Error', context: `the target of a ${a.type.split(':').pop()} association must be a registered DocumentEntry`, location: where });
+      continue;
+    }
+    if (registered.patientId !== source.patientId) {
+      problems.push({ code: XdsErrorCode.XDSPatientIdDoesNotMatch, severity: 'Error', context: `document ${a.targetId} belongs to another patient`, location: where });
+    }
+    if (registered.status !== 'Approved') {
+      problems.push({ code: XdsErrorCode.XDSRegistryDeprecatedDocumentError, severity: 'Error', context: `document ${a.targetId} is ${registered.status}, not Approved`, location: where });
+    }
+    if (REPLACING_TYPES.has(a.type)) {
+      if (replacedOnce.has(a.targetId)) {
+        problems.push({ code: XdsErrorCode.XDSRegistryMetadataError, severity: 'Error', context: `document ${a.targetId} is replaced twice in one submission`, location: where });
+      }
+      replacedOnce.add(a.targetId);
+      effects.replacedTargets.push(a.targetId);
+      effects.replacements.push({ newDocument: a.sourceId, original: a.targetId, patientId: source.patientId });
+    }
+  }
+  if (problems.length > 0) throw new RegistryError(problems);
+  return effects;
+}
+
+function checkHasMember(
+  a: Association,
+  source: { kind: string; patientId: string },
+  target: { kind: string; patientId: string },
+  external: Map<string, RegisteredRef>,
+  effects: LinkedEffects,
+  problems: RegistryErrorDetail[],
+  submissionSetId: string,
+): void {
+  const where = a.entryUuid;
+  if (source.kind === 'SubmissionSet') {
+    if (a.sourceId !== submissionSetId) {
+      problems.push({ code: XdsErrorCode.XDSRegistryMetadataError, severity: 'Error', context: 'a submission can add members only to its own SubmissionSet', location: where });
+    }
+    return;
+  }
+  if (source.kind !== 'Folder' || target.kind !== 'DocumentEntry') {
+    problems.push({ code: XdsErrorCode.XDSRegistryMetadataError, severity: 'Error', context: `HasMember from ${source.kind} to ${target.kind} is not allowed`, location: where });
+    return;
+  }
+  if (source.patientId !== target.patientId) {
+    problems.push({ code: XdsErrorCode.XDSPatientIdDoesNotMatch, severity: 'Error', context: 'a folder may only hold documents of its own patient', location: where });
+  }
+  const registeredFolder = external.get(a.sourceId);
+  if (registeredFolder) {
+    if (registeredFolder.status !== 'Approved') {
+      problems.push({ code: XdsErrorCode.XDSRegistryMetadataError, severity: 'Error', context: `folder ${a.sourceId} is ${registeredFolder.status}`, location: where });
+    }
+    effects.existingFoldersExtended.push(a.sourceId);
+  }
+}

@@ -1,0 +1,26 @@
+import type { Database } from './database';
+import * as m001 from './migrations/001-registry';
+
+/** Ordered migrations; append only. Each runs once, in its own transaction. */
+const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  { version: 1, name: 'registry', sql: m001.sql },
+];
+
+export async function migrate(db: Database): Promise<number[]> {
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied = [];
+  for (const m of MIGRATIONS) {
+    const done = await db.transaction(async (tx) => {
+      // Several gateway processes may start together against one PostgreSQL: serialise on a lock.
+      if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(74110001)');
+      const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (seen.rowCount > 0) return false;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (done) applied.push(m.version);
+  }
+  return applied;
+}
