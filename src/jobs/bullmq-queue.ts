@@ -1,0 +1,128 @@
+// JobQueue on BullMQ/Redis. Every gateway process pointing at the same Redis
+// and queue name shares one queue: any of them may enqueue, each started one
+// runs a worker, and BullMQ hands each job to exactly one worker at a time.
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { BaseJobQueue } from './base-job-queue';
+import { errorMessage, resolveConcurrency, type ResolvedEnqueueOptions } from './job-options';
+import type { DeadLetter, JobMap, JobQueueStats } from './job-queue';
+
+export interface BullMqJobQueueOptions {
+  /** Handlers this process runs at once. Default 4. */
+  concurrency?: number;
+  /**
+   * Connection and worker errors (Redis unreachable, lost locks). They are not
+   * job failures, which end up in the dead-letter list. Default: console.error.
+   */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * BullMQ job id for an idempotency key: BullMQ de-duplicates on job id, but
+ * rejects ids that contain ':' or are all digits (its own ids are integers), and
+ * keys such as `urn:uuid:…` contain ':'. The prefix rules out integers and
+ * auto-id clashes; the escaping keeps the mapping one-to-one and readable.
+ */
+export function jobIdForKey(key: string): string {
+  return `key-${key.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
+}
+
+export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
+  readonly backend = 'bullmq' as const;
+
+  private readonly connection: ConnectionOptions;
+  private readonly concurrency: number;
+  private readonly onError: (err: Error) => void;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  /** BullMQ opens (and on close, closes) its own ioredis connections from `redisUrl`. */
+  constructor(redisUrl: string, readonly queueName: string, opts: BullMqJobQueueOptions = {}) {
+    super();
+    this.connection = { url: redisUrl };
+    this.concurrency = resolveConcurrency(opts.concurrency);
+    this.onError = opts.onError ?? ((err) => console.error(`[jobs ${queueName}] ${err.message}`));
+    this.queue = new Queue(queueName, { connection: this.connection });
+    // An EventEmitter 'error' with no listener would crash the process on a Redis hiccup.
+    this.queue.on('error', this.onError);
+  }
+
+  protected async addJob(name: string, payload: unknown, opts: ResolvedEnqueueOptions): Promise<string> {
+    const job = await this.queue.add(name, payload, {
+      jobId: opts.idempotencyKey === undefined ? undefined : jobIdForKey(opts.idempotencyKey),
+      delay: opts.delayMs,
+      attempts: opts.attempts,
+      backoff: { type: 'exponential', delay: opts.backoffMs },
+      // Removing completed jobs frees their idempotency key, as in the port's contract;
+      // failed ones stay as the dead-letter list (and keep their key).
+      removeOnComplete: true,
+      removeOnFail: false,
+    });
+    if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
+    return job.id;
+  }
+
+  protected async readDeadLetters(limit: number): Promise<DeadLetter[]> {
+    // Only jobs out of attempts reach 'failed'; a failure with attempts left goes to 'delayed'.
+    const jobs: (Job | undefined)[] = await this.queue.getFailed(0, limit - 1);
+    return jobs
+      .filter((job): job is Job => job?.id !== undefined)
+      .map((job) => ({
+        id: job.id as string,
+        name: job.name,
+        payload: job.data as unknown,
+        attemptsMade: job.attemptsMade,
+        error: job.failedReason,
+        failedAt: new Date(job.finishedOn ?? job.timestamp),
+      }));
+  }
+
+  async replayDeadLetter(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job || !(await job.isFailed())) return false;
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    } catch (err) {
+      // Another process replayed it between our check and the retry script.
+      if (!(await job.isFailed())) return false;
+      throw err;
+    }
+  }
+
+  async stats(): Promise<JobQueueStats> {
+    const c = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+    return {
+      backend: this.backend,
+      waiting: c.waiting ?? 0,
+      delayed: c.delayed ?? 0,
+      active: c.active ?? 0,
+      failed: c.failed ?? 0,
+    };
+  }
+
+  protected async startProcessing(): Promise<void> {
+    const worker = new Worker(this.queueName, (job: Job) => this.process(job), {
+      connection: this.connection,
+      concurrency: this.concurrency,
+    });
+    worker.on('error', this.onError);
+    this.worker = worker;
+    await worker.waitUntilReady();
+  }
+
+  protected async shutdown(): Promise<void> {
+    // Worker.close() (not forced) stops fetching and waits for the active handlers.
+    await this.worker?.close();
+    await this.queue.close();
+  }
+
+  private async process(job: Job): Promise<void> {
+    try {
+      // attemptsMade counts finished failed runs, so it is 0 on the first run and after a replay.
+      await this.runHandler(job.name, job.data as unknown, { jobId: job.id as string, attempt: job.attemptsMade + 1 });
+    } catch (err) {
+      // BullMQ records err.message as failedReason; a thrown string would leave it empty.
+      throw err instanceof Error ? err : new Error(errorMessage(err));
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { BullMqJobQueue } from './bullmq-queue';
+import { InProcessJobQueue } from './in-process-queue';
+import type { JobMap, JobQueue } from './job-queue';
+
+export const DEFAULT_QUEUE_NAME = 'hie-gateway';
+
+export interface CreateJobQueueOptions {
+  /** REDIS_URL. Set: BullMQ, shared by every process on that Redis. Unset: in-process. */
+  redisUrl?: string;
+  /** BullMQ queue name; processes share work only when it matches. Default 'hie-gateway'. */
+  queueName?: string;
+  /** Handlers this process runs at once. Default 4. */
+  concurrency?: number;
+  /** BullMQ only: Redis connection and worker errors. Default console.error. */
+  onError?: (err: Error) => void;
+}
+
+export function createJobQueue<J = JobMap>(opts: CreateJobQueueOptions = {}): JobQueue<J> {
+  if (opts.redisUrl) {
+    return new BullMqJobQueue<J>(opts.redisUrl, opts.queueName ?? DEFAULT_QUEUE_NAME, {
+      concurrency: opts.concurrency,
+      onError: opts.onError,
+    });
+  }
+  return new InProcessJobQueue<J>({ concurrency: opts.concurrency });
+}
