@@ -70,7 +70,8 @@ export function loadConfig(env: Env = process.env): Config {
   const profileFile = env.IHE_PROFILE ?? path.join(PROJECT_ROOT, 'ihe-profiles', 'cz-default.json');
   const profile = loadProfile(profileFile);
   const host = env.HOST ?? '127.0.0.1';
-  const auth = (env.AUTH ?? 'on') === 'off' ? 'off' : 'on';
+  // On loopback the embedded default runs without authentication unless AUTH=on asks for it.
+  const auth = (env.AUTH ?? (isLoopback(host) ? 'off' : 'on')) === 'off' ? 'off' : 'on';
   if (auth === 'off' && !isLoopback(host)) {
     throw new Error(`AUTH=off is only allowed while HOST is loopback (HOST=${host})`);
   }

@@ -7,7 +7,8 @@ import type { Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
 import type { Database, SqlExecutor } from '../store/sql/database';
 import { getPatient, upsertPatient, type PatientPolicy } from './patient-feed';
-import { submitToRegistry } from './submit';
+import type { RegistryErrorDetail } from '../domain/registry-error';
+import { precheckSubmission, submitToRegistry } from './submit';
 
 export interface RegistryOptions {
   profile: AffinityProfile;
@@ -38,6 +39,11 @@ export class Registry {
       ...(this.options.now ? { now: this.options.now } : {}),
       ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
     });
+  }
+
+  /** The checks that need no database, for a caller about to stream document bytes. */
+  precheck(submission: Submission, call: Pick<SubmitCall, 'requireRepositoryFields'> = {}): { errors: RegistryErrorDetail[]; warnings: RegistryErrorDetail[] } {
+    return precheckSubmission(submission, { profile: this.options.profile, requireRepositoryFields: call.requireRepositoryFields ?? true });
   }
 
   /** Patient identity feed (ITI-104 / ITI-8 style): the patient becomes known to the registry. */

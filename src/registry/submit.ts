@@ -49,14 +49,18 @@ function prepare(s: Submission, homeCommunityId: string, now: string): Submissio
   };
 }
 
-export async function submitToRegistry(db: Database, input: Submission, options: SubmitOptions): Promise<SubmitResult> {
+/** The rules that need no database: structure, code sets, message consistency. */
+export function precheckSubmission(input: Submission, options: Pick<SubmitOptions, 'profile' | 'requireRepositoryFields'>): { errors: RegistryErrorDetail[]; warnings: RegistryErrorDetail[] } {
   const checks = [
     ...validateSubmissionStructure(input, { requireRepositoryFields: options.requireRepositoryFields }),
     ...validateCodes(input, options.profile),
     ...checkMessage(input),
   ];
-  const errors = checks.filter((e) => e.severity === 'Error');
-  const warnings = checks.filter((e) => e.severity === 'Warning');
+  return { errors: checks.filter((e) => e.severity === 'Error'), warnings: checks.filter((e) => e.severity === 'Warning') };
+}
+
+export async function submitToRegistry(db: Database, input: Submission, options: SubmitOptions): Promise<SubmitResult> {
+  const { errors, warnings } = precheckSubmission(input, options);
   if (errors.length > 0) return failure(errors);
 
   const now = (options.now ?? dtmNow)();

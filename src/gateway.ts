@@ -1,0 +1,74 @@
+/**
+ * Composition root: opens the store, blobs and job queue the configuration names and
+ * wires the registry and repository onto them. main.ts and integration tests share it.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from './config';
+import { createJobQueue } from './jobs/create-job-queue';
+import type { JobQueue } from './jobs/job-queue';
+import type { Logger } from './logger';
+import { Registry } from './registry/registry';
+import { DocumentRepository } from './repository/document-repository';
+import { RepositoryService } from './repository/repository-service';
+import { openBlobStoreFromConfig } from './store/blobs';
+import type { Database } from './store/sql/database';
+import { migrate } from './store/sql/migrate';
+import { PgliteDatabase } from './store/sql/pglite';
+import { PostgresDatabase } from './store/sql/postgres';
+
+export interface Gateway {
+  config: Config;
+  db: Database;
+  registry: Registry;
+  repository: RepositoryService;
+  jobs: JobQueue;
+  close(): Promise<void>;
+}
+
+async function openDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) return new PostgresDatabase({ connectionString: config.databaseUrl });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  return PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
+}
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+/** Older than any in-flight upload: a blob this old without an index row is an orphan. */
+const ORPHAN_AGE_MS = 6 * 60 * 60 * 1000;
+
+export async function openGateway(config: Config, logger: Logger): Promise<Gateway> {
+  const db = await openDatabase(config);
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+  const blobs = await openBlobStoreFromConfig(config);
+  const repository = new RepositoryService(db, new DocumentRepository(blobs), config.repositoryUniqueId);
+  const registry = new Registry(db, {
+    profile: config.profile,
+    patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
+    homeCommunityId: config.homeCommunityId,
+  });
+  const jobs = createJobQueue({
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    onError: (err) => logger.error({ err }, 'job queue error'),
+  });
+  await jobs.start();
+  const sweeper = setInterval(() => {
+    repository.sweepOrphans(ORPHAN_AGE_MS).then(
+      (r) => r.removedBlobs + r.removedTemp > 0 && logger.info(r, 'orphan blobs removed'),
+      (err: unknown) => logger.error({ err }, 'orphan blob sweep failed'),
+    );
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+  return {
+    config,
+    db,
+    registry,
+    repository,
+    jobs,
+    async close() {
+      clearInterval(sweeper);
+      await jobs.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** The Koa application: cross-cutting middleware and the operational endpoints. Front ends mount their routers here. */
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Gateway } from '../gateway';
+import type { Logger } from '../logger';
+import { healthReport } from './health';
+import { GatewayMetrics } from './metrics';
+
+export interface AppContext {
+  app: Koa;
+  metrics: GatewayMetrics;
+}
+
+export function createApp(gw: Gateway, logger: Logger): AppContext {
+  const app = new Koa();
+  const metrics = new GatewayMetrics();
+  metrics.gaugeOnScrape('hie_jobs', 'Background jobs by state', ['state'], async (set) => {
+    const s = await gw.jobs.stats();
+    for (const state of ['waiting', 'delayed', 'active', 'failed'] as const) set({ state }, s[state]);
+  });
+
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } catch (err) {
+      logger.error({ err, method: ctx.method, url: ctx.url }, 'request failed');
+      ctx.status = 500;
+      ctx.type = 'text/plain';
+      ctx.body = 'internal error';
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
+    }
+  });
+
+  const router = new Router();
+  router.get('/health', async (ctx) => {
+    const report = await healthReport(gw);
+    ctx.status = report.status === 'ok' ? 200 : 503;
+    ctx.body = report;
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  app.use(router.routes()).use(router.allowedMethods());
+  return { app, metrics };
+}

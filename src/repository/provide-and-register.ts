@@ -1,0 +1,99 @@
+/**
+ * Provide and Register (ITI-41 / ITI-65): store each document's bytes, then register the
+ * metadata and the repository index in ONE transaction. Blobs are written (and fsynced)
+ * before the commit, so a committed entry never points at a missing blob; a failed
+ * submission deletes the blobs it wrote, and the orphan sweep catches a crash in between.
+ */
+import { XdsErrorCode } from '../domain/error-codes';
+import { DocumentEntryType, type DocumentEntry } from '../domain/metadata';
+import type { Principal } from '../domain/principal';
+import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import type { Submission, SubmitResult } from '../domain/submission';
+import type { Registry } from '../registry/registry';
+import type { BlobSource } from '../store/blobs/blob-store';
+import { insertRepositoryRows, type RepositoryRow } from '../store/sql/repository-rows';
+import type { DocumentRepository, StoredDocument } from './document-repository';
+
+export interface DocumentContent {
+  /** The id the submission gives the DocumentEntry (symbolic or UUID). */
+  entryUuid: string;
+  source: BlobSource;
+}
+
+export interface ProvideDeps {
+  registry: Registry;
+  repository: DocumentRepository;
+  repositoryUniqueId: string;
+}
+
+function failure(errors: RegistryErrorDetail[]): SubmitResult {
+  return { status: 'Failure', errors, ids: {} };
+}
+
+/** Every stable document needs bytes and every part of bytes needs a document (ITI-41 pairing rules). */
+function pairContents(documents: DocumentEntry[], contents: DocumentContent[]): RegistryErrorDetail[] {
+  const problems: RegistryErrorDetail[] = [];
+  const withContent = new Set(contents.map((c) => c.entryUuid));
+  const ids = new Set(documents.map((d) => d.entryUuid));
+  for (const d of documents) {
+    if (d.objectType !== DocumentEntryType.OnDemand && !withContent.has(d.entryUuid)) {
+      problems.push({ code: XdsErrorCode.XDSMissingDocument, severity: 'Error', context: `no document bytes for DocumentEntry ${d.uniqueId}`, location: d.entryUuid });
+    }
+  }
+  for (const c of contents) {
+    if (!ids.has(c.entryUuid)) {
+      problems.push({ code: XdsErrorCode.XDSMissingDocumentMetadata, severity: 'Error', context: `document bytes ${c.entryUuid} have no DocumentEntry`, location: c.entryUuid });
+    }
+  }
+  return problems;
+}
+
+export async function provideAndRegister(deps: ProvideDeps, submission: Submission, contents: DocumentContent[], principal: Principal): Promise<SubmitResult> {
+  const paired = pairContents(submission.documents, contents);
+  const pre = deps.registry.precheck(submission, { requireRepositoryFields: false });
+  if (paired.length + pre.errors.length > 0) return failure([...paired, ...pre.errors]);
+
+  const stored = new Map<string, StoredDocument>();
+  const discard = () => Promise.all([...stored.values()].map((s) => deps.repository.removeDocument(s.blobKey).catch(() => false)));
+  try {
+    const byId = new Map(submission.documents.map((d) => [d.entryUuid, d]));
+    // One document at a time: each streams straight to disk, so memory stays flat.
+    for (const c of contents) {
+      const d = byId.get(c.entryUuid)!;
+      const expected = { ...(d.hash !== undefined ? { hash: d.hash } : {}), ...(d.size !== undefined ? { size: d.size } : {}) };
+      stored.set(c.entryUuid, await deps.repository.storeDocument(c.source, expected, { location: d.uniqueId }));
+    }
+    const completed: Submission = {
+      ...submission,
+      documents: submission.documents.map((d) => {
+        const s = stored.get(d.entryUuid);
+        return s ? { ...d, hash: s.hash, size: s.size, repositoryUniqueId: deps.repositoryUniqueId } : d;
+      }),
+    };
+    let unused: string[] = [];
+    let indexed = false;
+    const result = await deps.registry.submit(completed, principal, {
+      requireRepositoryFields: true,
+      withinTransaction: async (tx) => {
+        const rows: RepositoryRow[] = completed.documents.flatMap((d) => {
+          const s = stored.get(d.entryUuid);
+          return s ? [{ repositoryUniqueId: deps.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType }] : [];
+        });
+        unused = await insertRepositoryRows(tx, rows);
+        indexed = true;
+      },
+    });
+    if (result.status === 'Failure' || !indexed) {
+      // Failed, or an identical retry the registry answered without storing anything.
+      await discard();
+    } else if (unused.length > 0) {
+      // Identical resubmission of a document: its bytes were already stored under that uniqueId.
+      await Promise.all(unused.map((k) => deps.repository.removeDocument(k).catch(() => false)));
+    }
+    return result;
+  } catch (err) {
+    await discard();
+    if (err instanceof RegistryError) return failure(err.errors);
+    throw err;
+  }
+}

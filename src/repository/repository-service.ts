@@ -1,0 +1,67 @@
+/**
+ * The Document Repository actor over its index: retrieve by (repositoryUniqueId,
+ * documentUniqueId) for ITI-43/ITI-68, and remove for ITI-86.
+ */
+import type { Readable } from 'node:stream';
+import { XdsErrorCode } from '../domain/error-codes';
+import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import type { BlobRange } from '../store/blobs/blob-store';
+import type { Database } from '../store/sql/database';
+import { deleteRepositoryRow, findRepositoryRow, referencedBlobKeys, type RepositoryRow } from '../store/sql/repository-rows';
+import type { DocumentRepository } from './document-repository';
+
+export interface RetrievedDocument extends RepositoryRow {
+  /** Opens the plaintext stream (lazily, so a caller can answer 304 without reading). */
+  open(range?: BlobRange): Readable;
+}
+
+export interface DocumentReference {
+  repositoryUniqueId: string;
+  documentUniqueId: string;
+}
+
+export class RepositoryService {
+  constructor(
+    private readonly db: Database,
+    readonly documents: DocumentRepository,
+    readonly repositoryUniqueId: string,
+  ) {}
+
+  async retrieve(ref: DocumentReference): Promise<RetrievedDocument> {
+    if (ref.repositoryUniqueId !== this.repositoryUniqueId) {
+      throw RegistryError.of(XdsErrorCode.XDSUnknownRepositoryId, `repository ${ref.repositoryUniqueId} is not this repository`, ref.repositoryUniqueId);
+    }
+    const row = await findRepositoryRow(this.db, ref.repositoryUniqueId, ref.documentUniqueId);
+    if (!row) throw RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${ref.documentUniqueId} in this repository`, ref.documentUniqueId);
+    return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range) };
+  }
+
+  /**
+   * ITI-86: removes each document's bytes. Items are independent: the result lists the
+   * errors of those that could not be removed (PartialSuccess when some were).
+   */
+  async remove(refs: DocumentReference[]): Promise<{ removed: DocumentReference[]; errors: RegistryErrorDetail[] }> {
+    const removed: DocumentReference[] = [];
+    const errors: RegistryErrorDetail[] = [];
+    for (const ref of refs) {
+      if (ref.repositoryUniqueId !== this.repositoryUniqueId) {
+        errors.push({ code: XdsErrorCode.XDSUnknownRepositoryId, severity: 'Error', context: `repository ${ref.repositoryUniqueId} is not this repository`, location: ref.documentUniqueId });
+        continue;
+      }
+      const blobKey = await this.db.transaction((tx) => deleteRepositoryRow(tx, ref.repositoryUniqueId, ref.documentUniqueId));
+      if (!blobKey) {
+        errors.push({ code: XdsErrorCode.XDSDocumentUniqueIdError, severity: 'Error', context: `no document ${ref.documentUniqueId} in this repository`, location: ref.documentUniqueId });
+        continue;
+      }
+      // The index row is gone first: if this delete fails, the orphan sweep removes the blob.
+      await this.documents.removeDocument(blobKey).catch(() => false);
+      removed.push(ref);
+    }
+    return { removed, errors };
+  }
+
+  /** Removes blobs left by a crash between writing bytes and committing their registration. */
+  sweepOrphans(olderThanMs: number) {
+    return this.documents.sweepOrphans((keys) => referencedBlobKeys(this.db, keys), olderThanMs);
+  }
+}

@@ -1,0 +1,530 @@
+/**
+ * Filesystem blob store: one encrypted file per document under DATA_DIR/blobs, sharded as
+ * ab/cd/<key> so no directory grows past a few hundred entries at realistic volumes.
+ *
+ * Durability: a blob is streamed to a temp file in its final directory, fsynced, renamed into
+ * place and the directory fsynced, so after put() resolves the blob survives a power loss and
+ * a reader never sees a partial file. The registry commits its row only after put() resolves;
+ * a crash in between leaves an unreferenced blob (or a temp file), which sweepOrphans() removes.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  BlobError,
+  type BlobPutOptions,
+  type BlobPutResult,
+  type BlobRange,
+  type BlobReferenceCheck,
+  type BlobSource,
+  type BlobStat,
+  type BlobStore,
+  type BlobSweepResult,
+} from './blob-store';
+import {
+  DEFAULT_SEGMENT_SIZE,
+  FIXED_HEADER_LENGTH,
+  MAX_KEY_ID_LENGTH,
+  MAX_SEGMENTS,
+  MAX_SEGMENT_SIZE,
+  MIN_SEGMENT_SIZE,
+  NONCE_PREFIX_LENGTH,
+  SALT_LENGTH,
+  SIZE_OFFSET,
+  SegmentCipher,
+  TAG_LENGTH,
+  type BlobHeader,
+  decodeHeader,
+  deriveBlobKey,
+  encodeHeader,
+  expectedFileLength,
+  segmentCount,
+} from './format';
+import { fsyncDir } from './fsync';
+import { type BlobKeyring, validateKeyring } from './keys';
+
+export interface FsBlobStoreOptions {
+  /** Plaintext bytes per encrypted segment for new blobs (readers take it from each blob's header). */
+  segmentSize?: number;
+}
+
+export interface ReencryptResult {
+  key: string;
+  /** Key id the blob is now encrypted with. */
+  keyId: string;
+  /** False when it already used the active key. */
+  rewritten: boolean;
+}
+
+const KEY_PATTERN = /^[0-9a-f]{32}$/;
+const SHARD_PATTERN = /^[0-9a-f]{2}$/;
+/** Temp files live next to their final name (same directory, so rename() is atomic) with this prefix. */
+export const TEMP_PREFIX = '.tmp-';
+/** Keys handed to isReferenced() per call: keeps the registry's `= ANY($1)` lookups small. */
+const SWEEP_BATCH = 500;
+
+const noop = (): void => undefined;
+const SYNC_EVERY = Number(process.env.SYNC_EVERY_MB ?? 32) * 1024 * 1024;
+
+function isErrno(err: unknown, code: string): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+function checkKey(key: string): void {
+  // Also the path-traversal guard: only 32 hex chars ever reach path.join().
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new BlobError('INVALID_KEY', `not a blob key: ${JSON.stringify(String(key).slice(0, 40))}`);
+}
+
+function toBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** Takes exactly n bytes off the front of `pending` as views (no copying). */
+function takeBytes(pending: Buffer[], n: number): Buffer[] {
+  const out: Buffer[] = [];
+  let need = n;
+  while (need > 0) {
+    const c = pending[0]!;
+    if (c.length <= need) {
+      out.push(c);
+      pending.shift();
+      need -= c.length;
+    } else {
+      out.push(c.subarray(0, need));
+      pending[0] = c.subarray(need);
+      need = 0;
+    }
+  }
+  return out;
+}
+
+async function writeAll(fh: FileHandle, bufs: Buffer[], position: number): Promise<void> {
+  let total = 0;
+  for (const b of bufs) total += b.length;
+  const { bytesWritten } = await fh.writev(bufs, position);
+  if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`);
+}
+
+async function readFully(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
+async function openBlobFile(file: string, key: string): Promise<FileHandle> {
+  try {
+    return await fs.open(file, 'r');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) throw new BlobError('NOT_FOUND', `blob ${key} does not exist`, key, { cause: err });
+    throw err;
+  }
+}
+
+/** Reads and checks the header against the actual file length (catches truncation before any decryption). */
+async function readHeader(fh: FileHandle, key: string): Promise<{ header: BlobHeader; fileSize: number; mtime: Date }> {
+  const buf = Buffer.alloc(FIXED_HEADER_LENGTH + MAX_KEY_ID_LENGTH);
+  const n = await readFully(fh, buf, buf.length, 0);
+  const header = decodeHeader(buf.subarray(0, n), key);
+  const st = await fh.stat();
+  const expected = expectedFileLength(header);
+  if (st.size !== expected) {
+    throw new BlobError('INTEGRITY', `blob ${key}: file is ${st.size} bytes, header implies ${expected} (truncated or corrupted)`, key);
+  }
+  return { header, fileSize: st.size, mtime: st.mtime };
+}
+
+export class FsBlobStore implements BlobStore {
+  /** Shard directories known to be durable in their parent (fsynced once per process). */
+  private readonly syncedDirs = new Set<string>();
+
+  private constructor(
+    readonly root: string,
+    private readonly keyring: BlobKeyring,
+    private readonly segmentSize: number,
+  ) {}
+
+  static async open(root: string, keyring: BlobKeyring, opts: FsBlobStoreOptions = {}): Promise<FsBlobStore> {
+    validateKeyring(keyring);
+    const segmentSize = opts.segmentSize ?? DEFAULT_SEGMENT_SIZE;
+    if (!Number.isInteger(segmentSize) || segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE) {
+      throw new Error(`blob segment size must be an integer in ${MIN_SEGMENT_SIZE}..${MAX_SEGMENT_SIZE}`);
+    }
+    const abs = path.resolve(root);
+    await fs.mkdir(abs, { recursive: true, mode: 0o700 });
+    return new FsBlobStore(abs, keyring, segmentSize);
+  }
+
+  get activeKeyId(): string {
+    return this.keyring.activeKeyId;
+  }
+
+  private pathFor(key: string): string {
+    return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+  }
+
+  /**
+   * mkdir -p the shard directory; the first time a process uses it, fsync its parents too, so
+   * the new directory entries (not only the file inside) survive a crash. Always fsyncing
+   * (not just when this call created them) covers a concurrent put() that created them first.
+   */
+  private async ensureDir(dir: string): Promise<void> {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    if (this.syncedDirs.has(dir)) return;
+    const shard1 = path.dirname(dir);
+    await fsyncDir(shard1);
+    await fsyncDir(this.root);
+    this.syncedDirs.add(dir);
+  }
+
+  async put(source: BlobSource, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
+    return this.write(crypto.randomBytes(16).toString('hex'), source, opts);
+  }
+
+  /**
+   * Streams `source` into the blob `key` (new, or replacing it atomically). Memory stays at
+   * about two segments whatever the document size: the source's chunks are held by reference
+   * until a segment is complete, and one segment write may be in flight while the next is
+   * being encrypted (so disk I/O overlaps the crypto instead of alternating with it).
+   */
+  private async write(key: string, source: BlobSource, opts: BlobPutOptions): Promise<BlobPutResult> {
+    const { signal, maxSize } = opts;
+    signal?.throwIfAborted();
+    const keyId = this.keyring.activeKeyId;
+    const masterKey = this.keyring.keys.get(keyId)!;
+    const segmentSize = this.segmentSize;
+    const finalPath = this.pathFor(key);
+    const dir = path.dirname(finalPath);
+    const tmpPath = path.join(dir, `${TEMP_PREFIX}${key}.${crypto.randomBytes(4).toString('hex')}`);
+
+    const salt = crypto.randomBytes(SALT_LENGTH);
+    const noncePrefix = crypto.randomBytes(NONCE_PREFIX_LENGTH);
+    const header = encodeHeader({ keyId, segmentSize, salt, noncePrefix, plaintextSize: 0 });
+    const cipher = new SegmentCipher(deriveBlobKey(masterKey, salt), noncePrefix, header, key);
+    const sha1 = crypto.createHash('sha1');
+    const hashPiece = (p: Buffer): void => {
+      sha1.update(p);
+    };
+
+    let fh: FileHandle | undefined;
+    let inflight: Promise<void> | undefined;
+    let renamed = false;
+    // A Readable is destroyed with the abort reason, which makes the for-await below throw even
+    // while it is waiting for a chunk that never comes (a stalled client).
+    const onAbort = (): void => {
+      if (source instanceof Readable) source.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.ensureDir(dir);
+      fh = await fs.open(tmpPath, 'wx', 0o600);
+      const file = fh;
+      let position = header.length;
+      let syncedUpTo = 0;
+      let syncing: Promise<void> | undefined;
+      let index = 0;
+      let size = 0;
+      const pending: Buffer[] = [];
+      let pendingBytes = 0;
+
+      const emit = async (pieces: Buffer[], final: boolean): Promise<void> => {
+        if (index > MAX_SEGMENTS - 1) throw new BlobError('TOO_LARGE', `blob ${key}: more than ${MAX_SEGMENTS} segments`, key);
+        const out = cipher.seal(index, pieces, final, size, hashPiece);
+        let length = 0;
+        for (const b of out) length += b.length;
+        if (inflight) await inflight;
+        if (position - syncedUpTo >= SYNC_EVERY && !syncing) {
+          syncedUpTo = position;
+          const p = file.datasync();
+          p.catch(noop);
+          syncing = p.then(() => { syncing = undefined; }, () => { syncing = undefined; });
+        }
+        const w = writeAll(file, out, position);
+        w.catch(noop); // observed via `await inflight`; this only prevents an unhandled-rejection crash meanwhile
+        inflight = w;
+        position += length;
+        index += 1;
+      };
+
+      // destroyOnReturn: false: see BlobStore.put() — our own failures leave the source to the caller.
+      const chunks = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
+      for await (const raw of chunks) {
+        if (signal?.aborted) throw signal.reason;
+        const chunk = toBuffer(raw as Uint8Array | string);
+        if (chunk.length === 0) continue;
+        size += chunk.length;
+        if (maxSize !== undefined && size > maxSize) {
+          throw new BlobError('TOO_LARGE', `blob exceeds the allowed ${maxSize} bytes`, key);
+        }
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        // Strictly greater: a segment is only sealed as non-final once we know more data follows.
+        while (pendingBytes > segmentSize) {
+          await emit(takeBytes(pending, segmentSize), false);
+          pendingBytes -= segmentSize;
+        }
+      }
+      signal?.throwIfAborted();
+      await emit(pending.splice(0), true);
+      await inflight;
+      inflight = undefined;
+      if (syncing) await syncing;
+
+      header.writeBigUInt64BE(BigInt(size), SIZE_OFFSET);
+      await writeAll(file, [header], 0);
+      await file.sync();
+      fh = undefined;
+      await file.close();
+      await fs.rename(tmpPath, finalPath);
+      renamed = true;
+      await fsyncDir(dir);
+      return { key, keyId, size, sha1: sha1.digest('hex') };
+    } catch (err) {
+      if (inflight) await inflight.catch(noop);
+      if (fh) await fh.close().catch(noop);
+      // After the rename the blob is in place (an fsync failed); leave it to the orphan sweep
+      // rather than deleting a file that, in reencrypt(), is the only copy.
+      if (!renamed) await fs.unlink(tmpPath).catch(noop);
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  get(key: string, range?: BlobRange): Readable {
+    return new BlobReadStream(this.pathFor.bind(this), key, this.keyring, range);
+  }
+
+  async stat(key: string): Promise<BlobStat> {
+    checkKey(key);
+    const fh = await openBlobFile(this.pathFor(key), key);
+    try {
+      const { header, fileSize, mtime } = await readHeader(fh, key);
+      return { key, keyId: header.keyId, size: header.plaintextSize, storedSize: fileSize, mtime };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * No directory fsync here: if a power loss undoes a delete, the blob is merely an orphan again
+   * and the sweep removes it; paying an fsync per delete buys nothing.
+   */
+  async delete(key: string): Promise<boolean> {
+    checkKey(key);
+    try {
+      await fs.unlink(this.pathFor(key));
+      return true;
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return false;
+      throw err;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    checkKey(key);
+    try {
+      return (await fs.stat(this.pathFor(key))).isFile();
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Rewrites a blob under the active key (same storage key, atomic replace), so a retired key
+   * can eventually be dropped from BLOB_KEYS. Streams like put(); the old content is fully
+   * authenticated on the way through. Do not run it concurrently with delete() of the same
+   * blob: it could bring the blob back (as an orphan the sweep later removes).
+   */
+  async reencrypt(key: string): Promise<ReencryptResult> {
+    const st = await this.stat(key);
+    if (st.keyId === this.keyring.activeKeyId) return { key, keyId: st.keyId, rewritten: false };
+    const res = await this.write(key, this.get(key), {});
+    if (res.size !== st.size) throw new BlobError('INTEGRITY', `blob ${key}: re-encrypted ${res.size} bytes, header said ${st.size}`, key);
+    return { key, keyId: res.keyId, rewritten: true };
+  }
+
+  /**
+   * Removes temp files older than the threshold (a put() that crashed) and committed blobs
+   * older than it that isReferenced() does not return (a crash between put() and the registry
+   * commit, or a delete that did not happen). Only names this store writes are touched.
+   *
+   * The threshold must exceed the longest time between put() resolving and the registry
+   * committing the row that references it, otherwise a blob of an in-flight submission could
+   * be swept; an hour is generous. Files younger than the threshold are never looked at.
+   */
+  async sweepOrphans(isReferenced: BlobReferenceCheck, olderThanMs: number): Promise<BlobSweepResult> {
+    if (!(olderThanMs >= 0)) throw new RangeError('olderThanMs must be >= 0');
+    const cutoff = Date.now() - olderThanMs;
+    const result: BlobSweepResult = { scanned: 0, removedTemp: 0, removedBlobs: 0 };
+    let batch: string[] = [];
+
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const keys = batch;
+      batch = [];
+      result.scanned += keys.length;
+      const referenced = await isReferenced(keys);
+      for (const key of keys) {
+        if (referenced.has(key)) continue;
+        if (await this.delete(key)) result.removedBlobs += 1;
+      }
+    };
+
+    for (const s1 of await listDir(this.root)) {
+      if (!SHARD_PATTERN.test(s1)) continue;
+      for (const s2 of await listDir(path.join(this.root, s1))) {
+        if (!SHARD_PATTERN.test(s2)) continue;
+        const dir = path.join(this.root, s1, s2);
+        for (const name of await listDir(dir)) {
+          const isTemp = name.startsWith(TEMP_PREFIX);
+          if (!isTemp && !(KEY_PATTERN.test(name) && name.startsWith(s1 + s2))) continue;
+          let st;
+          try {
+            st = await fs.lstat(path.join(dir, name));
+          } catch (err) {
+            if (isErrno(err, 'ENOENT')) continue; // finished or deleted meanwhile
+            throw err;
+          }
+          if (!st.isFile() || st.mtimeMs >= cutoff) continue;
+          if (isTemp) {
+            await fs.unlink(path.join(dir, name)).then(() => { result.removedTemp += 1; }, (err: unknown) => { if (!isErrno(err, 'ENOENT')) throw err; });
+          } else {
+            batch.push(name);
+            if (batch.length >= SWEEP_BATCH) await flush();
+          }
+        }
+      }
+    }
+    await flush();
+    return result;
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
+    throw err;
+  }
+}
+
+/**
+ * Plaintext stream of one blob. A segment is pushed only after its GCM tag verified, so a
+ * consumer never receives a byte that is not authentic and in its right place; any failure
+ * destroys the stream with a BlobError instead.
+ */
+class BlobReadStream extends Readable {
+  private fh: FileHandle | undefined;
+  private header!: BlobHeader;
+  private cipher!: SegmentCipher;
+  private segments = 0;
+  private next = 0;
+  private last = -1;
+  /** Plaintext byte range to emit, end exclusive. */
+  private from = 0;
+  private to = 0;
+  private buf: Buffer | undefined;
+
+  constructor(
+    private readonly pathFor: (key: string) => string,
+    private readonly key: string,
+    private readonly keyring: BlobKeyring,
+    private readonly range: BlobRange | undefined,
+  ) {
+    super();
+  }
+
+  override _construct(callback: (err?: Error | null) => void): void {
+    this.init().then(() => callback(), (err: Error) => callback(err));
+  }
+
+  private async init(): Promise<void> {
+    checkKey(this.key);
+    this.fh = await openBlobFile(this.pathFor(this.key), this.key);
+    const { header } = await readHeader(this.fh, this.key);
+    const masterKey = this.keyring.keys.get(header.keyId);
+    if (!masterKey) {
+      throw new BlobError('UNKNOWN_KEY_ID', `blob ${this.key} is encrypted with key id "${header.keyId}", which is not configured (BLOB_KEYS)`, this.key);
+    }
+    this.header = header;
+    const headerBytes = Buffer.alloc(header.headerLength);
+    await readFully(this.fh, headerBytes, header.headerLength, 0);
+    this.cipher = new SegmentCipher(deriveBlobKey(masterKey, header.salt), header.noncePrefix, headerBytes, this.key);
+    this.segments = segmentCount(header.plaintextSize, header.segmentSize);
+
+    const size = header.plaintextSize;
+    const S = header.segmentSize;
+    if (this.range === undefined) {
+      // Whole blob: every segment, including the final one that authenticates the size.
+      this.from = 0;
+      this.to = size;
+      this.next = 0;
+      this.last = this.segments - 1;
+      return;
+    }
+    const start = this.range.start ?? 0;
+    if (!Number.isSafeInteger(start) || start < 0 || (this.range.end !== undefined && (!Number.isSafeInteger(this.range.end) || this.range.end < 0))) {
+      throw new RangeError(`invalid blob range ${JSON.stringify(this.range)}`);
+    }
+    const endInclusive = Math.min(this.range.end ?? size - 1, size - 1);
+    this.from = start;
+    this.to = endInclusive + 1;
+    if (this.from >= this.to) {
+      this.next = 1;
+      this.last = 0; // nothing to emit
+      return;
+    }
+    this.next = Math.floor(this.from / S);
+    this.last = Math.floor(endInclusive / S);
+  }
+
+  override _read(): void {
+    this.readNext().then(
+      (chunk) => {
+        if (!this.destroyed) this.push(chunk);
+      },
+      (err: Error) => this.destroy(err),
+    );
+  }
+
+  private async readNext(): Promise<Buffer | null> {
+    const { plaintextSize: size, segmentSize: S, headerLength } = this.header;
+    while (this.next <= this.last) {
+      if (!this.fh) return null; // destroyed meanwhile
+      const i = this.next++;
+      const final = i === this.segments - 1;
+      const plainLength = final ? size - i * S : S;
+      const length = plainLength + TAG_LENGTH;
+      // One read buffer per stream, reused: decipher.update() returns a fresh buffer anyway.
+      this.buf ??= Buffer.allocUnsafe(S + TAG_LENGTH);
+      const n = await readFully(this.fh, this.buf, length, headerLength + i * (S + TAG_LENGTH));
+      if (n !== length) throw new BlobError('INTEGRITY', `blob ${this.key}: segment ${i} is truncated`, this.key);
+      const plain = this.cipher.open(i, this.buf.subarray(0, plainLength), this.buf.subarray(plainLength, length), final, size, this.key);
+      const segStart = i * S;
+      const chunk = plain.subarray(Math.max(this.from - segStart, 0), Math.min(this.to - segStart, plain.length));
+      // An empty push would not trigger another _read(); loop instead (only the empty blob's final segment).
+      if (chunk.length > 0) return chunk;
+    }
+    return null;
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    const fh = this.fh;
+    this.fh = undefined;
+    if (!fh) {
+      callback(err);
+      return;
+    }
+    // FileHandle.close() waits for a read still in flight on the handle.
+    fh.close().then(() => callback(err), (closeErr: Error) => callback(err ?? closeErr));
+  }
+}

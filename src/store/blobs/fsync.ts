@@ -1,0 +1,12 @@
+import fs from 'node:fs/promises';
+
+/** fsync a directory so a rename/link/create inside it survives a power loss (no-op where unsupported). */
+export async function fsyncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return; // directories cannot be opened for fsync on Windows
+  const fh = await fs.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
