@@ -23,11 +23,12 @@ export function acceptedPatientCx(value: string, policy: PatientPolicy): string 
   return formatCx(cx);
 }
 
-export async function assertPatientKnown(tx: SqlExecutor, patientId: string, policy: PatientPolicy): Promise<void> {
+/** The feed check on the result of a lookup (the caller reads the patients table with its other lookups). */
+export function assertPatientKnown(patientId: string, known: boolean, policy: PatientPolicy): void {
   acceptedPatientCx(patientId, policy);
-  if (policy.check === 'any') return;
-  const r = await tx.query('SELECT 1 FROM patients WHERE patient_id = $1 AND active', [patientId]);
-  if (r.rowCount === 0) throw RegistryError.of(XdsErrorCode.XDSUnknownPatientId, `patient ${patientId} is not known to the registry`, patientId);
+  if (policy.check === 'registered' && !known) {
+    throw RegistryError.of(XdsErrorCode.XDSUnknownPatientId, `patient ${patientId} is not known to the registry`, patientId);
+  }
 }
 
 /** Registers or updates a patient (idempotent); returns whether it was new. */

@@ -22,12 +22,14 @@ export interface References {
   reusedDocuments: Map<string, string>;
   /** Registered objects named by association endpoints. */
   external: Map<string, RegisteredRef>;
+  /** Whether the patient identity feed knows the submission's patient. */
+  patientKnown: boolean;
   /** Set when the submission set itself is already registered with identical documents. */
   replay?: Map<string, string>;
 }
 
 interface Row {
-  role: 'doc' | 'folder' | 'ss' | 'ref';
+  role: 'doc' | 'folder' | 'ss' | 'ref' | 'patient';
   kind: ObjectKind;
   unique_id: string | null;
   entry_uuid: string;
@@ -50,7 +52,9 @@ const LOOKUP = `
   UNION ALL
   SELECT 'ref', 'SubmissionSet', unique_id, entry_uuid, patient_id, status, NULL FROM submission_sets WHERE entry_uuid = ANY($4::text[])
   UNION ALL
-  SELECT 'ref', 'Association', NULL, entry_uuid, NULL, status, NULL FROM associations WHERE entry_uuid = ANY($4::text[])`;
+  SELECT 'ref', 'Association', NULL, entry_uuid, NULL, status, NULL FROM associations WHERE entry_uuid = ANY($4::text[])
+  UNION ALL
+  SELECT 'patient', NULL, NULL, patient_id, patient_id, 'Approved', NULL FROM patients WHERE patient_id = $5 AND active`;
 
 export async function lookupReferences(tx: SqlExecutor, s: Submission): Promise<References> {
   const inMessage = new Set<string>([s.submissionSet.entryUuid, ...s.documents.map((d) => d.entryUuid), ...s.folders.map((f) => f.entryUuid), ...s.associations.map((a) => a.entryUuid)]);
@@ -59,15 +63,24 @@ export async function lookupReferences(tx: SqlExecutor, s: Submission): Promise<
   if (relationshipTargets.length > 0) {
     await tx.query('SELECT entry_uuid FROM document_entries WHERE entry_uuid = ANY($1::text[]) FOR UPDATE', [relationshipTargets]);
   }
-  const r = await tx.query<Row>(LOOKUP, [s.documents.map((d) => d.uniqueId), s.folders.map((f) => f.uniqueId), s.submissionSet.uniqueId, externalIds]);
+  const r = await tx.query<Row>(LOOKUP, [
+    s.documents.map((d) => d.uniqueId),
+    s.folders.map((f) => f.uniqueId),
+    s.submissionSet.uniqueId,
+    externalIds,
+    s.submissionSet.patientId,
+  ]);
 
   const problems: RegistryErrorDetail[] = [];
   const reusedDocuments = new Map<string, string>();
   const external = new Map<string, RegisteredRef>();
   let registeredSubmissionSet: Row | undefined;
+  let patientKnown = false;
   const byUniqueId = new Map(s.documents.map((d) => [d.uniqueId, d]));
   for (const row of r.rows) {
-    if (row.role === 'ref') {
+    if (row.role === 'patient') {
+      patientKnown = true;
+    } else if (row.role === 'ref') {
       external.set(row.entry_uuid, { kind: row.kind, entryUuid: row.entry_uuid, patientId: row.patient_id ?? '', status: row.status });
     } else if (row.role === 'ss') {
       registeredSubmissionSet = row;
@@ -96,7 +109,7 @@ export async function lookupReferences(tx: SqlExecutor, s: Submission): Promise<
     }
     const replay = new Map(reusedDocuments);
     replay.set(s.submissionSet.entryUuid, registeredSubmissionSet.entry_uuid);
-    return { reusedDocuments, external, replay };
+    return { reusedDocuments, external, patientKnown, replay };
   }
-  return { reusedDocuments, external };
+  return { reusedDocuments, external, patientKnown };
 }

@@ -10,7 +10,7 @@ import { RegistryError, type RegistryErrorDetail } from '../domain/registry-erro
 import type { Submission, SubmitResult } from '../domain/submission';
 import { validateCodes, validateSubmissionStructure } from '../domain/validation';
 import type { Database, SqlExecutor } from '../store/sql/database';
-import { insertAssociation, insertDocumentEntry, insertFolder, insertSubmissionSet } from '../store/sql/registry-rows';
+import { insertRegistryObjects } from '../store/sql/registry-rows';
 import { assignEntryUuids } from './identifiers';
 import { checkMessage } from './message-checks';
 import { assertPatientKnown, type PatientPolicy } from './patient-feed';
@@ -68,16 +68,13 @@ export async function submitToRegistry(db: Database, input: Submission, options:
   const submission = prepare(assigned.submission, options.homeCommunityId, now);
   try {
     const ids = await db.transaction(async (tx) => {
-      await assertPatientKnown(tx, submission.submissionSet.patientId, options.patientPolicy);
       const refs = await lookupReferences(tx, submission);
+      assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
       // An identical retry of a registered submission: answer as before, store nothing.
       if (refs.replay) return remapReused(assigned.ids, refs.replay);
       const toStore = applyResubmissions(submission, refs.reusedDocuments);
       const linked = checkAssociations(toStore, refs.external);
-      await insertSubmissionSet(tx, toStore.submissionSet);
-      for (const d of toStore.documents) await insertDocumentEntry(tx, d);
-      for (const f of toStore.folders) await insertFolder(tx, f);
-      for (const a of toStore.associations) await insertAssociation(tx, a);
+      await insertRegistryObjects(tx, { submissionSets: [toStore.submissionSet], documents: toStore.documents, folders: toStore.folders, associations: toStore.associations });
       await deprecateReplaced(tx, linked.replacedTargets);
       await joinFoldersOf(tx, linked.replacements, now);
       await touchFolders(tx, linked.existingFoldersExtended, now);

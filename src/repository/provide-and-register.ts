@@ -12,7 +12,8 @@ import type { Submission, SubmitResult } from '../domain/submission';
 import type { Registry } from '../registry/registry';
 import type { BlobSource } from '../store/blobs/blob-store';
 import { insertRepositoryRows, type RepositoryRow } from '../store/sql/repository-rows';
-import type { DocumentRepository, StoredDocument } from './document-repository';
+import type { StoredDocument } from './document-repository';
+import type { RepositoryService } from './repository-service';
 
 export interface DocumentContent {
   /** The id the submission gives the DocumentEntry (symbolic or UUID). */
@@ -22,8 +23,7 @@ export interface DocumentContent {
 
 export interface ProvideDeps {
   registry: Registry;
-  repository: DocumentRepository;
-  repositoryUniqueId: string;
+  repository: RepositoryService;
 }
 
 function failure(errors: RegistryErrorDetail[]): SubmitResult {
@@ -54,20 +54,20 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
   if (paired.length + pre.errors.length > 0) return failure([...paired, ...pre.errors]);
 
   const stored = new Map<string, StoredDocument>();
-  const discard = () => Promise.all([...stored.values()].map((s) => deps.repository.removeDocument(s.blobKey).catch(() => false)));
+  const discard = () => Promise.all([...stored.values()].map((s) => deps.repository.documents.removeDocument(s.blobKey).catch(() => false)));
   try {
     const byId = new Map(submission.documents.map((d) => [d.entryUuid, d]));
     // One document at a time: each streams straight to disk, so memory stays flat.
     for (const c of contents) {
       const d = byId.get(c.entryUuid)!;
       const expected = { ...(d.hash !== undefined ? { hash: d.hash } : {}), ...(d.size !== undefined ? { size: d.size } : {}) };
-      stored.set(c.entryUuid, await deps.repository.storeDocument(c.source, expected, { location: d.uniqueId }));
+      stored.set(c.entryUuid, await deps.repository.documents.storeDocument(c.source, expected, { location: d.uniqueId }));
     }
     const completed: Submission = {
       ...submission,
       documents: submission.documents.map((d) => {
         const s = stored.get(d.entryUuid);
-        return s ? { ...d, hash: s.hash, size: s.size, repositoryUniqueId: deps.repositoryUniqueId } : d;
+        return s ? { ...d, hash: s.hash, size: s.size, repositoryUniqueId: deps.repository.repositoryUniqueId } : d;
       }),
     };
     let unused: string[] = [];
@@ -77,7 +77,7 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
       withinTransaction: async (tx) => {
         const rows: RepositoryRow[] = completed.documents.flatMap((d) => {
           const s = stored.get(d.entryUuid);
-          return s ? [{ repositoryUniqueId: deps.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType }] : [];
+          return s ? [{ repositoryUniqueId: deps.repository.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType }] : [];
         });
         unused = await insertRepositoryRows(tx, rows);
         indexed = true;
@@ -88,7 +88,7 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
       await discard();
     } else if (unused.length > 0) {
       // Identical resubmission of a document: its bytes were already stored under that uniqueId.
-      await Promise.all(unused.map((k) => deps.repository.removeDocument(k).catch(() => false)));
+      await Promise.all(unused.map((k) => deps.repository.documents.removeDocument(k).catch(() => false)));
     }
     return result;
   } catch (err) {

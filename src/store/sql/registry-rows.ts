@@ -1,6 +1,8 @@
 /**
  * Mapping between domain registry objects and their table rows. The JSONB `metadata`
  * column holds the whole object; the other columns are derived from it for queries.
+ * Rows of all four tables are written by ONE statement (jsonb_to_recordset per table in
+ * data-modifying CTEs): a submission costs one round trip however many objects it has.
  */
 import { codeKey } from '../../domain/codes';
 import {
@@ -29,97 +31,102 @@ export function toShortStatus(s: string): string {
   return s.startsWith('urn:oasis:names:tc:ebxml-regrep:StatusType:') ? s.slice(s.lastIndexOf(':') + 1) : s;
 }
 
-function opt<T>(v: T | undefined): T | null {
-  return v === undefined ? null : v;
-}
+type Row = Record<string, unknown>;
 
 function authorPersons(authors: { person?: string }[]): string[] {
   return authors.map((a) => a.person).filter((p): p is string => !!p);
 }
 
-export async function insertDocumentEntry(tx: SqlExecutor, d: DocumentEntry): Promise<void> {
-  await tx.query(
-    `INSERT INTO document_entries (entry_uuid, logical_id, version, unique_id, patient_id, status, object_type,
-       class_code, type_code, format_code, facility_type_code, practice_setting_code, confidentiality_codes,
-       event_codes, author_persons, reference_ids, creation_time, service_start_time, service_stop_time,
-       repository_unique_id, hash, size, home_community_id, metadata)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
-    [
-      d.entryUuid,
-      d.logicalId ?? d.entryUuid,
-      d.version ?? 1,
-      d.uniqueId,
-      d.patientId,
-      shortStatus(d.availabilityStatus),
-      d.objectType === DocumentEntryType.OnDemand ? 'on-demand' : 'stable',
-      d.classCode ? codeKey(d.classCode) : null,
-      d.typeCode ? codeKey(d.typeCode) : null,
-      d.formatCode ? codeKey(d.formatCode) : null,
-      d.healthcareFacilityTypeCode ? codeKey(d.healthcareFacilityTypeCode) : null,
-      d.practiceSettingCode ? codeKey(d.practiceSettingCode) : null,
-      d.confidentialityCodes.map(codeKey),
-      d.eventCodes.map(codeKey),
-      authorPersons(d.authors),
-      d.referenceIds,
-      opt(d.creationTime),
-      opt(d.serviceStartTime),
-      opt(d.serviceStopTime),
-      opt(d.repositoryUniqueId),
-      opt(d.hash),
-      opt(d.size),
-      opt(d.homeCommunityId),
-      JSON.stringify(d),
-    ],
-  );
+/** Column name -> SQL type, per table, in insert order. */
+const COLUMNS = {
+  submission_sets: {
+    entry_uuid: 'text', unique_id: 'text', patient_id: 'text', status: 'text', source_id: 'text', submission_time: 'text',
+    content_type_code: 'text', author_persons: 'text[]', intended_recipients: 'text[]', home_community_id: 'text', metadata: 'jsonb',
+  },
+  document_entries: {
+    entry_uuid: 'text', logical_id: 'text', version: 'integer', unique_id: 'text', patient_id: 'text', status: 'text', object_type: 'text',
+    class_code: 'text', type_code: 'text', format_code: 'text', facility_type_code: 'text', practice_setting_code: 'text',
+    confidentiality_codes: 'text[]', event_codes: 'text[]', author_persons: 'text[]', reference_ids: 'text[]', creation_time: 'text',
+    service_start_time: 'text', service_stop_time: 'text', repository_unique_id: 'text', hash: 'text', size: 'bigint',
+    home_community_id: 'text', metadata: 'jsonb',
+  },
+  folders: {
+    entry_uuid: 'text', logical_id: 'text', version: 'integer', unique_id: 'text', patient_id: 'text', status: 'text', codes: 'text[]',
+    last_update_time: 'text', home_community_id: 'text', metadata: 'jsonb',
+  },
+  associations: { entry_uuid: 'text', type: 'text', source_id: 'text', target_id: 'text', status: 'text', metadata: 'jsonb' },
+} as const;
+
+type Table = keyof typeof COLUMNS;
+
+export function submissionSetRow(s: SubmissionSet): Row {
+  return {
+    entry_uuid: s.entryUuid, unique_id: s.uniqueId, patient_id: s.patientId, status: shortStatus(s.availabilityStatus),
+    source_id: s.sourceId, submission_time: s.submissionTime, content_type_code: s.contentTypeCode ? codeKey(s.contentTypeCode) : null,
+    author_persons: authorPersons(s.authors), intended_recipients: s.intendedRecipients, home_community_id: s.homeCommunityId ?? null, metadata: s,
+  };
 }
 
-export async function insertSubmissionSet(tx: SqlExecutor, s: SubmissionSet): Promise<void> {
-  await tx.query(
-    `INSERT INTO submission_sets (entry_uuid, unique_id, patient_id, status, source_id, submission_time,
-       content_type_code, author_persons, intended_recipients, home_community_id, metadata)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-    [
-      s.entryUuid,
-      s.uniqueId,
-      s.patientId,
-      shortStatus(s.availabilityStatus),
-      s.sourceId,
-      s.submissionTime,
-      s.contentTypeCode ? codeKey(s.contentTypeCode) : null,
-      authorPersons(s.authors),
-      s.intendedRecipients,
-      opt(s.homeCommunityId),
-      JSON.stringify(s),
-    ],
-  );
+export function documentEntryRow(d: DocumentEntry): Row {
+  return {
+    entry_uuid: d.entryUuid, logical_id: d.logicalId ?? d.entryUuid, version: d.version ?? 1, unique_id: d.uniqueId, patient_id: d.patientId,
+    status: shortStatus(d.availabilityStatus), object_type: d.objectType === DocumentEntryType.OnDemand ? 'on-demand' : 'stable',
+    class_code: d.classCode ? codeKey(d.classCode) : null, type_code: d.typeCode ? codeKey(d.typeCode) : null,
+    format_code: d.formatCode ? codeKey(d.formatCode) : null,
+    facility_type_code: d.healthcareFacilityTypeCode ? codeKey(d.healthcareFacilityTypeCode) : null,
+    practice_setting_code: d.practiceSettingCode ? codeKey(d.practiceSettingCode) : null,
+    confidentiality_codes: d.confidentialityCodes.map(codeKey), event_codes: d.eventCodes.map(codeKey), author_persons: authorPersons(d.authors),
+    reference_ids: d.referenceIds, creation_time: d.creationTime ?? null, service_start_time: d.serviceStartTime ?? null,
+    service_stop_time: d.serviceStopTime ?? null, repository_unique_id: d.repositoryUniqueId ?? null, hash: d.hash ?? null, size: d.size ?? null,
+    home_community_id: d.homeCommunityId ?? null, metadata: d,
+  };
 }
 
-export async function insertFolder(tx: SqlExecutor, f: Folder): Promise<void> {
-  await tx.query(
-    `INSERT INTO folders (entry_uuid, logical_id, version, unique_id, patient_id, status, codes, last_update_time,
-       home_community_id, metadata)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-    [
-      f.entryUuid,
-      f.logicalId ?? f.entryUuid,
-      f.version ?? 1,
-      f.uniqueId,
-      f.patientId,
-      shortStatus(f.availabilityStatus),
-      f.codes.map(codeKey),
-      opt(f.lastUpdateTime),
-      opt(f.homeCommunityId),
-      JSON.stringify(f),
-    ],
-  );
+export function folderRow(f: Folder): Row {
+  return {
+    entry_uuid: f.entryUuid, logical_id: f.logicalId ?? f.entryUuid, version: f.version ?? 1, unique_id: f.uniqueId, patient_id: f.patientId,
+    status: shortStatus(f.availabilityStatus), codes: f.codes.map(codeKey), last_update_time: f.lastUpdateTime ?? null,
+    home_community_id: f.homeCommunityId ?? null, metadata: f,
+  };
 }
 
-export async function insertAssociation(tx: SqlExecutor, a: Association): Promise<void> {
-  await tx.query(
-    `INSERT INTO associations (entry_uuid, type, source_id, target_id, status, metadata) VALUES ($1,$2,$3,$4,$5,$6)`,
-    [a.entryUuid, a.type, a.sourceId, a.targetId, shortStatus(a.availabilityStatus), JSON.stringify(a)],
-  );
+export function associationRow(a: Association): Row {
+  return { entry_uuid: a.entryUuid, type: a.type, source_id: a.sourceId, target_id: a.targetId, status: shortStatus(a.availabilityStatus), metadata: a };
 }
+
+function insertFromJson(table: Table, param: number): string {
+  const cols = Object.entries(COLUMNS[table]);
+  const names = cols.map(([c]) => c).join(', ');
+  const record = cols.map(([c, t]) => `${c} ${t}`).join(', ');
+  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($${param}::jsonb) AS x(${record})`;
+}
+
+export interface RegistryRows {
+  submissionSets?: SubmissionSet[];
+  documents?: DocumentEntry[];
+  folders?: Folder[];
+  associations?: Association[];
+}
+
+/** Inserts every object in one statement. */
+export async function insertRegistryObjects(tx: SqlExecutor, objects: RegistryRows): Promise<void> {
+  const parts: Array<{ table: Table; rows: Row[] }> = [
+    { table: 'submission_sets' as const, rows: (objects.submissionSets ?? []).map(submissionSetRow) },
+    { table: 'document_entries' as const, rows: (objects.documents ?? []).map(documentEntryRow) },
+    { table: 'folders' as const, rows: (objects.folders ?? []).map(folderRow) },
+    { table: 'associations' as const, rows: (objects.associations ?? []).map(associationRow) },
+  ].filter((p) => p.rows.length > 0);
+  if (parts.length === 0) return;
+  const statements = parts.map((p, i) => insertFromJson(p.table, i + 1));
+  const last = statements.pop()!;
+  const sql = statements.length === 0 ? last : `WITH ${statements.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}`;
+  await tx.query(sql, parts.map((p) => JSON.stringify(p.rows)));
+}
+
+export const insertDocumentEntry = (tx: SqlExecutor, d: DocumentEntry) => insertRegistryObjects(tx, { documents: [d] });
+export const insertSubmissionSet = (tx: SqlExecutor, s: SubmissionSet) => insertRegistryObjects(tx, { submissionSets: [s] });
+export const insertFolder = (tx: SqlExecutor, f: Folder) => insertRegistryObjects(tx, { folders: [f] });
+export const insertAssociation = (tx: SqlExecutor, a: Association) => insertRegistryObjects(tx, { associations: [a] });
 
 /** A row's object with the status column (the authority after status changes) applied. */
 export function fromRow<T extends { availabilityStatus?: AvailabilityStatus }>(row: { metadata: unknown; status: string }): T {

@@ -1,0 +1,77 @@
+// Shared bench plumbing: a fresh store of the requested kind, latency statistics, JSON results.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import type { Database } from '../src/store/sql/database';
+import { migrate } from '../src/store/sql/migrate';
+import { PgliteDatabase } from '../src/store/sql/pglite';
+import { PostgresDatabase } from '../src/store/sql/postgres';
+
+export type BenchStore = 'postgres' | 'pglite';
+
+export function benchStore(): BenchStore {
+  return process.env.BENCH_STORE === 'pglite' ? 'pglite' : 'postgres';
+}
+
+/** A migrated database in its own schema (PostgreSQL) or in memory (PGlite); drop() removes it. */
+export async function openBenchDatabase(kind: BenchStore, maxConnections = 20): Promise<{ db: Database; drop: () => Promise<void> }> {
+  if (kind === 'pglite') {
+    const db = await PgliteDatabase.open();
+    await migrate(db);
+    return { db, drop: () => db.close() };
+  }
+  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const db = new PostgresDatabase({ connectionString: url.toString(), maxConnections });
+  await migrate(db);
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return 0;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)]!;
+}
+
+export function latencySummary(samplesMs: number[]): { count: number; p50: number; p95: number; p99: number; max: number } {
+  const s = [...samplesMs].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { count: s.length, p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), p99: r(percentile(s, 99)), max: r(s[s.length - 1] ?? 0) };
+}
+
+/** Runs `task` from `concurrency` callers until `durationMs` has passed; returns per-call latencies. */
+export async function runClosedLoop(concurrency: number, durationMs: number, task: (worker: number, i: number) => Promise<void>): Promise<{ latenciesMs: number[]; elapsedMs: number }> {
+  const latenciesMs: number[] = [];
+  const start = performance.now();
+  const end = start + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const t = performance.now();
+        await task(worker, i);
+        latenciesMs.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latenciesMs, elapsedMs: performance.now() - start };
+}
+
+export async function writeResult(name: string, result: unknown): Promise<string> {
+  const dir = path.resolve(__dirname, '..', '..', 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+  return file;
+}

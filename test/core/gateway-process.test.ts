@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startGateway, runGatewayToExit } from '../support/gateway-process';
+import { needService } from '../support/services';
+
+describe('gateway process', function () {
+  this.timeout(60_000);
+
+  it('starts on the embedded default (PGlite, in-process jobs), serves /health and /metrics, stops on SIGTERM', async () => {
+    const gw = await startGateway();
+    try {
+      const health = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { status: string; store: { backend: string }; jobs: { backend: string } };
+      assert.equal(health.status, 'ok');
+      assert.equal(health.store.backend, 'pglite');
+      assert.equal(health.jobs.backend, 'in-process');
+      const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+      assert.match(metrics, /^# TYPE hie_http_request_duration_seconds histogram$/m);
+      assert.match(metrics, /hie_jobs\{state="waiting"\} 0/);
+      assert.match(metrics, /process_resident_memory_bytes/);
+    } finally {
+      assert.equal(await gw.stop(), 0);
+    }
+    assert.match(gw.output(), /"msg":"stopped"/);
+  });
+
+  it('uses PostgreSQL and BullMQ when DATABASE_URL and REDIS_URL are set', async function () {
+    const pgUrl = await needService(this, 'postgres');
+    const redisUrl = await needService(this, 'redis');
+    const schema = `gw_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const url = new URL(pgUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    try {
+      const gw = await startGateway({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl });
+      try {
+        const health = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { store: { backend: string }; jobs: { backend: string } };
+        assert.equal(health.store.backend, 'postgres');
+        assert.equal(health.jobs.backend, 'bullmq');
+        const migrated = await admin.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+        assert.ok(migrated.rowCount! >= 1);
+      } finally {
+        assert.equal(await gw.stop(), 0);
+      }
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+
+  it('refuses AUTH=off on a non-loopback interface', async () => {
+    const r = await runGatewayToExit({ HOST: '0.0.0.0', AUTH: 'off', PORT: '0' });
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /AUTH=off is only allowed while HOST is loopback/);
+  });
+
+  it('refuses bad blob keys at start-up', async () => {
+    const r = await runGatewayToExit({ HOST: '127.0.0.1', PORT: '0', BLOB_KEYS: 'k1:dG9vLXNob3J0' });
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /must be 32 bytes/);
+  });
+});
