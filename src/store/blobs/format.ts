@@ -5,9 +5,10 @@
  * one GCM message would either buffer it entirely or emit bytes before they are authenticated.
  * The accepted fix is "online AEAD" (the STREAM construction used by Tink's streaming AEAD and
  * by age): cut the plaintext into fixed segments, seal each one separately with a nonce that
- * carries its position, and mark the last one. No well-kept npm library does this on top of
- * Node streams (the maintained ones are whole-buffer, browser-only or unmaintained), and
- * node:crypto gives us everything needed, so the ~150 lines below are the whole scheme.
+ * carries its position, and mark the last one. No well-kept npm library does this for Node
+ * streams: the GCM "stream" wrappers (e.g. aes-gcm-stream) hold the whole ciphertext in memory
+ * to decrypt it, and Tink's streaming AEAD has no maintained Node port. node:crypto gives us
+ * all the primitives, so this file is the whole scheme, and the tests tamper with every part.
  *
  * Layout (all integers big-endian):
  *
@@ -167,8 +168,8 @@ export class SegmentCipher {
   }
 
   /**
-   * Seals one segment given as pieces (the source's own chunks, so nothing is copied into a
-   * staging buffer). `onPiece` sees each plaintext piece right before it is encrypted, which
+   * Seals one segment given as pieces (the source's own chunks, copied only when tiny, see
+   * FsBlobStore.write). `onPiece` sees each plaintext piece right before it is encrypted, which
    * is where the SHA-1 is fed: both passes then hit the piece while it is still in cache.
    * Returns ciphertext pieces followed by the tag, ready for one writev().
    */
