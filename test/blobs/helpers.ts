@@ -71,5 +71,5 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 export function blobPath(root: string, key: string): string {
-  return path.join(root, key.slice(0, 2), key.slice(2, 4), key);
+  return path.join(root, key.slice(0, 2), key);
 }
