@@ -4,6 +4,21 @@ import type { Database, QueryResult, SqlExecutor } from './database';
 // Keep int8 (counts, sequences) as JS numbers: every int8 the store returns fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/**
+ * Every statement runs as a named prepared statement, so each pooled connection parses and
+ * plans a given SQL text once. The texts come from this codebase (a bounded set), never from
+ * callers, so the per-connection statement cache stays small.
+ */
+const statementNames = new Map<string, string>();
+function prepared(text: string, params: readonly unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `s${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: params as unknown[] };
+}
+
 export interface PostgresOptions {
   connectionString: string;
   maxConnections?: number;
@@ -18,7 +33,7 @@ export class PostgresDatabase implements Database {
   }
 
   async query<R>(text: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-    const r = await this.pool.query(text, params as unknown[]);
+    const r = await this.pool.query(prepared(text, params));
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   }
 
@@ -30,7 +45,7 @@ export class PostgresDatabase implements Database {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       async query<R>(text: string, params: readonly unknown[] = []) {
-        const r = await client.query(text, params as unknown[]);
+        const r = await client.query(prepared(text, params));
         return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
       },
       async exec(script: string) {
