@@ -63,6 +63,12 @@ export async function lookupReferences(tx: SqlExecutor, s: Submission): Promise<
   if (relationshipTargets.length > 0) {
     await tx.query('SELECT entry_uuid FROM document_entries WHERE entry_uuid = ANY($1::text[]) FOR UPDATE', [relationshipTargets]);
   }
+  if (externalIds.length > 0) {
+    // A concurrent delete (ITI-62) locks its objects FOR UPDATE before checking references:
+    // holding these FOR SHARE makes it wait for this submission and then see our associations.
+    await tx.query('SELECT 1 FROM document_entries WHERE entry_uuid = ANY($1::text[]) FOR SHARE', [externalIds]);
+    await tx.query('SELECT 1 FROM folders WHERE entry_uuid = ANY($1::text[]) FOR SHARE', [externalIds]);
+  }
   const r = await tx.query<Row>(LOOKUP, [
     s.documents.map((d) => d.uniqueId),
     s.folders.map((f) => f.uniqueId),

@@ -3,9 +3,13 @@
  * lifecycle. Both front ends (MHD and XDS.b) call this, never the tables.
  */
 import type { AffinityProfile } from '../config';
+import type { SubmissionSet } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
 import type { Database, SqlExecutor } from '../store/sql/database';
+import { deleteObjects } from './delete-objects';
+import { updateDocumentSet } from './lifecycle';
+import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
 import { getPatient, upsertPatient, type PatientPolicy } from './patient-feed';
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import { precheckSubmission, submitToRegistry } from './submit';
@@ -53,5 +57,25 @@ export class Registry {
 
   getPatient(patientId: string) {
     return getPatient(this.db, patientId);
+  }
+
+  /** ITI-57 Update Document Set: new versions and status changes under one SubmissionSet, atomically; throws RegistryError. */
+  updateDocumentSet(request: UpdateRequest, _principal: Principal, call: LifecycleCall<UpdateResult> = {}): Promise<UpdateResult> {
+    return updateDocumentSet(this.db, request, this.options, call);
+  }
+
+  /** ITI-57 Update DocumentEntry / Folder metadata: one new version. */
+  createNewVersion(submissionSet: SubmissionSet, operation: NewVersionOperation, principal: Principal, call: LifecycleCall<UpdateResult> = {}): Promise<UpdateResult> {
+    return this.updateDocumentSet({ submissionSet, newVersions: [operation] }, principal, call);
+  }
+
+  /** ITI-57 Update DocumentEntry / Folder availabilityStatus: Approved <-> Deprecated. */
+  changeAvailabilityStatus(submissionSet: SubmissionSet, change: StatusChangeOperation, principal: Principal, call: LifecycleCall<UpdateResult> = {}): Promise<UpdateResult> {
+    return this.updateDocumentSet({ submissionSet, statusChanges: [change] }, principal, call);
+  }
+
+  /** ITI-62 Delete Document Set / Remove Metadata: all named registry objects or none; throws RegistryError. */
+  deleteObjects(entryUuids: readonly string[], _principal: Principal, call: LifecycleCall<DeleteResult> = {}): Promise<DeleteResult> {
+    return deleteObjects(this.db, entryUuids, this.options, call);
   }
 }
