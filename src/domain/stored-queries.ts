@@ -103,7 +103,14 @@ export type StoredQuery = QueryCommon &
     | { name: 'GetRelatedDocuments'; documentId: IdSelector; associationTypes: string[]; documents: DocumentFilter }
   );
 
-export type StoredQueryOf<N extends StoredQueryName> = Extract<StoredQuery, { name: N }>;
+/** The query type of one query name (also for names that share a shape, e.g. FindDocumentsByReferenceId). */
+export type StoredQueryOf<N extends StoredQueryName> = StoredQuery extends infer Q
+  ? Q extends { name: infer M }
+    ? N extends M
+      ? Q & { name: N }
+      : never
+    : never
+  : never;
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(AvailabilityStatus));
 const OBJECT_TYPES: ReadonlySet<string> = new Set(Object.values(DocumentEntryType));

@@ -65,56 +65,63 @@ export interface QuerySpec {
 
 const DE = '$XDSDocumentEntry';
 
-function documentParams(patient: 'single' | 'multiple' | 'none'): ParamSpec[] {
-  const code = (attr: string, field: string): ParamSpec => ({ name: DE + attr, kind: 'code', multiple: true, target: `documents.${field}` });
-  const range = (attr: string, field: string): ParamSpec[] => [
-    { name: `${DE}${attr}From`, kind: 'time', target: `documents.${field}.from` },
-    { name: `${DE}${attr}To`, kind: 'time', target: `documents.${field}.to` },
-  ];
-  const params: ParamSpec[] = [
-    ...documentStatusAndType(),
-    code('ClassCode', 'classCodes'),
-    code('TypeCode', 'typeCodes'),
-    code('PracticeSettingCode', 'practiceSettingCodes'),
-    code('HealthcareFacilityTypeCode', 'healthcareFacilityTypeCodes'),
-    code('FormatCode', 'formatCodes'),
-    { ...code('EventCodeList', 'eventCodes'), andOr: true },
-    { ...code('ConfidentialityCode', 'confidentialityCodes'), andOr: true },
-    ...range('CreationTime', 'creationTime'),
-    ...range('ServiceStartTime', 'serviceStartTime'),
-    ...range('ServiceStopTime', 'serviceStopTime'),
-    { name: `${DE}AuthorPerson`, kind: 'pattern', multiple: true, target: 'documents.authorPersons' },
-  ];
-  if (patient === 'single') params.unshift({ name: `${DE}PatientId`, kind: 'patient', required: true, asList: true, target: 'documents.patientIds' });
-  if (patient === 'multiple') params.unshift({ name: `${DE}PatientId`, kind: 'patient', multiple: true, target: 'documents.patientIds' });
-  return params;
+/** An availabilityStatus parameter: required wherever a query has one. */
+function status(name: string, target: string): ParamSpec {
+  return { name, kind: 'status', required: true, multiple: true, target };
 }
 
-function documentStatusAndType(required = true): ParamSpec[] {
+function codes(name: string, target: string, andOr = false): ParamSpec {
+  return { name, kind: 'code', multiple: true, andOr, target };
+}
+
+/** From (inclusive) / To (exclusive) pair on one time attribute. */
+function timeRange(prefix: string, target: string): ParamSpec[] {
   return [
-    { name: `${DE}Status`, kind: 'status', required, multiple: true, target: 'documents.statuses' },
-    { name: `${DE}Type`, kind: 'objectType', multiple: true, target: 'documents.objectTypes' },
+    { name: `${prefix}From`, kind: 'time', target: `${target}.from` },
+    { name: `${prefix}To`, kind: 'time', target: `${target}.to` },
   ];
 }
 
-/** The DocumentEntry filters the "...AndContents" and GetAll queries accept. */
+/** A patient parameter: single-valued in ITI-18 queries, an optional list in ITI-51 ones. */
+function patient(name: string, target: string | string[], multiPatient: boolean): ParamSpec {
+  return multiPatient
+    ? { name, kind: 'patient', multiple: true, target }
+    : { name, kind: 'patient', required: true, asList: true, target };
+}
+
+/** The DocumentEntry filters the "...AndContents" queries and GetAll accept (also part of FindDocuments). */
 function contentsParams(): ParamSpec[] {
   return [
-    { name: `${DE}FormatCode`, kind: 'code', multiple: true, target: 'documents.formatCodes' },
-    { name: `${DE}ConfidentialityCode`, kind: 'code', multiple: true, andOr: true, target: 'documents.confidentialityCodes' },
+    codes(`${DE}FormatCode`, 'documents.formatCodes'),
+    codes(`${DE}ConfidentialityCode`, 'documents.confidentialityCodes', true),
     { name: `${DE}Type`, kind: 'objectType', multiple: true, target: 'documents.objectTypes' },
   ];
 }
 
-function folderParams(patient: 'single' | 'multiple'): ParamSpec[] {
+function findDocumentsParams(multiPatient: boolean): ParamSpec[] {
   return [
-    patient === 'single'
-      ? { name: '$XDSFolderPatientId', kind: 'patient', required: true, asList: true, target: 'folders.patientIds' }
-      : { name: '$XDSFolderPatientId', kind: 'patient', multiple: true, target: 'folders.patientIds' },
-    { name: '$XDSFolderLastUpdateTimeFrom', kind: 'time', target: 'folders.lastUpdateTime.from' },
-    { name: '$XDSFolderLastUpdateTimeTo', kind: 'time', target: 'folders.lastUpdateTime.to' },
-    { name: '$XDSFolderCodeList', kind: 'code', multiple: true, andOr: true, required: patient === 'multiple', target: 'folders.codes' },
-    { name: '$XDSFolderStatus', kind: 'status', required: true, multiple: true, target: 'folders.statuses' },
+    patient(`${DE}PatientId`, 'documents.patientIds', multiPatient),
+    status(`${DE}Status`, 'documents.statuses'),
+    ...contentsParams(),
+    codes(`${DE}ClassCode`, 'documents.classCodes'),
+    codes(`${DE}TypeCode`, 'documents.typeCodes'),
+    codes(`${DE}PracticeSettingCode`, 'documents.practiceSettingCodes'),
+    codes(`${DE}HealthcareFacilityTypeCode`, 'documents.healthcareFacilityTypeCodes'),
+    codes(`${DE}EventCodeList`, 'documents.eventCodes', true),
+    ...timeRange(`${DE}CreationTime`, 'documents.creationTime'),
+    ...timeRange(`${DE}ServiceStartTime`, 'documents.serviceStartTime'),
+    ...timeRange(`${DE}ServiceStopTime`, 'documents.serviceStopTime'),
+    { name: `${DE}AuthorPerson`, kind: 'pattern', multiple: true, target: 'documents.authorPersons' },
+  ];
+}
+
+function findFoldersParams(multiPatient: boolean): ParamSpec[] {
+  return [
+    patient('$XDSFolderPatientId', 'folders.patientIds', multiPatient),
+    ...timeRange('$XDSFolderLastUpdateTime', 'folders.lastUpdateTime'),
+    // The multi-patient form needs some criterion besides status: the code list is required there.
+    { ...codes('$XDSFolderCodeList', 'folders.codes', true), required: multiPatient },
+    status('$XDSFolderStatus', 'folders.statuses'),
   ];
 }
 
@@ -129,13 +136,15 @@ function idChoice(prefix: string, target: string, multiple: boolean, withLogical
 }
 
 const METADATA_LEVEL: ParamSpec = { name: '$MetadataLevel', kind: 'metadataLevel', target: 'metadataLevel' };
+const UUIDS: ParamSpec = { name: '$uuid', kind: 'string', required: true, multiple: true, target: 'uuids' };
 
 function spec(name: StoredQueryName, params: ParamSpec[], extra: Partial<QuerySpec> = {}): QuerySpec {
   return { name, id: StoredQueryId[name], params, ...extra };
 }
 
-function choiceOf(params: ParamSpec[]): string[] {
-  return params.map((p) => p.name);
+/** A query naming its object(s) by exactly one of the identifier parameters `ids`. */
+function byId(name: StoredQueryName, ids: ParamSpec[], more: ParamSpec[] = []): QuerySpec {
+  return spec(name, [...ids, ...more], { exactlyOneOf: ids.map((p) => p.name) });
 }
 
 const docIds = idChoice(DE, 'documentIds', true, true);
@@ -146,57 +155,44 @@ const oneFolder = idChoice('$XDSFolder', 'folderId', false);
 const oneSubmissionSet = idChoice('$XDSSubmissionSet', 'submissionSetId', false);
 
 export const QUERY_SPECS: readonly QuerySpec[] = [
-  spec('FindDocuments', documentParams('single')),
+  spec('FindDocuments', findDocumentsParams(false)),
   spec('FindDocumentsByReferenceId', [
-    ...documentParams('single'),
+    ...findDocumentsParams(false),
     { name: `${DE}ReferenceIdList`, kind: 'string', required: true, multiple: true, andOr: true, target: 'documents.referenceIds' },
   ]),
-  spec('FindDocumentsForMultiplePatients', documentParams('multiple'), {
+  spec('FindDocumentsForMultiplePatients', findDocumentsParams(true), {
     atLeastOneOf: [`${DE}ClassCode`, `${DE}EventCodeList`, `${DE}HealthcareFacilityTypeCode`],
   }),
   spec('FindSubmissionSets', [
-    { name: '$XDSSubmissionSetPatientId', kind: 'patient', required: true, asList: true, target: 'submissionSets.patientIds' },
+    patient('$XDSSubmissionSetPatientId', 'submissionSets.patientIds', false),
     { name: '$XDSSubmissionSetSourceId', kind: 'string', multiple: true, target: 'submissionSets.sourceIds' },
-    { name: '$XDSSubmissionSetSubmissionTimeFrom', kind: 'time', target: 'submissionSets.submissionTime.from' },
-    { name: '$XDSSubmissionSetSubmissionTimeTo', kind: 'time', target: 'submissionSets.submissionTime.to' },
+    ...timeRange('$XDSSubmissionSetSubmissionTime', 'submissionSets.submissionTime'),
     // Single-valued here, unlike the DocumentEntry author parameter.
     { name: '$XDSSubmissionSetAuthorPerson', kind: 'pattern', asList: true, target: 'submissionSets.authorPersons' },
-    { name: '$XDSSubmissionSetContentType', kind: 'code', multiple: true, target: 'submissionSets.contentTypeCodes' },
-    { name: '$XDSSubmissionSetStatus', kind: 'status', required: true, multiple: true, target: 'submissionSets.statuses' },
+    codes('$XDSSubmissionSetContentType', 'submissionSets.contentTypeCodes'),
+    status('$XDSSubmissionSetStatus', 'submissionSets.statuses'),
   ]),
-  spec('FindFolders', folderParams('single')),
-  spec('FindFoldersForMultiplePatients', folderParams('multiple')),
+  spec('FindFolders', findFoldersParams(false)),
+  spec('FindFoldersForMultiplePatients', findFoldersParams(true)),
   spec('GetAll', [
-    {
-      name: '$patientId',
-      kind: 'patient',
-      required: true,
-      asList: true,
-      target: ['documents.patientIds', 'folders.patientIds', 'submissionSets.patientIds'],
-    },
-    ...documentStatusAndType(),
-    { name: '$XDSDocumentEntryFormatCode', kind: 'code', multiple: true, target: 'documents.formatCodes' },
-    { name: '$XDSDocumentEntryConfidentialityCode', kind: 'code', multiple: true, andOr: true, target: 'documents.confidentialityCodes' },
-    { name: '$XDSSubmissionSetStatus', kind: 'status', required: true, multiple: true, target: 'submissionSets.statuses' },
-    { name: '$XDSFolderStatus', kind: 'status', required: true, multiple: true, target: 'folders.statuses' },
+    patient('$patientId', ['documents.patientIds', 'folders.patientIds', 'submissionSets.patientIds'], false),
+    status(`${DE}Status`, 'documents.statuses'),
+    ...contentsParams(),
+    status('$XDSSubmissionSetStatus', 'submissionSets.statuses'),
+    status('$XDSFolderStatus', 'folders.statuses'),
   ]),
-  spec('GetDocuments', [...docIds, METADATA_LEVEL], { exactlyOneOf: choiceOf(docIds) }),
-  spec('GetFolders', [...folderIds, METADATA_LEVEL], { exactlyOneOf: choiceOf(folderIds) }),
-  spec('GetAssociations', [{ name: '$uuid', kind: 'string', required: true, multiple: true, target: 'uuids' }]),
-  spec('GetDocumentsAndAssociations', docIdsNoLogical, { exactlyOneOf: choiceOf(docIdsNoLogical) }),
-  spec('GetSubmissionSets', [{ name: '$uuid', kind: 'string', required: true, multiple: true, target: 'uuids' }]),
-  spec('GetSubmissionSetAndContents', [...oneSubmissionSet, ...contentsParams()], { exactlyOneOf: choiceOf(oneSubmissionSet) }),
-  spec('GetFolderAndContents', [...oneFolder, ...contentsParams()], { exactlyOneOf: choiceOf(oneFolder) }),
-  spec('GetFoldersForDocument', oneDocument, { exactlyOneOf: choiceOf(oneDocument) }),
-  spec(
-    'GetRelatedDocuments',
-    [
-      ...oneDocument,
-      { name: '$AssociationTypes', kind: 'associationType', required: true, multiple: true, target: 'associationTypes' },
-      { name: `${DE}Type`, kind: 'objectType', multiple: true, target: 'documents.objectTypes' },
-    ],
-    { exactlyOneOf: choiceOf(oneDocument) },
-  ),
+  byId('GetDocuments', docIds, [METADATA_LEVEL]),
+  byId('GetFolders', folderIds, [METADATA_LEVEL]),
+  spec('GetAssociations', [UUIDS]),
+  byId('GetDocumentsAndAssociations', docIdsNoLogical),
+  spec('GetSubmissionSets', [UUIDS]),
+  byId('GetSubmissionSetAndContents', oneSubmissionSet, contentsParams()),
+  byId('GetFolderAndContents', oneFolder, contentsParams()),
+  byId('GetFoldersForDocument', oneDocument),
+  byId('GetRelatedDocuments', oneDocument, [
+    { name: '$AssociationTypes', kind: 'associationType', required: true, multiple: true, target: 'associationTypes' },
+    { name: `${DE}Type`, kind: 'objectType', multiple: true, target: 'documents.objectTypes' },
+  ]),
 ];
 
 const BY_ID = new Map(QUERY_SPECS.map((s) => [s.id, s]));

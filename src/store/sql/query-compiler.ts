@@ -193,13 +193,15 @@ function clauses<F>(filter: F, bindings: readonly Binding<F>[]): Sql[] {
 // ---------------------------------------------------------------------------
 
 /**
- * Narrows a filter's patient list to the scope patient. Returns undefined when the filter
- * names only other patients: a scoped caller asking about someone else gets nothing.
+ * Checks a filter's patients against the scope. Returns undefined when the filter names
+ * only other patients (a scoped caller asking about someone else gets nothing); otherwise
+ * the filter without its patient list, since the scope clause pins the patient.
  */
 function scoped<F extends { patientIds?: string[] }>(filter: F, scope: string | undefined): F | undefined {
   if (!scope) return filter;
   if (filter.patientIds && !filter.patientIds.includes(scope)) return undefined;
-  return { ...filter, patientIds: [scope] };
+  const { patientIds: _named, ...rest } = filter;
+  return rest as F;
 }
 
 /** The scope restriction for objects of one kind; associations belong to the patient of an end. */
@@ -251,14 +253,11 @@ class Planner {
   }
 
   /** Associations whose source and target are both among `ids`, plus those linking an object to such an association. */
-  async associationsAmong(fetch: Fetch, ids: readonly string[]): Promise<FetchedRow[]> {
-    if (ids.length === 0) return [];
-    const direct = await fetch(this.select('Association', [eqAny(col('source_id'), ids), eqAny(col('target_id'), ids)]));
-    if (direct.length === 0) return direct;
-    const nested = await fetch(
-      this.select('Association', [eqAny(col('source_id'), ids), entryUuidIn(direct.map((a) => a.entry_uuid))]),
-    );
-    return [...direct, ...nested];
+  async associationsAmong(fetch: Fetch, objectIds: readonly string[]): Promise<FetchedRow[]> {
+    if (objectIds.length === 0) return [];
+    const among = (targets: readonly string[]) => this.select('Association', [eqAny(col('source_id'), objectIds), eqAny(col('target_id'), targets)]);
+    const direct = await fetch(among(objectIds));
+    return direct.length === 0 ? direct : [...direct, ...(await fetch(among(ids(direct))))];
   }
 }
 
