@@ -20,6 +20,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** PostgreSQL connections per process; commits wait on disk, so a few more than cores. */
+  databasePoolSize: number;
   redisUrl?: string;
   homeCommunityId: string;
   repositoryUniqueId: string;
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     blobKeys,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
+    databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;

@@ -27,7 +27,7 @@ export interface Gateway {
 }
 
 async function openDatabase(config: Config): Promise<Database> {
-  if (config.databaseUrl) return new PostgresDatabase({ connectionString: config.databaseUrl });
+  if (config.databaseUrl) return new PostgresDatabase({ connectionString: config.databaseUrl, maxConnections: config.databasePoolSize });
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   return PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
 }

@@ -12,6 +12,8 @@ import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
 import { getPatient, upsertPatient, type PatientPolicy } from './patient-feed';
 import type { RegistryErrorDetail } from '../domain/registry-error';
+import type { StoredQueryRequest } from '../domain/stored-queries';
+import { runStoredQuery, type StoredQueryResult } from './stored-query-executor';
 import { precheckSubmission, submitToRegistry } from './submit';
 
 export interface RegistryOptions {
@@ -42,6 +44,18 @@ export class Registry {
       requireRepositoryFields: call.requireRepositoryFields ?? true,
       ...(this.options.now ? { now: this.options.now } : {}),
       ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
+    });
+  }
+
+  /**
+   * ITI-18 / ITI-51 stored query (and MHD searches mapped onto them). A patient-context
+   * principal sees only its own patient's objects.
+   */
+  query(request: StoredQueryRequest, principal: Principal, page?: { offset: number; count: number }): Promise<StoredQueryResult> {
+    return runStoredQuery(this.db, request, {
+      maxResults: this.options.profile.queryMaxResults,
+      ...(principal.patientId ? { patientScope: principal.patientId } : {}),
+      ...(page ? { page } : {}),
     });
   }
 
