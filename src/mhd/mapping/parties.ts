@@ -1,0 +1,254 @@
+/**
+ * People and organizations: XDS Author, legalAuthenticator and intendedRecipient <-> the
+ * FHIR resources MHD uses for them (Practitioner, PractitionerRole, Organization, and on
+ * the way in also Patient, RelatedPerson and Device).
+ *
+ * An XDS Author is written as one reference: a Practitioner (person only), an
+ * Organization (institution only), or a PractitionerRole tying person, first institution,
+ * roles, specialties and telecoms together. FHIR's PractitionerRole holds one
+ * organization, so an author with several institutions keeps the first.
+ */
+import type { Author } from '../../domain/metadata';
+import type { ContactPoint, Device, FhirResource, Organization, PartyResource, Patient, Practitioner, PractitionerRole, Reference, RelatedPerson } from './fhir-types';
+import { conceptToCwe, cweToConcept } from './cwe';
+import { at, type Problems } from './problems';
+import { ofType, resolveReference, type ReferenceScope } from './references';
+import type { Terminology } from './terminology';
+import { personToXcn, xcnToPerson, type Person } from './xcn';
+import { organizationToXon, xonToOrganization } from './xon';
+import { contactPointToXtn, xtnToContactPoint } from './xtn';
+
+// ---------- domain -> FHIR ----------
+
+export interface PartyResources {
+  /** Reference to put in the referring element (a `#id` into `contained`). */
+  reference: Reference;
+  /** The resource that reference names, and everything it needs, to add to `contained`. */
+  contained: FhirResource[];
+  top: PartyResource;
+}
+
+function practitionerFrom(id: string, person: Person | undefined, telecom: ContactPoint[]): Practitioner {
+  return {
+    resourceType: 'Practitioner',
+    id,
+    ...(person?.identifier ? { identifier: [person.identifier] } : {}),
+    ...(person?.name ? { name: [person.name] } : {}),
+    ...(telecom.length ? { telecom } : {}),
+  };
+}
+
+function organizationFrom(id: string, xon: string, telecom: ContactPoint[], terminology: Terminology): Organization {
+  const parts = xonToOrganization(xon, terminology);
+  return {
+    resourceType: 'Organization',
+    id,
+    ...(parts.identifier ? { identifier: [parts.identifier] } : {}),
+    ...(parts.name ? { name: parts.name } : {}),
+    ...(telecom.length ? { telecom } : {}),
+  };
+}
+
+interface PartyParts {
+  person?: string;
+  institution?: string;
+  roles: string[];
+  specialties: string[];
+  telecoms: string[];
+}
+
+function partsToResources(parts: PartyParts, id: string, terminology: Terminology): PartyResources | undefined {
+  const telecom = parts.telecoms.map(xtnToContactPoint).filter((c): c is ContactPoint => !!c);
+  const person = parts.person ? xcnToPerson(parts.person, terminology) : undefined;
+  const needsRole = parts.roles.length > 0 || parts.specialties.length > 0 || (!!parts.person && !!parts.institution);
+  if (!needsRole) {
+    if (parts.person || (!parts.institution && telecom.length)) {
+      const p = practitionerFrom(id, person, telecom);
+      return { reference: { reference: `#${id}` }, contained: [p], top: p };
+    }
+    if (parts.institution) {
+      const o = organizationFrom(id, parts.institution, telecom, terminology);
+      return { reference: { reference: `#${id}` }, contained: [o], top: o };
+    }
+    return undefined;
+  }
+  const contained: FhirResource[] = [];
+  const role: PractitionerRole = { resourceType: 'PractitionerRole', id };
+  if (parts.person) {
+    contained.push(practitionerFrom(`${id}-person`, person, []));
+    role.practitioner = { reference: `#${id}-person` };
+  }
+  if (parts.institution) {
+    contained.push(organizationFrom(`${id}-org`, parts.institution, [], terminology));
+    role.organization = { reference: `#${id}-org` };
+  }
+  if (parts.roles.length) role.code = parts.roles.map((r) => cweToConcept(r, terminology));
+  if (parts.specialties.length) role.specialty = parts.specialties.map((s) => cweToConcept(s, terminology));
+  if (telecom.length) role.telecom = telecom;
+  return { reference: { reference: `#${id}` }, contained: [role, ...contained], top: role };
+}
+
+export function authorToResources(author: Author, id: string, terminology: Terminology): PartyResources | undefined {
+  return partsToResources(
+    { ...(author.person ? { person: author.person } : {}), ...(author.institutions[0] ? { institution: author.institutions[0] } : {}), roles: author.roles, specialties: author.specialties, telecoms: author.telecommunications },
+    id,
+    terminology,
+  );
+}
+
+/** intendedRecipient `XON|XCN|XTN` (XCN and XTN optional). */
+export function recipientToResources(recipient: string, id: string, terminology: Terminology): PartyResources | undefined {
+  const [xon, xcn, xtn] = recipient.split('|');
+  return partsToResources({ ...(xcn ? { person: xcn } : {}), ...(xon ? { institution: xon } : {}), roles: [], specialties: [], telecoms: xtn ? [xtn] : [] }, id, terminology);
+}
+
+export function legalAuthenticatorToResource(xcn: string, id: string, terminology: Terminology): Practitioner {
+  return practitionerFrom(id, xcnToPerson(xcn, terminology), []);
+}
+
+// ---------- FHIR -> domain ----------
+
+type Named = { identifier?: Practitioner['identifier']; name?: Practitioner['name'] };
+
+function xcnOf(resource: Named, terminology: Terminology): string | undefined {
+  const identifiers = Array.isArray(resource.identifier) ? resource.identifier : [];
+  // Prefer an identifier whose assigning authority XDS can name.
+  const identifier = identifiers.find((i) => typeof i?.system === 'string' && !!terminology.identifierSystemOid(i.system)) ?? identifiers[0];
+  const name = Array.isArray(resource.name) ? resource.name[0] : undefined;
+  return personToXcn({ ...(identifier ? { identifier } : {}), ...(name ? { name } : {}) }, terminology);
+}
+
+function xonOf(org: Organization, terminology: Terminology): string | undefined {
+  const identifiers = Array.isArray(org.identifier) ? org.identifier : [];
+  const identifier = identifiers.find((i) => i?.system === 'urn:ietf:rfc:3986') ?? identifiers.find((i) => typeof i?.system === 'string' && !!terminology.identifierSystemOid(i.system)) ?? identifiers[0];
+  return organizationToXon({ ...(typeof org.name === 'string' ? { name: org.name } : {}), ...(identifier ? { identifier } : {}) }, terminology);
+}
+
+function xtnsOf(telecom: unknown): string[] {
+  return (Array.isArray(telecom) ? (telecom as ContactPoint[]) : []).map((c) => (c && typeof c === 'object' ? contactPointToXtn(c) : undefined)).filter((x): x is string => !!x);
+}
+
+/** Where a reference must be found, and whether it must be contained (Comprehensive option). */
+export interface PartyScope extends ReferenceScope {
+  requireContained: boolean;
+}
+
+interface Party {
+  resource: FhirResource;
+  /** Scope for the references inside the resource (a Bundle resource has its own `contained`). */
+  scope: PartyScope;
+}
+
+/**
+ * Resolves a party reference: the resource it names, or, for a logical reference
+ * (identifier/display only), a stand-in Practitioner/Organization built from it.
+ */
+function resolveParty(ref: Reference | undefined, scope: PartyScope, path: string, problems: Problems): Party | undefined {
+  if (!ref || typeof ref !== 'object') {
+    problems.error(path, 'is not a Reference');
+    return undefined;
+  }
+  const target = ref.reference;
+  if (scope.requireContained && !(typeof target === 'string' && target.startsWith('#'))) {
+    problems.error(path, 'the Comprehensive Metadata option requires a contained resource (#id); send the UnContained References option to refer elsewhere');
+    return undefined;
+  }
+  if (typeof target === 'string' && target !== '') {
+    const resolved = resolveReference(ref, scope);
+    if (!resolved) {
+      problems.error(path, `reference ${target} cannot be resolved: it is not contained, not a Bundle entry, and not supplied by the caller`);
+      return undefined;
+    }
+    return { resource: resolved.resource, scope: resolved.contained ? scope : { ...scope, container: resolved.resource } };
+  }
+  // Logical reference: what the identifier and display say is all there is.
+  const name = typeof ref.display === 'string' ? ref.display : undefined;
+  const identifier = ref.identifier && typeof ref.identifier === 'object' ? [ref.identifier] : undefined;
+  if (!name && !identifier) {
+    problems.error(path, 'has neither reference, identifier nor display');
+    return undefined;
+  }
+  const resource: FhirResource =
+    ref.type === 'Organization'
+      ? { resourceType: 'Organization', ...(name ? { name } : {}), ...(identifier ? { identifier } : {}) }
+      : { resourceType: 'Practitioner', ...(name ? { name: [{ text: name }] } : {}), ...(identifier ? { identifier } : {}) };
+  return { resource, scope };
+}
+
+function deviceXcn(resource: FhirResource, terminology: Terminology): string | undefined {
+  const device = ofType<Device>(resource, 'Device');
+  if (!device) return undefined;
+  const name = Array.isArray(device.deviceName) ? device.deviceName[0]?.name : undefined;
+  return xcnOf({ ...(device.identifier ? { identifier: device.identifier } : {}), ...(name ? { name: [{ family: name }] } : {}) }, terminology);
+}
+
+/** The person (XCN) a person-like resource stands for. */
+function personXcn(resource: FhirResource, terminology: Terminology): string | undefined {
+  for (const type of ['Practitioner', 'Patient', 'RelatedPerson'] as const) {
+    const r = ofType<Practitioner | Patient | RelatedPerson>(resource, type);
+    if (r) return xcnOf(r, terminology);
+  }
+  return deviceXcn(resource, terminology);
+}
+
+function partyParts({ resource, scope }: Party, path: string, problems: Problems, terminology: Terminology): PartyParts | undefined {
+  const role = ofType<PractitionerRole>(resource, 'PractitionerRole');
+  if (role) {
+    const practitioner = role.practitioner ? resolveParty(role.practitioner, scope, at(path, 'practitioner'), problems)?.resource : undefined;
+    const organization = role.organization ? resolveParty(role.organization, scope, at(path, 'organization'), problems)?.resource : undefined;
+    const person = practitioner ? personXcn(practitioner, terminology) : undefined;
+    const org = ofType<Organization>(organization, 'Organization');
+    const institution = org ? xonOf(org, terminology) : undefined;
+    const concepts = (list: unknown) => (Array.isArray(list) ? list : []).map((c) => conceptToCwe(c, terminology)).filter((x): x is string => !!x);
+    return {
+      ...(person ? { person } : {}),
+      ...(institution ? { institution } : {}),
+      roles: concepts(role.code),
+      specialties: concepts(role.specialty),
+      telecoms: [...xtnsOf(role.telecom), ...xtnsOf((practitioner as Practitioner | undefined)?.telecom)],
+    };
+  }
+  const org = ofType<Organization>(resource, 'Organization');
+  if (org) {
+    const institution = xonOf(org, terminology);
+    return { ...(institution ? { institution } : {}), roles: [], specialties: [], telecoms: xtnsOf(org.telecom) };
+  }
+  const person = personXcn(resource, terminology);
+  if (person !== undefined || ['Practitioner', 'Patient', 'RelatedPerson', 'Device'].includes(resource.resourceType)) {
+    return { ...(person ? { person } : {}), roles: [], specialties: [], telecoms: xtnsOf((resource as Practitioner).telecom) };
+  }
+  problems.error(path, `a ${resource.resourceType} cannot be expressed as an XDS author or recipient`);
+  return undefined;
+}
+
+export function referenceToAuthor(ref: Reference | undefined, scope: PartyScope, path: string, problems: Problems, terminology: Terminology): Author | undefined {
+  const party = resolveParty(ref, scope, path, problems);
+  const parts = party ? partyParts(party, path, problems, terminology) : undefined;
+  if (!parts) return undefined;
+  return {
+    ...(parts.person ? { person: parts.person } : {}),
+    institutions: parts.institution ? [parts.institution] : [],
+    roles: parts.roles,
+    specialties: parts.specialties,
+    telecommunications: parts.telecoms,
+  };
+}
+
+export function referenceToRecipient(ref: Reference | undefined, scope: PartyScope, path: string, problems: Problems, terminology: Terminology): string | undefined {
+  const party = resolveParty(ref, scope, path, problems);
+  const parts = party ? partyParts(party, path, problems, terminology) : undefined;
+  if (!parts) return undefined;
+  const value = [parts.institution ?? '', parts.person ?? '', parts.telecoms[0] ?? ''].join('|').replace(/\|+$/, '');
+  if (value === '') problems.error(path, 'names no organization, person or telecom address');
+  return value || undefined;
+}
+
+export function referenceToLegalAuthenticator(ref: Reference | undefined, scope: PartyScope, path: string, problems: Problems, terminology: Terminology): string | undefined {
+  const party = resolveParty(ref, scope, path, problems);
+  if (!party) return undefined;
+  const role = ofType<PractitionerRole>(party.resource, 'PractitionerRole');
+  const person = role ? (role.practitioner ? resolveParty(role.practitioner, party.scope, at(path, 'practitioner'), problems)?.resource : undefined) : party.resource;
+  const xcn = person ? personXcn(person, terminology) : undefined;
+  if (!xcn) problems.error(path, 'legalAuthenticator must be a person (XCN); an Organization or nameless resource cannot be one');
+  return xcn;
+}
