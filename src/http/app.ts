@@ -5,6 +5,7 @@ import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
 import { healthReport } from './health';
 import { GatewayMetrics } from './metrics';
+import { anonymousPrincipal } from './principal';
 
 export interface AppContext {
   app: Koa;
@@ -34,6 +35,8 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
       metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
     }
   });
+
+  app.use(anonymousPrincipal());
 
   const router = new Router();
   router.get('/health', async (ctx) => {
