@@ -56,14 +56,14 @@ const LOOKUP = `
   UNION ALL
   SELECT 'patient', NULL, NULL, patient_id, patient_id, 'Approved', NULL FROM patients WHERE patient_id = $5 AND active`;
 
-export async function lookupReferences(tx: SqlExecutor, s: Submission): Promise<References> {
+export async function lookupReferences(tx: SqlExecutor, s: Submission, opts: { lock: boolean }): Promise<References> {
   const inMessage = new Set<string>([s.submissionSet.entryUuid, ...s.documents.map((d) => d.entryUuid), ...s.folders.map((f) => f.entryUuid), ...s.associations.map((a) => a.entryUuid)]);
   const externalIds = [...new Set(s.associations.flatMap((a) => [a.sourceId, a.targetId]).filter((id) => !inMessage.has(id)))];
   const relationshipTargets = s.associations.filter((a) => RELATIONSHIP_TYPES.has(a.type) && !inMessage.has(a.targetId)).map((a) => a.targetId);
-  if (relationshipTargets.length > 0) {
+  if (opts.lock && relationshipTargets.length > 0) {
     await tx.query('SELECT entry_uuid FROM document_entries WHERE entry_uuid = ANY($1::text[]) FOR UPDATE', [relationshipTargets]);
   }
-  if (externalIds.length > 0) {
+  if (opts.lock && externalIds.length > 0) {
     // A concurrent delete (ITI-62) locks its objects FOR UPDATE before checking references:
     // holding these FOR SHARE makes it wait for this submission and then see our associations.
     await tx.query('SELECT 1 FROM document_entries WHERE entry_uuid = ANY($1::text[]) FOR SHARE', [externalIds]);

@@ -7,6 +7,7 @@ import type { SubmissionSet } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
 import type { Database, SqlExecutor } from '../store/sql/database';
+import type { TableRows } from '../store/sql/table-rows';
 import { deleteObjects } from './delete-objects';
 import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
@@ -26,6 +27,7 @@ export interface RegistryOptions {
 export interface SubmitCall {
   /** ITI-42 requires hash/size/repositoryUniqueId; a provide-and-register fills them itself. */
   requireRepositoryFields?: boolean;
+  extraRows?: (registered: Submission) => TableRows[];
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export class Registry {
       homeCommunityId: this.options.homeCommunityId,
       requireRepositoryFields: call.requireRepositoryFields ?? true,
       ...(this.options.now ? { now: this.options.now } : {}),
+      ...(call.extraRows ? { extraRows: call.extraRows } : {}),
       ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
     });
   }

@@ -10,7 +10,8 @@ import { RegistryError, type RegistryErrorDetail } from '../domain/registry-erro
 import type { Submission, SubmitResult } from '../domain/submission';
 import { validateCodes, validateSubmissionStructure } from '../domain/validation';
 import type { Database, SqlExecutor } from '../store/sql/database';
-import { insertRegistryObjects } from '../store/sql/registry-rows';
+import { insertRegistryObjects, type RegistryRows } from '../store/sql/registry-rows';
+import type { TableRows } from '../store/sql/table-rows';
 import { assignEntryUuids } from './identifiers';
 import { checkMessage } from './message-checks';
 import { assertPatientKnown, type PatientPolicy } from './patient-feed';
@@ -25,7 +26,9 @@ export interface SubmitOptions {
   requireRepositoryFields: boolean;
   /** Current time as XDS DTM (injectable for tests). */
   now?: () => string;
-  /** Extra writes that must commit with the submission (repository index rows, audit outbox). */
+  /** Rows of other tables that commit with the submission (repository index, audit outbox), given what is stored. */
+  extraRows?: (registered: Submission) => TableRows[];
+  /** Extra writes that need a transaction around the submission; prefer extraRows, which keeps the one-statement path. */
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
 }
 
@@ -66,30 +69,68 @@ export async function submitToRegistry(db: Database, input: Submission, options:
   const now = (options.now ?? dtmNow)();
   const assigned = assignEntryUuids(input);
   const submission = prepare(assigned.submission, options.homeCommunityId, now);
+  const attempt = () => register(db, submission, assigned.ids, options, now);
   try {
-    const ids = await db.transaction(async (tx) => {
-      const refs = await lookupReferences(tx, submission);
-      assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
-      // An identical retry of a registered submission: answer as before, store nothing.
-      if (refs.replay) return remapReused(assigned.ids, refs.replay);
-      const toStore = applyResubmissions(submission, refs.reusedDocuments);
-      const linked = checkAssociations(toStore, refs.external);
-      await insertRegistryObjects(tx, { submissionSets: [toStore.submissionSet], documents: toStore.documents, folders: toStore.folders, associations: toStore.associations });
-      await deprecateReplaced(tx, linked.replacedTargets);
-      await joinFoldersOf(tx, linked.replacements, now);
-      await touchFolders(tx, linked.existingFoldersExtended, now);
-      await options.withinTransaction?.(tx, toStore);
-      return { ...assigned.ids, ...remapReused(assigned.ids, refs.reusedDocuments) };
-    });
+    let ids: Record<string, string>;
+    try {
+      ids = await attempt();
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // A concurrent submission registered one of our uniqueIds between our lookup and our
+      // insert. Once more: the lookup now sees it (identical retry, resubmission or duplicate).
+      ids = await attempt();
+    }
     return { status: 'Success', errors: warnings, ids };
   } catch (err) {
     if (err instanceof RegistryError) return failure(err.errors, {});
     if (isUniqueViolation(err)) {
-      // Another submission registered the same uniqueId between our check and insert.
       return failure([{ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: 'a uniqueId of this submission was registered concurrently' }]);
     }
     throw err;
   }
+}
+
+/** Whether any association names an object registered before this submission. */
+function referencesRegisteredObjects(s: Submission): boolean {
+  const local = new Set<string>([s.submissionSet.entryUuid, ...s.documents.map((d) => d.entryUuid), ...s.folders.map((f) => f.entryUuid), ...s.associations.map((a) => a.entryUuid)]);
+  return s.associations.some((a) => !local.has(a.sourceId) || !local.has(a.targetId));
+}
+
+/**
+ * The common case — new objects only, nothing registered is referenced or changed — is one
+ * lookup and one atomic INSERT statement, with no explicit transaction: unique indexes catch
+ * a concurrent duplicate. Anything that reads and changes registered objects (relationships,
+ * folder additions, resubmitted documents) runs in a transaction holding row locks.
+ */
+async function register(db: Database, submission: Submission, givenIds: Record<string, string>, options: SubmitOptions, now: string): Promise<Record<string, string>> {
+  if (!options.withinTransaction && !referencesRegisteredObjects(submission)) {
+    const refs = await lookupReferences(db, submission, { lock: false });
+    assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
+    if (refs.replay) return remapReused(givenIds, refs.replay);
+    if (refs.reusedDocuments.size === 0) {
+      checkAssociations(submission, refs.external);
+      await insertRegistryObjects(db, objectsOf(submission), options.extraRows?.(submission) ?? []);
+      return givenIds;
+    }
+  }
+  return db.transaction(async (tx) => {
+    const refs = await lookupReferences(tx, submission, { lock: true });
+    assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
+    // An identical retry of a registered submission: answer as before, store nothing.
+    if (refs.replay) return remapReused(givenIds, refs.replay);
+    const toStore = applyResubmissions(submission, refs.reusedDocuments);
+    const linked = checkAssociations(toStore, refs.external);
+    await insertRegistryObjects(tx, objectsOf(toStore), options.extraRows?.(toStore) ?? []);
+    await deprecateReplaced(tx, linked.replacedTargets);
+    await joinFoldersOf(tx, linked.replacements, now);
+    await touchFolders(tx, linked.existingFoldersExtended, now);
+    await options.withinTransaction?.(tx, toStore);
+    return { ...givenIds, ...remapReused(givenIds, refs.reusedDocuments) };
+  });
+}
+
+function objectsOf(s: Submission): RegistryRows {
+  return { submissionSets: [s.submissionSet], documents: s.documents, folders: s.folders, associations: s.associations };
 }
 
 function isUniqueViolation(err: unknown): boolean {

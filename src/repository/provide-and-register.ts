@@ -11,7 +11,7 @@ import { RegistryError, type RegistryErrorDetail } from '../domain/registry-erro
 import type { Submission, SubmitResult } from '../domain/submission';
 import type { Registry } from '../registry/registry';
 import type { BlobSource } from '../store/blobs/blob-store';
-import { insertRepositoryRows, type RepositoryRow } from '../store/sql/repository-rows';
+import { repositoryTableRows, type RepositoryRow } from '../store/sql/repository-rows';
 import type { StoredDocument } from './document-repository';
 import type { RepositoryService } from './repository-service';
 
@@ -63,6 +63,8 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
       const expected = { ...(d.hash !== undefined ? { hash: d.hash } : {}), ...(d.size !== undefined ? { size: d.size } : {}) };
       stored.set(c.entryUuid, await deps.repository.documents.storeDocument(c.source, expected, { location: d.uniqueId }));
     }
+    // extraRows sees registry entryUUIDs, not the ids of the request: pair by uniqueId.
+    const givenIdOf = new Map(submission.documents.map((d) => [d.uniqueId, d.entryUuid]));
     const completed: Submission = {
       ...submission,
       documents: submission.documents.map((d) => {
@@ -70,24 +72,24 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
         return s ? { ...d, hash: s.hash, size: s.size, repositoryUniqueId: deps.repository.repositoryUniqueId } : d;
       }),
     };
-    let unused: string[] = [];
-    let indexed = false;
+    let indexed: ReadonlySet<string> = new Set();
     const result = await deps.registry.submit(completed, principal, {
       requireRepositoryFields: true,
-      withinTransaction: async (tx) => {
-        const rows: RepositoryRow[] = completed.documents.flatMap((d) => {
-          const s = stored.get(d.entryUuid);
+      // Index rows only for the documents the registry actually stores (not resubmissions).
+      extraRows: (registered) => {
+        const rows: RepositoryRow[] = registered.documents.flatMap((d) => {
+          const s = stored.get(givenIdOf.get(d.uniqueId) ?? '');
           return s ? [{ repositoryUniqueId: deps.repository.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType }] : [];
         });
-        unused = await insertRepositoryRows(tx, rows);
-        indexed = true;
+        indexed = new Set(rows.map((r) => r.blobKey));
+        return [repositoryTableRows(rows)];
       },
     });
-    if (result.status === 'Failure' || !indexed) {
-      // Failed, or an identical retry the registry answered without storing anything.
+    const unused = [...stored.values()].map((s) => s.blobKey).filter((k) => !indexed.has(k));
+    if (result.status === 'Failure') {
       await discard();
     } else if (unused.length > 0) {
-      // Identical resubmission of a document: its bytes were already stored under that uniqueId.
+      // Resubmitted documents (or an identical retry): their bytes were already stored.
       await Promise.all(unused.map((k) => deps.repository.documents.removeDocument(k).catch(() => false)));
     }
     return result;

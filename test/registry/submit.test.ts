@@ -139,6 +139,23 @@ describeEachStore('registry submit', (ctx) => {
     assert.deepEqual([await countRows(ctx.db, 'document_entries'), await countRows(ctx.db, 'submission_sets'), await countRows(ctx.db, 'associations')], counts);
   });
 
+  it('two concurrent identical submissions both succeed with the same ids and store one copy', async () => {
+    const s = submission(patient);
+    const docsBefore = await countRows(ctx.db, 'document_entries');
+    const [a, b] = await Promise.all([registry.submit(structuredClone(s), SYSTEM_PRINCIPAL), registry.submit(structuredClone(s), SYSTEM_PRINCIPAL)]);
+    assert.equal(a.status, 'Success', JSON.stringify(a.errors));
+    assert.equal(b.status, 'Success', JSON.stringify(b.errors));
+    assert.equal(a.ids[s.documents[0]!.entryUuid], b.ids[s.documents[0]!.entryUuid]);
+    assert.equal(await countRows(ctx.db, 'document_entries'), docsBefore + 1);
+  });
+
+  it('many concurrent independent submissions all commit', async () => {
+    const before = await countRows(ctx.db, 'submission_sets');
+    const results = await Promise.all(Array.from({ length: 24 }, () => registry.submit(submission(patient), SYSTEM_PRINCIPAL)));
+    assert.deepEqual(new Set(results.map((r) => r.status)), new Set(['Success']));
+    assert.equal(await countRows(ctx.db, 'submission_sets'), before + 24);
+  });
+
   it('rejects a registered submission set uniqueId with new content', async () => {
     const s = submission(patient);
     await ok(s);

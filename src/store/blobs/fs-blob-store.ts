@@ -185,7 +185,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(source: BlobSource, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
-    return this.write(crypto.randomBytes(16).toString('hex'), source, opts);
+    return this.write(crypto.randomBytes(16).toString('hex'), source, opts, false);
   }
 
   /**
@@ -194,7 +194,7 @@ export class FsBlobStore implements BlobStore {
    * until a segment is complete, and one segment write may be in flight while the next is
    * being encrypted (so disk I/O overlaps the crypto instead of alternating with it).
    */
-  private async write(key: string, source: BlobSource, opts: BlobPutOptions): Promise<BlobPutResult> {
+  private async write(key: string, source: BlobSource, opts: BlobPutOptions, replace: boolean): Promise<BlobPutResult> {
     const { signal, maxSize } = opts;
     signal?.throwIfAborted();
     const keyId = this.keyring.activeKeyId;
@@ -202,7 +202,11 @@ export class FsBlobStore implements BlobStore {
     const segmentSize = this.segmentSize;
     const finalPath = this.pathFor(key);
     const dir = path.dirname(finalPath);
-    const tmpPath = path.join(dir, `${TEMP_PREFIX}${key}.${crypto.randomBytes(4).toString('hex')}`);
+    // A new blob is written under its final name: its random key is unknown to anyone until
+    // put() resolves, so nothing reads it half-written, and a crash leaves an unreferenced file
+    // the orphan sweep removes. That saves a rename per document. Replacing an existing blob
+    // (reencrypt) must be atomic, so it goes through a temp file and a rename.
+    const tmpPath = replace ? path.join(dir, `${TEMP_PREFIX}${key}.${crypto.randomBytes(4).toString('hex')}`) : finalPath;
 
     const salt = crypto.randomBytes(SALT_LENGTH);
     const noncePrefix = crypto.randomBytes(NONCE_PREFIX_LENGTH);
@@ -217,6 +221,7 @@ export class FsBlobStore implements BlobStore {
     let inflight: Promise<void> | undefined;
     let syncing: Promise<void> | undefined;
     let renamed = false;
+    let headerWritten = false;
     // A Readable is destroyed with the abort reason, which makes the for-await below throw even
     // while it is waiting for a chunk that never comes (a stalled client).
     const onAbort = (): void => {
@@ -257,7 +262,7 @@ export class FsBlobStore implements BlobStore {
             () => { syncing = undefined; },
           );
         }
-        const w = writeAll(file, out, position);
+        const w = index === 0 && headerWritten ? writeAll(file, [header, ...out], 0) : writeAll(file, out, position);
         w.catch(noop); // observed via `await inflight`; this only prevents an unhandled-rejection crash meanwhile
         inflight = w;
         position += length;
@@ -295,17 +300,25 @@ export class FsBlobStore implements BlobStore {
       }
       signal?.throwIfAborted();
       flushStaging();
+      // A one-segment blob (most documents) knows its size now: header and segment go out in
+      // one write instead of two.
+      if (index === 0) {
+        header.writeBigUInt64BE(BigInt(size), SIZE_OFFSET);
+        headerWritten = true;
+      }
       await emit(pending.splice(0), true);
       await inflight;
       inflight = undefined;
       if (syncing) await syncing;
 
-      header.writeBigUInt64BE(BigInt(size), SIZE_OFFSET);
-      await writeAll(file, [header], 0);
+      if (!headerWritten) {
+        header.writeBigUInt64BE(BigInt(size), SIZE_OFFSET);
+        await writeAll(file, [header], 0);
+      }
       await file.datasync();
       fh = undefined;
       await file.close();
-      await fs.rename(tmpPath, finalPath);
+      if (replace) await fs.rename(tmpPath, finalPath);
       renamed = true;
       await fsyncDir(dir);
       return { key, keyId, size, sha1: sha1.digest('hex') };
@@ -371,7 +384,7 @@ export class FsBlobStore implements BlobStore {
   async reencrypt(key: string): Promise<ReencryptResult> {
     const st = await this.stat(key);
     if (st.keyId === this.keyring.activeKeyId) return { key, keyId: st.keyId, rewritten: false };
-    const res = await this.write(key, this.get(key), {});
+    const res = await this.write(key, this.get(key), {}, true);
     if (res.size !== st.size) throw new BlobError('INTEGRITY', `blob ${key}: re-encrypted ${res.size} bytes, header said ${st.size}`, key);
     return { key, keyId: res.keyId, rewritten: true };
   }

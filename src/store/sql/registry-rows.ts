@@ -1,8 +1,7 @@
 /**
  * Mapping between domain registry objects and their table rows. The JSONB `metadata`
  * column holds the whole object; the other columns are derived from it for queries.
- * Rows of all four tables are written by ONE statement (jsonb_to_recordset per table in
- * data-modifying CTEs): a submission costs one round trip however many objects it has.
+ * All objects of a submission are written by one statement (see table-rows.ts).
  */
 import { codeKey } from '../../domain/codes';
 import {
@@ -14,6 +13,7 @@ import {
   type SubmissionSet,
 } from '../../domain/metadata';
 import type { SqlExecutor } from './database';
+import { insertTables, type TableRows } from './table-rows';
 
 export type ShortStatus = 'Approved' | 'Deprecated' | 'Submitted';
 
@@ -57,7 +57,6 @@ const COLUMNS = {
   associations: { entry_uuid: 'text', type: 'text', source_id: 'text', target_id: 'text', status: 'text', metadata: 'jsonb' },
 } as const;
 
-type Table = keyof typeof COLUMNS;
 
 export function submissionSetRow(s: SubmissionSet): Row {
   return {
@@ -94,13 +93,6 @@ export function associationRow(a: Association): Row {
   return { entry_uuid: a.entryUuid, type: a.type, source_id: a.sourceId, target_id: a.targetId, status: shortStatus(a.availabilityStatus), metadata: a };
 }
 
-function insertFromJson(table: Table, param: number): string {
-  const cols = Object.entries(COLUMNS[table]);
-  const names = cols.map(([c]) => c).join(', ');
-  const record = cols.map(([c, t]) => `${c} ${t}`).join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($${param}::jsonb) AS x(${record})`;
-}
-
 export interface RegistryRows {
   submissionSets?: SubmissionSet[];
   documents?: DocumentEntry[];
@@ -108,19 +100,19 @@ export interface RegistryRows {
   associations?: Association[];
 }
 
-/** Inserts every object in one statement. */
-export async function insertRegistryObjects(tx: SqlExecutor, objects: RegistryRows): Promise<void> {
-  const parts: Array<{ table: Table; rows: Row[] }> = [
-    { table: 'submission_sets' as const, rows: (objects.submissionSets ?? []).map(submissionSetRow) },
-    { table: 'document_entries' as const, rows: (objects.documents ?? []).map(documentEntryRow) },
-    { table: 'folders' as const, rows: (objects.folders ?? []).map(folderRow) },
-    { table: 'associations' as const, rows: (objects.associations ?? []).map(associationRow) },
-  ].filter((p) => p.rows.length > 0);
-  if (parts.length === 0) return;
-  const statements = parts.map((p, i) => insertFromJson(p.table, i + 1));
-  const last = statements.pop()!;
-  const sql = statements.length === 0 ? last : `WITH ${statements.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}`;
-  await tx.query(sql, parts.map((p) => JSON.stringify(p.rows)));
+/** The registry objects as rows of their tables, for insertTables. */
+export function registryTableRows(objects: RegistryRows): TableRows[] {
+  return [
+    { table: 'submission_sets', columns: COLUMNS.submission_sets, rows: (objects.submissionSets ?? []).map(submissionSetRow) },
+    { table: 'document_entries', columns: COLUMNS.document_entries, rows: (objects.documents ?? []).map(documentEntryRow) },
+    { table: 'folders', columns: COLUMNS.folders, rows: (objects.folders ?? []).map(folderRow) },
+    { table: 'associations', columns: COLUMNS.associations, rows: (objects.associations ?? []).map(associationRow) },
+  ];
+}
+
+/** Inserts every object (and any extra rows of other tables) in one statement. */
+export async function insertRegistryObjects(db: SqlExecutor, objects: RegistryRows, extra: readonly TableRows[] = []): Promise<void> {
+  await insertTables(db, [...registryTableRows(objects), ...extra]);
 }
 
 export const insertDocumentEntry = (tx: SqlExecutor, d: DocumentEntry) => insertRegistryObjects(tx, { documents: [d] });

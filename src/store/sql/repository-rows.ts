@@ -1,5 +1,6 @@
 /** The repository's index: (repositoryUniqueId, documentUniqueId) -> blob. */
 import type { SqlExecutor } from './database';
+import type { TableRows } from './table-rows';
 
 export interface RepositoryRow {
   repositoryUniqueId: string;
@@ -11,18 +12,20 @@ export interface RepositoryRow {
   mimeType: string;
 }
 
-/** Inserts index rows; returns the blob keys that were NOT needed because the document was already stored. */
-export async function insertRepositoryRows(tx: SqlExecutor, rows: RepositoryRow[]): Promise<string[]> {
-  const unused: string[] = [];
-  for (const r of rows) {
-    const inserted = await tx.query(
-      `INSERT INTO repository_documents (repository_unique_id, document_unique_id, blob_key, key_id, size, hash, mime_type)
-       VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (repository_unique_id, document_unique_id) DO NOTHING RETURNING blob_key`,
-      [r.repositoryUniqueId, r.documentUniqueId, r.blobKey, r.keyId, r.size, r.hash, r.mimeType],
-    );
-    if (inserted.rowCount === 0) unused.push(r.blobKey);
-  }
-  return unused;
+const REPOSITORY_COLUMNS = {
+  repository_unique_id: 'text', document_unique_id: 'text', blob_key: 'text', key_id: 'text', size: 'bigint', hash: 'text', mime_type: 'text',
+} as const;
+
+/** Index rows as table rows, written with the registry objects in one statement (see table-rows.ts). */
+export function repositoryTableRows(rows: readonly RepositoryRow[]): TableRows {
+  return {
+    table: 'repository_documents',
+    columns: REPOSITORY_COLUMNS,
+    rows: rows.map((r) => ({
+      repository_unique_id: r.repositoryUniqueId, document_unique_id: r.documentUniqueId, blob_key: r.blobKey,
+      key_id: r.keyId, size: r.size, hash: r.hash, mime_type: r.mimeType,
+    })),
+  };
 }
 
 export async function findRepositoryRow(db: SqlExecutor, repositoryUniqueId: string, documentUniqueId: string): Promise<RepositoryRow | undefined> {
