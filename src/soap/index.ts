@@ -1,0 +1,20 @@
+/** The shared SOAP layer: import from here (`../soap`) rather than from the individual files. */
+export * from './namespaces';
+export * from './xml-errors';
+export { parseXml, decodeXmlBytes, DEFAULT_XML_LIMITS, type XmlLimits } from './safe-xml';
+export type { XmlStructureLimits } from './xml-scan';
+export * from './xml-dom';
+export * from './fault';
+export * from './addressing-faults';
+export * from './addressing';
+export * from './envelope';
+export * from './responses';
+export * from './mtom-error';
+export { parseMediaType, formatMediaType, cidUrl, contentIdFromCidUrl, normalizeContentId, type MediaType } from './mime-headers';
+export type { BodySource } from './body-source';
+export { readBounded } from './body-source';
+export * from './mtom';
+export * from './xop';
+export * from './mtom-writer';
+export * from './error-faults';
+export * from './dispatch';
