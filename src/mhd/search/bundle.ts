@@ -1,0 +1,45 @@
+/**
+ * The searchset Bundle (FHIR R4 Bundle, ITI TF-2x Appendix Z.1): total, paging links,
+ * one `match` entry per resource, and an `outcome` entry holding an OperationOutcome when
+ * there are warnings (ignored parameters, values that match nothing, communities not searched).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Bundle, BundleEntry, FhirResource } from '../mapping';
+import type { BundleLink } from './paging';
+import type { SearchIssue } from './search-error';
+
+export interface SearchEntry extends BundleEntry {
+  search: { mode: 'match' | 'outcome' };
+}
+
+export interface SearchsetBundle extends Bundle {
+  type: 'searchset';
+  total: number;
+  link: BundleLink[];
+  entry: SearchEntry[];
+}
+
+// A type alias, not an interface, so it is assignable to the mapping's open FhirResource.
+export type OperationOutcome = {
+  resourceType: 'OperationOutcome';
+  issue: Array<{ severity: SearchIssue['severity']; code: string; diagnostics: string; expression?: string[] }>;
+};
+
+export function operationOutcome(issues: readonly SearchIssue[]): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: issues.map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics, ...(i.expression ? { expression: [i.expression] } : {}) })),
+  };
+}
+
+export function searchsetBundle(args: { base: string; total: number; links: BundleLink[]; resources: readonly FhirResource[]; issues: readonly SearchIssue[] }): SearchsetBundle {
+  const entry: SearchEntry[] = args.resources.map((resource) => ({
+    fullUrl: `${args.base}/${resource.resourceType}/${resource.id}`,
+    resource,
+    search: { mode: 'match' },
+  }));
+  if (args.issues.length) {
+    entry.push({ fullUrl: `urn:uuid:${randomUUID()}`, resource: operationOutcome(args.issues), search: { mode: 'outcome' } });
+  }
+  return { resourceType: 'Bundle', id: randomUUID(), type: 'searchset', total: args.total, link: args.links, entry };
+}

@@ -1,0 +1,67 @@
+/**
+ * The searches' way into the registry: every read is a stored query through
+ * Registry.query, so patient scoping, versions and the query rules stay in the core.
+ */
+import type { Principal } from '../../domain/principal';
+import type { RegistryObject } from '../../domain/metadata';
+import { StoredQueryId, type ReturnType, type StoredQueryName, type StoredQueryRequest } from '../../domain/stored-queries';
+import type { Registry } from '../../registry/registry';
+
+export type QueryParams = Record<string, string[][]>;
+
+export function storedQuery(name: StoredQueryName, params: QueryParams, returnType: ReturnType = 'LeafClass'): StoredQueryRequest {
+  return { queryId: StoredQueryId[name], params, returnType };
+}
+
+export interface Page {
+  offset: number;
+  count: number;
+}
+
+export class RegistryReader {
+  constructor(
+    private readonly registry: Registry,
+    private readonly principal: Principal,
+  ) {}
+
+  /** The registry's largest result (queryMaxResults); also the largest page. */
+  get maxResults(): number {
+    return this.registry.options.profile.queryMaxResults;
+  }
+
+  /**
+   * Everything a query matches, read in pages of maxResults, so a large answer (e.g. the
+   * associations of a page of 1,000 documents) never fails with XDSTooManyResults.
+   */
+  async all(request: StoredQueryRequest): Promise<{ objects: RegistryObject[]; refs: string[] }> {
+    const objects: RegistryObject[] = [];
+    const refs: string[] = [];
+    for (;;) {
+      const r = await this.registry.query(request, this.principal, { offset: refs.length, count: this.maxResults });
+      objects.push(...r.objects);
+      refs.push(...r.refs);
+      if (r.refs.length === 0 || refs.length >= r.total) return { objects, refs };
+    }
+  }
+
+  /**
+   * One page of the concatenated results of several queries (a List search for both
+   * SubmissionSets and Folders), paged in the registry; `total` counts every match.
+   */
+  async page(requests: readonly StoredQueryRequest[], page: Page): Promise<{ objects: RegistryObject[]; total: number }> {
+    const objects: RegistryObject[] = [];
+    let skip = page.offset;
+    let wanted = page.count;
+    let total = 0;
+    for (const request of requests) {
+      // A page of at least one row, so the registry counts the matches even for _count=0.
+      const r = await this.registry.query(request, this.principal, { offset: skip, count: Math.max(wanted, 1) });
+      const taken = r.objects.slice(0, wanted);
+      objects.push(...taken);
+      wanted -= taken.length;
+      total += r.total;
+      skip = Math.max(0, skip - r.total);
+    }
+    return { objects, total };
+  }
+}
