@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
+import { mhdRoutes } from '../mhd/routes';
 import { healthReport } from './health';
 import { GatewayMetrics } from './metrics';
 import { anonymousPrincipal } from './principal';
@@ -37,6 +38,7 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
   });
 
   app.use(anonymousPrincipal());
+  app.use(mhdRoutes(gw, logger));
 
   const router = new Router();
   router.get('/health', async (ctx) => {

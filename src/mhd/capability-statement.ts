@@ -1,0 +1,44 @@
+/**
+ * GET [base]/metadata: the CapabilityStatement of this MHD endpoint. Its content is data,
+ * ihe-profiles/mhd-capability-statement.json (actors, options, resources, interactions),
+ * so integrators read the same file the server answers with. Added here: the search
+ * parameters of DocumentReference and List from the search module's own table (what it
+ * parses is what is declared), and what is only known at run time (date, version, base URL).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import statement from '../../ihe-profiles/mhd-capability-statement.json';
+import { SEARCH_PARAMETERS } from './search';
+
+/** The moment this process fixed its capabilities. */
+const STARTED = new Date().toISOString();
+
+/** package.json at the project root (this file runs from dist/src/mhd). */
+function softwareVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const VERSION = softwareVersion();
+
+function searchParams(resource: string) {
+  return SEARCH_PARAMETERS.filter((p) => p.resource === resource).map(({ name, type, definition, documentation }) => ({ name, type, definition, documentation }));
+}
+
+export function capabilityStatement(fhirBase: string): Record<string, unknown> {
+  const { $comment: _comment, rest, ...content } = statement;
+  return {
+    ...content,
+    date: STARTED,
+    software: { name: 'hie-gateway', version: VERSION },
+    implementation: { description: 'hie-gateway MHD endpoint', url: fhirBase },
+    rest: rest.map((r) => ({
+      ...r,
+      resource: r.resource.map((res) => (res.type === 'DocumentReference' || res.type === 'List' ? { ...res, searchParam: searchParams(res.type) } : res)),
+    })),
+  };
+}

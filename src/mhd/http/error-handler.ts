@@ -1,0 +1,51 @@
+/**
+ * Every failure under /fhir becomes an OperationOutcome in the negotiated format:
+ * FhirHttpError (HTTP-level problems) with its own status, RegistryError with the status
+ * its XDS codes call for, the search module's SearchParameterError as 400, and anything
+ * unforeseen as a 500 that says nothing about its cause (the cause goes to the log).
+ */
+import type Koa from 'koa';
+import { RegistryError } from '../../domain/registry-error';
+import type { Logger } from '../../logger';
+import { responseFormatOrJson } from './formats';
+import { FhirHttpError } from './http-error';
+import { issue, operationOutcome, type OperationOutcomeIssue } from './operation-outcome';
+import { SearchParameterError } from '../search';
+import { registryIssues, registryStatus } from './registry-outcome';
+import { sendResource } from './respond';
+
+interface Answer {
+  status: number;
+  issues: OperationOutcomeIssue[];
+  headers?: Record<string, string>;
+}
+
+function answerFor(err: unknown): Answer | undefined {
+  if (err instanceof FhirHttpError) return { status: err.status, issues: err.issues, headers: err.headers };
+  if (err instanceof RegistryError) return { status: registryStatus(err.errors), issues: registryIssues(err.errors) };
+  if (err instanceof SearchParameterError) {
+    // The search module's issues are OperationOutcome issues already, naming the parameter.
+    return { status: 400, issues: err.issues.map((i) => ({ severity: i.severity, code: i.code as OperationOutcomeIssue['code'], diagnostics: i.diagnostics, ...(i.expression ? { expression: [i.expression] } : {}) })) };
+  }
+  return undefined;
+}
+
+export function fhirErrors(logger: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      // Bytes already on the wire (a streamed document): only Koa can end the response now.
+      if (ctx.headerSent) throw err;
+      let answer = answerFor(err);
+      if (!answer) {
+        logger.error({ err, method: ctx.method, url: ctx.url }, 'FHIR request failed');
+        answer = { status: 500, issues: [issue('fatal', 'exception', 'internal error while processing the request')] };
+      }
+      // Headers set for the success path (ETag, Content-Length, Location) do not describe the error.
+      for (const name of Object.keys(ctx.response.headers)) ctx.remove(name);
+      for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
+      sendResource(ctx, answer.status, operationOutcome(answer.issues), responseFormatOrJson(ctx));
+    }
+  };
+}

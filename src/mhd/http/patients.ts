@@ -1,0 +1,58 @@
+/**
+ * Patients as this front end sees them: the registry's identity feed table, keyed by CX,
+ * holding the Patient resource the feed sent (with the derived id of
+ * patient-resource-id.ts). A patient-context principal sees only its own patient.
+ */
+import type { Principal } from '../../domain/principal';
+import { XdsErrorCode } from '../../domain/error-codes';
+import { RegistryError } from '../../domain/registry-error';
+import type { Identifier, MhdMapping } from '../mapping';
+import { cxToIdentifier, identifierToCx } from '../mapping/patient-ids';
+import { FhirHttpError } from './http-error';
+import { cxOfPatientResourceId, patientResourceId } from './patient-resource-id';
+import type { MhdServices } from './services';
+
+export type PatientResource = Record<string, unknown> & { resourceType: 'Patient' };
+
+/** `system|value` (FHIR token search syntax) -> Identifier; XDS needs the system, so it is required. */
+export function parseIdentifierToken(token: string): Identifier {
+  const bar = token.indexOf('|');
+  if (bar <= 0 || bar === token.length - 1) {
+    throw FhirHttpError.of(400, 'invalid', `identifier=${token} must be system|value: the system names the patient identifier domain`);
+  }
+  return { system: token.slice(0, bar), value: token.slice(bar + 1) };
+}
+
+/** The CX of a patient identifier; a system outside the affinity domain's is XDSUnknownPatientId. */
+export function patientCxOf(identifier: Identifier, mapping: MhdMapping, location?: string): string {
+  const r = identifierToCx(identifier, mapping.terminology);
+  if (!r.ok) throw RegistryError.of(XdsErrorCode.XDSUnknownPatientId, r.reason, location);
+  return r.cx;
+}
+
+function visibleTo(principal: Principal, cx: string): boolean {
+  return principal.patientId === undefined || principal.patientId === cx;
+}
+
+/** The fed Patient with this CX, as a resource; undefined when unknown, inactive or not visible to the principal. */
+export async function storedPatient(cx: string, services: MhdServices, mapping: MhdMapping, principal: Principal): Promise<PatientResource | undefined> {
+  if (!visibleTo(principal, cx)) return undefined;
+  const row = await services.registry.getPatient(cx);
+  if (!row || !row.active) return undefined;
+  const id = patientResourceId(cx);
+  const fed = row.resource && typeof row.resource === 'object' ? (row.resource as Record<string, unknown>) : {};
+  const identifier = cxToIdentifier(cx, mapping.terminology);
+  // A patient fed over ITI-8/XDS has no resource: answer with what the registry knows.
+  return {
+    ...(Array.isArray(fed.identifier) ? {} : { identifier: identifier ? [identifier] : [] }),
+    ...fed,
+    resourceType: 'Patient',
+    ...(id ? { id } : {}),
+  };
+}
+
+/** The fed Patient a `Patient/{id}` names; undefined when the id names no fed patient. */
+export function storedPatientById(id: string, services: MhdServices, mapping: MhdMapping, principal: Principal): Promise<PatientResource | undefined> {
+  const cx = cxOfPatientResourceId(id, services.patientAuthorities);
+  return cx ? storedPatient(cx, services, mapping, principal) : Promise.resolve(undefined);
+}

@@ -1,0 +1,39 @@
+/**
+ * ITI-65 Provide Document Bundle: POST [base] with a transaction Bundle. The mapping turns
+ * it into a Submission and the documents' bytes; provideAndRegister stores the bytes and
+ * registers the metadata in one transaction, so a failure stores nothing. Success is
+ * HTTP 200 with a transaction-response Bundle (one entry per request entry, each 201 with
+ * its Location); a failure is the OperationOutcome of every problem, located in the Bundle.
+ */
+import { provideAndRegister } from '../../repository/provide-and-register';
+import { documentContents } from './document-contents';
+import { FhirHttpError } from './http-error';
+import { BODY_LIMITS } from './limits';
+import { patientLookup } from './patient-references';
+import { attachWarnings, planLocator } from './provide-outcome';
+import { registryIssues, registryStatus } from './registry-outcome';
+import { readResource } from './request-body';
+import { sendResource } from './respond';
+import { mhdRequest, type MhdHandler } from './services';
+
+export const provideDocumentBundle: MhdHandler = async (ctx, services) => {
+  const req = mhdRequest(ctx, services);
+  const body = await readResource(ctx, BODY_LIMITS.transaction);
+  if (body.resourceType !== 'Bundle') {
+    throw FhirHttpError.of(400, 'invalid', `POST ${req.base} takes a transaction Bundle (ITI-65), not a ${String(body.resourceType)}`);
+  }
+  const lookup = await patientLookup(body, req.base, services, req.mapping, req.principal);
+  const plan = req.mapping.provideBundle(body, { lookup });
+  const locate = planLocator(plan);
+  // Throws with the FHIR path of each refused attachment; the error middleware answers it.
+  const contents = documentContents(plan);
+  const result = await provideAndRegister({ registry: services.registry, repository: services.repository }, plan.submission, contents, req.principal);
+  if (result.status === 'Failure') throw new FhirHttpError(registryStatus(result.errors), registryIssues(result.errors, locate));
+
+  const response = req.mapping.transactionResponse(plan, result.ids, {
+    repositoryUniqueId: services.repository.repositoryUniqueId,
+    homeCommunityId: services.homeCommunityId,
+  });
+  attachWarnings(response, plan, [...plan.warnings, ...result.errors], locate);
+  sendResource(ctx, 200, response);
+};

@@ -1,0 +1,102 @@
+/**
+ * ITI-68 Retrieve Document: GET (and HEAD) on the attachment URL the mapping writes,
+ * `[base]/Binary/{documentUniqueId}?repositoryUniqueId=…&homeCommunityId=…`.
+ *
+ * - The bytes are streamed from the repository with the document's mimeType,
+ *   Content-Length and the SHA-1 as a strong ETag; If-None-Match answers 304 without
+ *   opening the blob. Last-Modified is not sent: the repository keeps no storage time.
+ * - `_format`, or an Accept header preferring FHIR JSON/XML over the document's own type,
+ *   gets a Binary resource instead (base64, contentType), streamed as well, with its own
+ *   ETag. An Accept that allows neither is 406 (ITI-68 Table 2:3.68.4.2.2-1).
+ * - Unknown document or repository: 404 with the XDS code; another community's
+ *   homeCommunityId: 404 XDSUnknownCommunity (cross-community routing is not here yet).
+ * - A patient-context principal may only retrieve its own patient's documents; anything
+ *   else is answered exactly like an unknown document.
+ */
+import type Koa from 'koa';
+import { XdsErrorCode } from '../../domain/error-codes';
+import { StoredQueryId } from '../../domain/stored-queries';
+import { RegistryError } from '../../domain/registry-error';
+import type { RetrievedDocument } from '../../repository/repository-service';
+import { binaryRepresentation } from './binary-representation';
+import { noneMatchHolds } from './conditional';
+import { contentTypeOf, formatOfMediaType, formatParameter, type FhirFormat } from './formats';
+import { FhirHttpError } from './http-error';
+import { mhdRequest, routeParam, type MhdHandler, type MhdRequest, type MhdServices } from './services';
+
+function queryValue(ctx: Koa.Context, name: string): string | undefined {
+  const raw = ctx.query[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return value === '' ? undefined : value;
+}
+
+function unknownDocument(documentUniqueId: string): RegistryError {
+  return RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${documentUniqueId} in this repository`, documentUniqueId);
+}
+
+/** Patient-context callers: the registry, queried as them, must see the document. */
+async function checkVisible(services: MhdServices, req: MhdRequest, documentUniqueId: string): Promise<void> {
+  if (req.principal.patientId === undefined) return;
+  const r = await services.registry.query(
+    { queryId: StoredQueryId.GetDocuments, returnType: 'ObjectRef', params: { $XDSDocumentEntryUniqueId: [[documentUniqueId]] } },
+    req.principal,
+  );
+  if (r.refs.length === 0) throw unknownDocument(documentUniqueId);
+}
+
+/** Raw bytes, or a Binary resource in one of the FHIR formats. */
+function representation(ctx: Koa.Context, mimeType: string): 'raw' | FhirFormat {
+  const asked = formatParameter(ctx);
+  if (asked) return asked;
+  const accept = ctx.get('Accept');
+  if (!accept) return 'raw';
+  // The document's own type first, so a tie (e.g. */*) means the bytes.
+  const best = ctx.accepts([mimeType, 'application/fhir+json', 'application/fhir+xml', 'application/json', 'application/xml']);
+  if (best === false) {
+    throw FhirHttpError.of(406, 'not-supported', `the document is ${mimeType}; Accept allows neither that nor a FHIR Binary (${contentTypeOf('json')} or ${contentTypeOf('xml')})`);
+  }
+  return best === mimeType ? 'raw' : (formatOfMediaType(best) ?? 'raw');
+}
+
+/** Sets the validators and answers 304 when the client's copy is current; true if it did. */
+function notModified(ctx: Koa.Context, etag: string): boolean {
+  ctx.set('ETag', etag);
+  ctx.set('Cache-Control', 'private, no-cache');
+  ctx.vary('Accept');
+  if (noneMatchHolds(ctx.get('If-None-Match') || undefined, etag)) return false;
+  ctx.status = 304;
+  return true;
+}
+
+function send(ctx: Koa.Context, type: string, length: number, open: () => NodeJS.ReadableStream): void {
+  ctx.status = 200;
+  // HEAD: headers only, the blob is never opened.
+  if (ctx.method !== 'HEAD') ctx.body = open();
+  ctx.set('Content-Type', type);
+  ctx.length = length;
+}
+
+function respond(ctx: Koa.Context, doc: RetrievedDocument): void {
+  const as = representation(ctx, doc.mimeType);
+  if (as === 'raw') {
+    if (notModified(ctx, `"${doc.hash}"`)) return;
+    send(ctx, doc.mimeType, doc.size, () => doc.open());
+    return;
+  }
+  if (notModified(ctx, `"${doc.hash}.${as}"`)) return;
+  const binary = binaryRepresentation(as, { id: doc.documentUniqueId, contentType: doc.mimeType, size: doc.size, open: () => doc.open() });
+  send(ctx, contentTypeOf(as), binary.length, () => binary.body());
+}
+
+export const retrieveDocument: MhdHandler = async (ctx, services) => {
+  const req = mhdRequest(ctx, services);
+  const documentUniqueId = routeParam(ctx, 'id');
+  const homeCommunityId = queryValue(ctx, 'homeCommunityId');
+  if (homeCommunityId && homeCommunityId !== services.homeCommunityId) {
+    throw RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${homeCommunityId} is not this gateway's; cross-community retrieve is not available`, homeCommunityId);
+  }
+  const repositoryUniqueId = queryValue(ctx, 'repositoryUniqueId') ?? services.repository.repositoryUniqueId;
+  const doc = await services.repository.retrieve({ repositoryUniqueId, documentUniqueId });
+  await checkVisible(services, req, documentUniqueId);
+  respond(ctx, doc);
+};

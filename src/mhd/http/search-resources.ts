@@ -1,0 +1,54 @@
+/**
+ * ITI-67 Find Document References and ITI-66 Find Document Lists: search by GET or by
+ * POST [type]/_search (form-encoded, plus any URL parameters), and read by id. This file
+ * only gathers the request; which parameters exist and what they mean is the search
+ * module's (src/mhd/search), including the Czech `hcid`, which is passed through as sent.
+ * `_format` is an HTTP concern and is consumed here. `Prefer: handling=strict|lenient`
+ * (FHIR R4 search.html#errors) chooses whether unknown parameters fail; lenient by default.
+ */
+import type Koa from 'koa';
+import { readResource, searchResources, type SearchResourceType } from '../search';
+import { FhirHttpError } from './http-error';
+import { BODY_LIMITS } from './limits';
+import { readForm } from './request-body';
+import { sendResource } from './respond';
+import { mhdRequest, routeParam, type MhdHandler } from './services';
+
+/** Parameters of the HTTP layer, not of the search. */
+const HTTP_PARAMETERS = new Set(['_format']);
+
+function strictHandling(ctx: Koa.Context): boolean {
+  const handling = /(?:^|[,;\s])handling\s*=\s*"?(strict|lenient)"?/i.exec(ctx.get('Prefer'))?.[1];
+  return handling?.toLowerCase() === 'strict';
+}
+
+function urlParameters(ctx: Koa.Context): Array<[string, string]> {
+  return [...new URLSearchParams(ctx.querystring)];
+}
+
+function searchHandler(resourceType: SearchResourceType, withForm: boolean): MhdHandler {
+  return async (ctx, services) => {
+    const req = mhdRequest(ctx, services);
+    const sent = withForm ? [...urlParameters(ctx), ...(await readForm(ctx, BODY_LIMITS.searchForm))] : urlParameters(ctx);
+    const params = sent.filter(([name]) => !HTTP_PARAMETERS.has(name));
+    const selfUrl = `${req.base}/${resourceType}${params.length > 0 ? `?${new URLSearchParams(params).toString()}` : ''}`;
+    const bundle = await searchResources({ resourceType, params, strict: strictHandling(ctx), selfUrl }, { registry: services.registry, mapping: req.mapping }, req.principal);
+    sendResource(ctx, 200, bundle);
+  };
+}
+
+function readHandler(resourceType: SearchResourceType): MhdHandler {
+  return async (ctx, services) => {
+    const req = mhdRequest(ctx, services);
+    const id = routeParam(ctx, 'id');
+    const resource = await readResource(resourceType, id, { registry: services.registry, mapping: req.mapping }, req.principal);
+    if (!resource) throw FhirHttpError.of(404, 'not-found', `${resourceType}/${id} is not known`);
+    sendResource(ctx, 200, resource);
+  };
+}
+
+export const searchHandlers = (resourceType: SearchResourceType) => ({
+  search: searchHandler(resourceType, false),
+  searchByPost: searchHandler(resourceType, true),
+  read: readHandler(resourceType),
+});
