@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import http from 'node:http';
+import { freshBundle, RID, RID_SYSTEM } from '../mhd/http/support';
 import { startGateway, runGatewayToExit } from '../support/gateway-process';
 import { needService } from '../support/services';
 
@@ -48,6 +50,37 @@ describe('gateway process', function () {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     }
+  });
+
+  it('on SIGTERM finishes an in-flight request before exiting', async () => {
+    const gw = await startGateway();
+    const feed = await fetch(`${gw.baseUrl}/fhir/Patient?identifier=${encodeURIComponent(`${RID_SYSTEM}|${RID}`)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient', identifier: [{ system: RID_SYSTEM, value: RID }] }),
+    });
+    assert.ok(feed.status === 200 || feed.status === 201, `patient feed answered ${feed.status}`);
+    const body = Buffer.from(JSON.stringify(freshBundle('minimal-bundle.json')));
+    const url = new URL(`${gw.baseUrl}/fhir`);
+    // Send half the bundle, stop the gateway, then the rest: the request must still complete.
+    const reply = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/fhir+json', 'content-length': body.length } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.write(body.subarray(0, body.length >> 1));
+      setTimeout(() => {
+        gw.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.subarray(body.length >> 1)), 300);
+      }, 200);
+    });
+    const r = await reply;
+    assert.equal(r.status, 200, r.text);
+    assert.equal(JSON.parse(r.text).type, 'transaction-response');
+    assert.equal(await gw.stop(), 0);
+    assert.match(gw.output(), /shutting down: finishing in-flight requests/);
   });
 
   it('refuses AUTH=off on a non-loopback interface', async () => {
