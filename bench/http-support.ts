@@ -1,0 +1,117 @@
+// Shared plumbing of the HTTP benchmarks: a real gateway process on loopback (PostgreSQL in a
+// fresh schema, or PGlite under a temp DATA_DIR), a load run with autocannon whose per-response
+// latencies are kept (autocannon reports no p95 itself), and the result summary.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { freePort } from '../test/support/gateway-process';
+import { benchStore, latencySummary, type BenchStore } from './support';
+
+export interface BenchGateway {
+  store: BenchStore;
+  baseUrl: string;
+  /** Connection string of the gateway's own schema (PostgreSQL), for bulk loading. */
+  databaseUrl?: string;
+  stop(): Promise<void>;
+  peakRssMb(): number;
+}
+
+const MAIN = path.resolve(__dirname, '..', 'src', 'main.js');
+
+/** Starts dist/src/main.js on a free port; PostgreSQL gets a schema of its own, dropped on stop. */
+export async function startBenchGateway(env: Record<string, string> = {}, beforeStart?: (databaseUrl?: string) => Promise<void>): Promise<BenchGateway> {
+  const store = benchStore();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-gw-'));
+  const port = await freePort();
+  let databaseUrl: string | undefined;
+  let dropSchema = async () => {};
+  if (store === 'postgres') {
+    const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const schema = process.env.BENCH_SCHEMA ?? `bench_http_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await admin.end();
+    const url = new URL(base);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = url.toString();
+    if (!process.env.BENCH_SCHEMA) {
+      dropSchema = async () => {
+        const c = new pg.Client({ connectionString: base });
+        await c.connect();
+        await c.query(`DROP SCHEMA ${schema} CASCADE`);
+        await c.end();
+      };
+    }
+  }
+  await beforeStart?.(databaseUrl);
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    if (await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)) break;
+    if (i > 600) throw new Error('gateway did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // The gateway's resident memory, sampled from /proc while the bench runs.
+  let peak = 0;
+  const sampler = setInterval(() => {
+    import('node:fs').then((fs) => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        peak = Math.max(peak, kb / 1024);
+      } catch {
+        /* process gone */
+      }
+    }, () => undefined);
+  }, 200);
+  return {
+    store,
+    baseUrl,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    peakRssMb: () => Math.round(peak),
+    async stop() {
+      clearInterval(sampler);
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await dropSchema();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  non2xx: number;
+  errors: number;
+  latencyMs: ReturnType<typeof latencySummary>;
+  throughputMBps: number;
+}
+
+/** Runs autocannon against the gateway and summarises it with our own percentiles. */
+export async function runLoad(opts: autocannon.Options): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ connections: 16, duration: Number(process.env.BENCH_SECONDS ?? 15), ...opts }, (err, r) => (err ? reject(err) : resolve(r)));
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  const seconds = result.duration;
+  return {
+    requests: result.requests.total,
+    perSecond: Math.round(result.requests.total / seconds),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    latencyMs: latencySummary(latencies),
+    throughputMBps: Math.round((result.throughput.total / seconds / 1e6) * 10) / 10,
+  };
+}

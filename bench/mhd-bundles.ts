@@ -1,0 +1,45 @@
+// ITI-65 bodies for the MHD benchmarks: the comprehensive fixture reduced to List +
+// DocumentReference + Binary, with fresh ids, a chosen patient and document bytes.
+import { createHash, randomBytes } from 'node:crypto';
+import { fixture, RID, RID_SYSTEM, withFreshIds, type Json } from '../test/mhd/http/support';
+
+const template: Json = (() => {
+  const b = fixture('comprehensive-bundle.json');
+  const folders = new Set(b.entry.filter((e: Json) => e.resource.resourceType === 'List' && e.resource.code?.coding?.[0]?.code === 'folder').map((e: Json) => e.fullUrl));
+  b.entry = b.entry.filter((e: Json) => !folders.has(e.fullUrl));
+  for (const e of b.entry) {
+    if (e.resource.resourceType === 'List') e.resource.entry = (e.resource.entry ?? []).filter((i: Json) => !folders.has(i.item?.reference));
+  }
+  return b;
+})();
+
+/** RID-shaped patient numbers (10 digits, divisible by 13). */
+export function ridPatients(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => String((769_230_770 + i) * 13));
+}
+
+export async function feedPatients(baseUrl: string, rids: string[]): Promise<void> {
+  for (const rid of rids) {
+    const r = await fetch(`${baseUrl}/fhir/Patient?identifier=${encodeURIComponent(`${RID_SYSTEM}|${rid}`)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Patient', identifier: [{ system: RID_SYSTEM, value: rid }] }),
+    });
+    if (r.status !== 200 && r.status !== 201) throw new Error(`patient feed ${rid}: ${r.status} ${await r.text()}`);
+  }
+}
+
+/** A fresh one-document ITI-65 bundle for the patient, carrying `content` as its Binary. */
+export function provideBundle(rid: string, content: Buffer): string {
+  const b = withFreshIds(JSON.parse(JSON.stringify(template).replaceAll(RID, rid)));
+  const doc = b.entry.find((e: Json) => e.resource.resourceType === 'DocumentReference').resource;
+  const binary = b.entry.find((e: Json) => e.resource.resourceType === 'Binary').resource;
+  binary.data = content.toString('base64');
+  doc.content[0].attachment.size = content.length;
+  doc.content[0].attachment.hash = createHash('sha1').update(content).digest('base64');
+  return JSON.stringify(b);
+}
+
+export function documentOf(bytes: number): Buffer {
+  return randomBytes(bytes);
+}
