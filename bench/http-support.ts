@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort } from '../test/support/gateway-process';
@@ -23,7 +24,8 @@ export interface BenchGateway {
 const MAIN = path.resolve(__dirname, '..', 'src', 'main.js');
 
 /** Starts dist/src/main.js on a free port; PostgreSQL gets a schema of its own, dropped on stop. */
-export async function startBenchGateway(env: Record<string, string> = {}, beforeStart?: (databaseUrl?: string) => Promise<void>): Promise<BenchGateway> {
+/** `beforeStart` may fill the store first (bulk loads): it gets the schema's URL (PostgreSQL) or the DATA_DIR (PGlite). */
+export async function startBenchGateway(env: Record<string, string> = {}, beforeStart?: (where: { databaseUrl?: string; dataDir: string }) => Promise<void>): Promise<BenchGateway> {
   const store = benchStore();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-gw-'));
   const port = await freePort();
@@ -48,7 +50,7 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
       };
     }
   }
-  await beforeStart?.(databaseUrl);
+  await beforeStart?.({ ...(databaseUrl ? { databaseUrl } : {}), dataDir });
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -113,5 +115,50 @@ export async function runLoad(opts: autocannon.Options): Promise<LoadResult> {
     errors: result.errors + result.timeouts,
     latencyMs: latencySummary(latencies),
     throughputMBps: Math.round((result.throughput.total / seconds / 1e6) * 10) / 10,
+  };
+}
+
+/**
+ * A closed loop of plain node:http GETs on keep-alive sockets. autocannon parses every body
+ * in JavaScript and tops out near 70 MB/s here, so large downloads are measured with this.
+ */
+export async function runDownloadLoad(url: string, connections = 16, seconds = Number(process.env.BENCH_SECONDS ?? 15)): Promise<LoadResult> {
+  const u = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let bytes = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const get = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      http
+        .get({ host: u.hostname, port: u.port, path: u.pathname + u.search, agent }, (res) => {
+          if ((res.statusCode ?? 0) >= 300) non2xx++;
+          res.on('data', (d: Buffer) => (bytes += d.length));
+          res.on('end', () => {
+            latencies.push(performance.now() - started);
+            resolve();
+          });
+        })
+        .on('error', () => {
+          errors++;
+          resolve();
+        });
+    });
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < end) await get();
+  }));
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  return {
+    requests: latencies.length,
+    perSecond: Math.round(latencies.length / elapsed),
+    non2xx,
+    errors,
+    latencyMs: latencySummary(latencies),
+    throughputMBps: Math.round((bytes / elapsed / 1e6) * 10) / 10,
   };
 }
