@@ -1,7 +1,7 @@
 // ITI-65 Provide Document Bundle over HTTP: one-document bundles (List + DocumentReference +
 // Binary, 10 KB document), 16 connections, against a gateway process on loopback.
 // Env: BENCH_STORE=postgres|pglite, BENCH_SECONDS (15), BENCH_DOC_BYTES (10240).
-import { benchStore, writeResult } from './support';
+import { benchStore, report, runBench } from './support';
 import { startBenchGateway, runLoad } from './http-support';
 import { documentOf, feedPatients, provideBundle, ridPatients } from './mhd-bundles';
 
@@ -17,14 +17,10 @@ async function main(): Promise<void> {
       requests: [{ method: 'POST', headers: { 'content-type': 'application/fhir+json' }, setupRequest: (req) => ({ ...req, body: provideBundle(patients[i++ % patients.length]!, content) }) }],
     });
     const result = { scenario: 'mhd-iti65', store: benchStore(), documentBytes: content.length, ...load, gatewayPeakRssMb: gw.peakRssMb(), target: '>= 1000/s, p95 <= 40 ms (PostgreSQL)' };
-    console.log(JSON.stringify(result, null, 2));
-    console.log('written to', await writeResult(`mhd-iti65-${benchStore()}`, result));
+    await report(`mhd-iti65-${benchStore()}`, result);
   } finally {
     await gw.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -10,7 +10,7 @@ import { PgliteDatabase } from '../src/store/sql/pglite';
 import { PostgresDatabase } from '../src/store/sql/postgres';
 import { benchPatientNumber, loadDocuments } from './document-loader';
 import { runLoad, startBenchGateway } from './http-support';
-import { benchStore, writeResult } from './support';
+import { benchStore, report, runBench } from './support';
 
 const RID_SYSTEM = 'https://ncez.mzcr.cz/fhir/sid/rid';
 const docs = Number(process.env.BENCH_DOCS ?? 1_000_000);
@@ -42,14 +42,10 @@ async function main(): Promise<void> {
       requests: [{ method: 'GET', headers: { accept: 'application/fhir+json' }, setupRequest: (req) => ({ ...req, path: search(Math.floor(Math.random() * patients)) }) }],
     });
     const result = { scenario: 'mhd-iti67', store: benchStore(), documents: docs, patients, matchesPerSearch: bundle.total, ...load, gatewayPeakRssMb: gw.peakRssMb(), target: 'p95 <= 15 ms at >= 1500/s (PostgreSQL)' };
-    console.log(JSON.stringify(result, null, 2));
-    console.log('written to', await writeResult(`mhd-iti67-${benchStore()}`, result));
+    await report(`mhd-iti67-${benchStore()}`, result);
   } finally {
     await gw.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -3,7 +3,7 @@
 // Env: BENCH_STORE=postgres|pglite, BENCH_SECONDS (15), BENCH_DOC_BYTES (1048576).
 import { runDownloadLoad, startBenchGateway } from './http-support';
 import { documentOf, feedPatients, provideBundle, ridPatients } from './mhd-bundles';
-import { benchStore, writeResult } from './support';
+import { benchStore, report, runBench } from './support';
 
 async function main(): Promise<void> {
   const gw = await startBenchGateway();
@@ -21,14 +21,10 @@ async function main(): Promise<void> {
     if (!Buffer.from(await check.arrayBuffer()).equals(content)) throw new Error('retrieved bytes differ from the provided document');
     const load = await runDownloadLoad(`${gw.baseUrl}${url.pathname}${url.search}`);
     const result = { scenario: 'mhd-iti68', store: benchStore(), documentBytes: content.length, ...load, gatewayPeakRssMb: gw.peakRssMb(), target: '>= 500/s (PostgreSQL)' };
-    console.log(JSON.stringify(result, null, 2));
-    console.log('written to', await writeResult(`mhd-iti68-${benchStore()}`, result));
+    await report(`mhd-iti68-${benchStore()}`, result);
   } finally {
     await gw.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -14,7 +14,7 @@ import { provideAndRegister } from '../src/repository/provide-and-register';
 import { RepositoryService } from '../src/repository/repository-service';
 import { FsBlobStore } from '../src/store/blobs';
 import { documentEntry, patientCx, submission } from '../test/support/metadata-builders';
-import { benchStore, latencySummary, openBenchDatabase, runClosedLoop, writeResult } from './support';
+import { benchStore, latencySummary, openBenchDatabase, report, runBench, runClosedLoop } from './support';
 
 async function main(): Promise<void> {
   const store = benchStore();
@@ -58,15 +58,11 @@ async function main(): Promise<void> {
       latencyMs: latencySummary(latenciesMs),
       target: store === 'postgres' ? '>= 1000 per second' : 'report',
     };
-    console.log(JSON.stringify(result, null, 2));
-    console.log('written to', await writeResult(`registry-submit-${store}`, result));
+    await report(`registry-submit-${store}`, result);
   } finally {
     await drop();
     await rm(blobDir, { recursive: true, force: true });
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -75,3 +75,17 @@ export async function writeResult(name: string, result: unknown): Promise<string
   await writeFile(file, JSON.stringify(result, null, 2) + '\n');
   return file;
 }
+
+/** Prints a benchmark's result, writes it as bench/results/<name>.json. */
+export async function report(name: string, result: object): Promise<void> {
+  console.log(JSON.stringify(result, null, 2));
+  console.log('written to', await writeResult(name, result));
+}
+
+/** Runs a benchmark's main function; a failure prints and exits non-zero. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -8,7 +8,7 @@ import type { Registry } from '../../src/registry/registry';
 import { fromRow } from '../../src/store/sql/registry-rows';
 import { describeEachStore } from '../support/databases';
 import { association, documentEntry, folder, patientCx, sha1, submission, submissionSet } from '../support/metadata-builders';
-import { testRegistry } from '../support/registry-fixture';
+import { testRegistry, withFreshPatient } from '../support/registry-fixture';
 
 const { Approved, Deprecated, Submitted } = AvailabilityStatus;
 
@@ -16,12 +16,9 @@ describeEachStore('registry lifecycle (ITI-57 update, ITI-62 delete)', (ctx) => 
   let registry: Registry;
   let patient: string;
 
-  before(() => {
-    registry = testRegistry(ctx.db);
-  });
-  beforeEach(async () => {
-    patient = patientCx();
-    await registry.registerPatient(patient);
+  withFreshPatient(ctx, (r, p) => {
+    registry = r;
+    patient = p;
   });
 
   // --- fixtures, registered through the real submit path ---

@@ -5,7 +5,7 @@ import type { Submission } from '../../src/domain/submission';
 import type { Registry } from '../../src/registry/registry';
 import { describeEachStore } from '../support/databases';
 import { association, documentEntry, folder, patientCx, sha1, submission } from '../support/metadata-builders';
-import { countRows, testRegistry } from '../support/registry-fixture';
+import { countRows, testRegistry, withFreshPatient } from '../support/registry-fixture';
 
 async function status(db: { query: Registry['db']['query'] }, entryUuid: string): Promise<string | undefined> {
   const r = await db.query<{ status: string }>(
@@ -19,12 +19,9 @@ describeEachStore('registry submit', (ctx) => {
   let registry: Registry;
   let patient: string;
 
-  before(() => {
-    registry = testRegistry(ctx.db);
-  });
-  beforeEach(async () => {
-    patient = patientCx();
-    await registry.registerPatient(patient);
+  withFreshPatient(ctx, (r, p) => {
+    registry = r;
+    patient = p;
   });
 
   async function ok(s: Submission): Promise<Record<string, string>> {
