@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 
 /** Affinity-domain settings kept in ihe-profiles/ (code sets, OIDs, identifier systems). */
 export interface AffinityProfile {
@@ -37,6 +38,8 @@ export interface Config {
   blobKeys: Map<string, Buffer>;
   blobActiveKeyId?: string;
   shutdownGraceMs: number;
+  /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
+  audit: AuditConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -102,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
     blobKeys,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;

@@ -1,0 +1,85 @@
+/**
+ * AuditEvent agents (BALP / Czech HIE guide): the user behind the request and their
+ * organization (from the Principal), the client system, and the gateway itself as the
+ * DICOM source or destination role depending on who started the exchange.
+ */
+import net from 'node:net';
+import { isOid } from '../domain/hl7v2';
+import type { Code } from '../domain/metadata';
+import type { Principal } from '../domain/principal';
+import type { AuditContext, AuditRemote } from './audit-input';
+import { AgentType, CZ_PURPOSE_OF_USE } from './codes';
+import type { AuditEventAgent, CodeableConcept, Coding, NetworkType } from './fhir-audit-event';
+import type { AuditSide } from './transactions';
+
+/** An XDS/Principal code as a FHIR coding: OID schemes become urn:oid: systems. */
+export function codingOf(code: Code): Coding {
+  return { system: isOid(code.scheme) ? `urn:oid:${code.scheme}` : code.scheme, code: code.code, ...(code.display ? { display: code.display } : {}) };
+}
+
+export function networkOf(address: string): { address: string; type: NetworkType } {
+  if (net.isIP(address)) return { address, type: '2' };
+  return { address, type: /^[a-z][a-z0-9+.-]*:/i.test(address) ? '5' : '1' };
+}
+
+const EMERGENCY: Coding = { system: CZ_PURPOSE_OF_USE, code: 'EMER', display: 'Emergentní přístup' };
+const NORMAL: Coding = { system: CZ_PURPOSE_OF_USE, code: 'NORM', display: 'Normální přístup' };
+
+/**
+ * The principal's purposes of use; break-the-glass adds the Czech EMER code so an
+ * emergency access is visible to the patient. The Czech guide requires one, so a principal
+ * that states none is recorded as normal access.
+ */
+export function purposesOfUse(principal: Principal): CodeableConcept[] {
+  const codings = (principal.purposeOfUse ?? []).map(codingOf);
+  if (principal.emergency && !codings.some((c) => c.system === EMERGENCY.system && c.code === EMERGENCY.code)) codings.push(EMERGENCY);
+  if (codings.length === 0) codings.push(NORMAL);
+  return codings.map((c) => ({ coding: [c] }));
+}
+
+/** The human (or the system account) the request acts for, and their organization. */
+function userAgents(principal: Principal, purposes: CodeableConcept[]): AuditEventAgent[] {
+  const user: AuditEventAgent = {
+    type: { coding: [AgentType.ResponsibleParty] },
+    who: { identifier: { value: principal.subject }, ...(principal.displayName ? { display: principal.displayName } : {}) },
+    ...(principal.displayName ? { name: principal.displayName } : {}),
+    ...(principal.role ? { role: [{ coding: [codingOf(principal.role)] }] } : {}),
+    requestor: true,
+    purposeOfUse: purposes,
+  };
+  const org = principal.organization;
+  if (!org) return [user];
+  return [user, { type: { coding: [AgentType.Provider] }, who: { identifier: { value: org.id }, ...(org.name ? { display: org.name } : {}) }, requestor: false }];
+}
+
+function systemAgent(type: Coding, who: string, address: string | undefined): AuditEventAgent {
+  return { type: { coding: [type] }, who: { identifier: { value: who } }, requestor: false, ...(address ? { network: networkOf(address) } : {}) };
+}
+
+export interface AgentFacts {
+  principal: Principal;
+  side: AuditSide;
+  purposes: CodeableConcept[];
+  endpoint?: string;
+  remote?: AuditRemote;
+}
+
+/**
+ * DICOM's convention: the requester is the Source Role ID and the responder the
+ * Destination Role ID, whichever way the documents flow.
+ */
+export function agentsOf(facts: AgentFacts, ctx: AuditContext): AuditEventAgent[] {
+  const { principal } = facts;
+  const gatewayId = facts.endpoint ?? ctx.sourceId;
+  const parties =
+    facts.side === 'served'
+      ? [
+          systemAgent(AgentType.Source, principal.clientId ?? principal.address ?? 'unknown', principal.address),
+          systemAgent(AgentType.Destination, gatewayId, ctx.hostname),
+        ]
+      : [
+          systemAgent(AgentType.Source, gatewayId, ctx.hostname),
+          systemAgent(AgentType.Destination, facts.remote?.endpoint ?? 'unknown', facts.remote?.address),
+        ];
+  return [...userAgents(principal, facts.purposes), ...parties];
+}

@@ -1,0 +1,60 @@
+/**
+ * Composition of the audit layer for the gateway: the trail front ends write to, the
+ * forwarder and its jobs, and the health report. Order of use (gateway.ts):
+ *   const audit = createAuditService(config, { db, jobs, logger });   // registers the job handler
+ *   await jobs.start(); audit.start();
+ *   ... audit.trail.rows(input) / audit.trail.record(db, input) ...
+ *   on shutdown: await audit.close() (stops polling, waits for running forwarding), then jobs.close(), db.close().
+ */
+import type { Config } from '../config';
+import type { Database } from '../store/sql/database';
+import type { AuditContext } from './audit-input';
+import { auditHealth, type AuditDestinationHealth } from './audit-health';
+import { AuditForwardingJobs, type AuditJobQueue, type AuditLog } from './audit-jobs';
+import { AuditTrail } from './audit-trail';
+import { createAuditSenders } from './create-senders';
+import { AuditForwarder } from './forwarder';
+
+export interface AuditService {
+  trail: AuditTrail;
+  forwarder: AuditForwarder;
+  /** Per-destination outbox state for /health and /metrics. */
+  health(): Promise<AuditDestinationHealth[]>;
+  start(): void;
+  /** Stops polling, waits for forwarding in progress, closes repository connections. */
+  close(): Promise<void>;
+}
+
+export function auditContextOf(config: Pick<Config, 'audit' | 'profile'>): AuditContext {
+  return {
+    sourceId: config.audit.sourceId,
+    enterpriseSiteId: config.audit.enterpriseSiteId,
+    hostname: config.audit.hostname,
+    patientIdSystems: config.profile.patientIdSystems,
+  };
+}
+
+export function createAuditService(config: Pick<Config, 'audit' | 'profile'>, deps: { db: Database; jobs: AuditJobQueue; logger: AuditLog }): AuditService {
+  const a = config.audit;
+  const senders = createAuditSenders(a, config.profile.patientIdSystems);
+  const forwarder = new AuditForwarder(deps.db, senders, {
+    batchSize: a.batchSize,
+    leaseMs: a.leaseMs,
+    retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs },
+  });
+  const trail = new AuditTrail(auditContextOf(config), forwarder.destinations);
+  const jobs = new AuditForwardingJobs(deps.db, deps.jobs, forwarder, { pollMs: a.pollMs, drainBudgetMs: 5_000, sentRetentionMs: a.sentRetentionMs }, deps.logger);
+  if (senders.length > 0) jobs.register();
+  return {
+    trail,
+    forwarder,
+    health: () => auditHealth(deps.db, forwarder.destinations),
+    start: () => {
+      if (senders.length > 0) jobs.start();
+    },
+    async close() {
+      await jobs.stop();
+      await forwarder.close();
+    },
+  };
+}
