@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
 import { mhdRoutes } from '../mhd/routes';
+import { xdsRouter } from '../xds/routes';
 import { healthReport } from './health';
 import { GatewayMetrics } from './metrics';
 import { anonymousPrincipal } from './principal';
@@ -39,6 +40,8 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
 
   app.use(anonymousPrincipal());
   app.use(mhdRoutes(gw, logger));
+  const xds = xdsRouter(gw, logger);
+  app.use(xds.routes()).use(xds.allowedMethods());
 
   const router = new Router();
   router.get('/health', async (ctx) => {

@@ -1,0 +1,88 @@
+/**
+ * rs:RegistryResponse and rs:RegistryErrorList (ebRS 3.0 as ITI TF-3 4.2.4 uses them): the
+ * answer of every XDS.b transaction here, alone (ITI-41/42/57/62/86) or as the start of a
+ * larger response (ITI-18 AdhocQueryResponse, ITI-43 RetrieveDocumentSetResponse).
+ */
+import { RegistryError, type RegistryErrorDetail, type Severity } from '../domain/registry-error';
+import type { ResponseStatus } from '../domain/submission';
+import { el, type XmlElementSpec } from '../soap';
+import { XDS_NS } from './namespaces';
+
+const STATUS_URI: Record<ResponseStatus, string> = {
+  Success: 'urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success',
+  PartialSuccess: 'urn:ihe:iti:2007:ResponseStatusType:PartialSuccess',
+  Failure: 'urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure',
+};
+
+const SEVERITY_URI: Record<Severity, string> = {
+  Error: 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error',
+  Warning: 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning',
+};
+
+/** The rs:RegistryErrorList of `errors`, or nothing when there are none (the list may not be empty). */
+function registryErrorList(errors: readonly RegistryErrorDetail[]): XmlElementSpec | undefined {
+  if (errors.length === 0) return undefined;
+  const highest = errors.some((e) => e.severity === 'Error') ? 'Error' : 'Warning';
+  return el(XDS_NS.rs, 'rs:RegistryErrorList', { highestSeverity: SEVERITY_URI[highest] },
+    ...errors.map((e) => el(XDS_NS.rs, 'rs:RegistryError', {
+      errorCode: e.code,
+      codeContext: e.context,
+      location: e.location,
+      severity: SEVERITY_URI[e.severity],
+    })),
+  );
+}
+
+/** The attributes and children a response of RegistryResponseType starts with. */
+export function registryResponseContent(status: ResponseStatus, errors: readonly RegistryErrorDetail[]): { status: string; errorList: XmlElementSpec | undefined } {
+  return { status: STATUS_URI[status], errorList: registryErrorList(errors) };
+}
+
+export function registryResponse(status: ResponseStatus, errors: readonly RegistryErrorDetail[] = []): XmlElementSpec {
+  const content = registryResponseContent(status, errors);
+  return el(XDS_NS.rs, 'rs:RegistryResponse', { status: content.status }, content.errorList);
+}
+
+/**
+ * Status of a request made of independent items (ITI-43, ITI-86): Success when no item
+ * failed, PartialSuccess when some succeeded, Failure when none did.
+ */
+export function itemsStatus(succeeded: number, errors: readonly RegistryErrorDetail[]): ResponseStatus {
+  if (!errors.some((e) => e.severity === 'Error')) return 'Success';
+  return succeeded > 0 ? 'PartialSuccess' : 'Failure';
+}
+
+export interface Outcome {
+  status: ResponseStatus;
+  /** Errors, or warnings of a successful request. */
+  errors: readonly RegistryErrorDetail[];
+}
+
+/** The rs:RegistryResponse of an operation: its outcome, or Failure with the errors it was rejected with. */
+export async function registryResponseOf(run: () => Promise<Outcome>): Promise<XmlElementSpec> {
+  let outcome: Outcome;
+  try {
+    outcome = await run();
+  } catch (err) {
+    outcome = { status: 'Failure', errors: rejectionOf(err) };
+  }
+  return registryResponse(outcome.status, outcome.errors);
+}
+
+/**
+ * An outcome with the codec's warnings (metadata it read but ignored) added, unless it failed:
+ * a Failure reports what made it fail, and nothing was saved for the warning to be about.
+ */
+export function withWarnings(outcome: Outcome, warnings: readonly RegistryErrorDetail[]): Outcome {
+  return outcome.status === 'Failure' || warnings.length === 0 ? outcome : { ...outcome, errors: [...warnings, ...outcome.errors] };
+}
+
+/**
+ * The errors a rejected request is answered with. Only a RegistryError is a rejection; any
+ * other error is a fault of ours (or a broken message stream) and goes on to the dispatcher,
+ * which answers with a SOAP fault.
+ */
+export function rejectionOf(err: unknown): RegistryErrorDetail[] {
+  if (err instanceof RegistryError) return err.errors;
+  throw err;
+}

@@ -1,0 +1,48 @@
+/**
+ * ITI-41 Provide and Register Document Set-b: the metadata goes through the ebRIM codec, each
+ * xdsb:Document (an MTOM part by xop:Include, or inline base64) is handed to provideAndRegister
+ * as a stream, which stores one document at a time straight from the request into the blob
+ * store, then registers everything in one transaction. No document is ever held whole here.
+ *
+ * Pairing of documents and DocumentEntries (XDSMissingDocument, XDSMissingDocumentMetadata),
+ * hash and size checks (XDSRepositoryMetadataError) and every registry rule live in the core.
+ */
+import type { Element } from '@xmldom/xmldom';
+import { XdsErrorCode } from '../../domain/error-codes';
+import { RegistryError } from '../../domain/registry-error';
+import { provideAndRegister as provideAndRegisterCore, type DocumentContent } from '../../repository/provide-and-register';
+import { childrenNamed, type SoapRequest } from '../../soap';
+import { XDS_TRANSACTIONS } from '../actions';
+import type { XdsHandler, XdsServices } from '../handler';
+import { readSubmission } from '../ebrim';
+import { XDS_NS } from '../namespaces';
+import { requireAttribute, requireChild, requirePayload } from '../payload';
+import { registryResponseOf, withWarnings } from '../registry-response';
+import { registryObjectListOf } from '../submit-objects';
+
+/**
+ * One stream per xdsb:Document. Opening an MTOM part only claims it: its bytes are read when
+ * provideAndRegister consumes the stream, so parts flow from the socket to disk in turn.
+ */
+function documentContents(request: SoapRequest, documents: Element[]): DocumentContent[] {
+  const seen = new Set<string>();
+  return documents.map((d) => {
+    const id = requireAttribute(d, 'id');
+    if (seen.has(id)) throw RegistryError.of(XdsErrorCode.XDSRepositoryMetadataError, `more than one xdsb:Document has id ${id}`, id);
+    seen.add(id);
+    return { entryUuid: id, source: request.message.binary(d).open() };
+  });
+}
+
+export function provideAndRegisterDocumentSet(services: XdsServices): XdsHandler {
+  return async (request, call) => {
+    const payload = requirePayload(request, XDS_NS.xdsb, 'ProvideAndRegisterDocumentSetRequest');
+    const list = registryObjectListOf(requireChild(payload, XDS_NS.lcm, 'SubmitObjectsRequest'));
+    const documents = childrenNamed(payload, XDS_NS.xdsb, 'Document');
+    const response = await registryResponseOf(async () => {
+      const { submission, warnings } = readSubmission(list);
+      return withWarnings(await provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal), warnings);
+    });
+    return { action: XDS_TRANSACTIONS.provideAndRegister.response, body: [response] };
+  };
+}

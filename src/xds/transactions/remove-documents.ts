@@ -1,0 +1,23 @@
+/**
+ * ITI-86 Remove Documents (RMD): the repository removes the bytes of each named document on
+ * its own; those it cannot remove are listed with their error (XDSUnknownRepositoryId,
+ * XDSDocumentUniqueIdError), giving PartialSuccess or Failure.
+ */
+import { XDS_TRANSACTIONS } from '../actions';
+import { readDocumentRequests } from '../document-requests';
+import type { XdsHandler, XdsServices } from '../handler';
+import { XDS_NS } from '../namespaces';
+import { requirePayload } from '../payload';
+import { itemsStatus, registryResponse } from '../registry-response';
+
+/** Removal is one transaction per document; a bound keeps one request from holding the endpoint for long. */
+export const MAX_DOCUMENTS_PER_REMOVE = 1000;
+
+export function removeDocuments(services: XdsServices): XdsHandler {
+  return async (request) => {
+    const payload = requirePayload(request, XDS_NS.rmd, 'RemoveDocumentsRequest');
+    const refs = readDocumentRequests(payload, MAX_DOCUMENTS_PER_REMOVE);
+    const { removed, errors } = await services.repository.remove(refs.map((r) => ({ repositoryUniqueId: r.repositoryUniqueId, documentUniqueId: r.documentUniqueId })));
+    return { action: XDS_TRANSACTIONS.removeDocuments.response, body: [registryResponse(itemsStatus(removed.length, errors), errors)] };
+  };
+}

@@ -1,0 +1,53 @@
+// ITI-42 Register Document Set-b over HTTP: metadata of documents another repository stores.
+import assert from 'node:assert/strict';
+import { describeEachStoreOverHttp, storedCounts } from '../support/http-gateway';
+import { newPatient, oid, registered, sendFixture, sha1, XDS_TRANSACTIONS } from './support/messages';
+import { errorCodes, registryResult } from './support/responses';
+
+const RESPONSE = XDS_TRANSACTIONS.register.response;
+const OTHER_REPOSITORY = '1.2.203.24341.11.2.1.4.1';
+
+describeEachStoreOverHttp('xds ITI-42 Register Document Set-b', (ctx) => {
+  const content = 'Propouštěcí zpráva uložená v úložišti nemocnice';
+
+  function register(patient: string, values: Record<string, string | number> = {}) {
+    const docUid = oid();
+    const reply = sendFixture(ctx.baseUrl, 'registry', 'iti42-register.xml', {
+      PATIENT: patient, SS_UID: oid(), DOC_UID: docUid, HASH: sha1(content), SIZE: Buffer.byteLength(content), REPOSITORY_ID: OTHER_REPOSITORY, ...values,
+    });
+    return { reply, docUid };
+  }
+
+  it('registers the metadata with the repository fields as given', async () => {
+    const { reply, docUid } = register(await newPatient(ctx.gw));
+    const r = registryResult(await reply, RESPONSE);
+    assert.equal(r.status, 'Success', JSON.stringify(r.errors));
+    const entry = await registered(ctx.gw, docUid);
+    assert.ok(entry.kind === 'DocumentEntry');
+    assert.equal(entry.repositoryUniqueId, OTHER_REPOSITORY);
+    assert.equal(entry.hash, sha1(content));
+  });
+
+  it('refuses metadata without the repository fields (ITI-42 requires them)', async () => {
+    const { reply } = register(await newPatient(ctx.gw), { REPOSITORY_ID: '' });
+    const r = registryResult(await reply, RESPONSE);
+    assert.equal(r.status, 'Failure');
+    assert.ok(errorCodes(r).every((c) => c === 'XDSRegistryMetadataError'), JSON.stringify(r.errors));
+    assert.ok(r.errors.some((e) => /repositoryUniqueId/.test(e.context)), JSON.stringify(r.errors));
+  });
+
+  it('refuses a patient the registry does not know, storing nothing', async () => {
+    const before = await storedCounts(ctx);
+    const { reply } = register(await newPatient(ctx.gw, false));
+    const r = registryResult(await reply, RESPONSE);
+    assert.equal(r.status, 'Failure');
+    assert.deepEqual(errorCodes(r), ['XDSUnknownPatientId']);
+    assert.deepEqual(await storedCounts(ctx), before);
+  });
+
+  it('is not served by the repository endpoint', async () => {
+    const reply = await sendFixture(ctx.baseUrl, 'repository', 'iti42-register.xml', { PATIENT: await newPatient(ctx.gw), SS_UID: oid(), DOC_UID: oid(), HASH: sha1(content), SIZE: 1, REPOSITORY_ID: OTHER_REPOSITORY });
+    assert.equal(reply.status, 400);
+    assert.match(reply.payload.textContent ?? '', /ActionNotSupported|cannot be processed/);
+  });
+});
