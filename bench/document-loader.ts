@@ -6,7 +6,12 @@
  * each patient has ~N/P documents cycling through 5 class codes, 10 % deprecated. Patient
  * numbers are RID-shaped (10 digits, divisible by 13) so the MHD front end accepts them.
  */
+import path from 'node:path';
+import { loadConfig } from '../src/config';
 import type { Database } from '../src/store/sql/database';
+import { migrate } from '../src/store/sql/migrate';
+import { PgliteDatabase } from '../src/store/sql/pglite';
+import { PostgresDatabase } from '../src/store/sql/postgres';
 
 export const CLASS_SCHEME = '1.2.203.999.5.1';
 export const CLASSES = ['REPORT', 'SUMMARY', 'LAB', 'IMAGING', 'REFERRAL'];
@@ -77,4 +82,20 @@ export async function loadDocuments(db: Database, o: { docs: number; patients: n
   await db.exec('VACUUM ANALYZE document_entries');
   process.stdout.write('\n');
   return (performance.now() - started) / 1000;
+}
+
+/** A startBenchGateway beforeStart hook: migrates the gateway's store and bulk-loads it. */
+export function documentsLoader(docs: number, patients: number): (where: { databaseUrl?: string; dataDir: string }) => Promise<void> {
+  return async (where) => {
+    const db: Database = where.databaseUrl
+      ? new PostgresDatabase({ connectionString: where.databaseUrl, maxConnections: 2 })
+      : await PgliteDatabase.open(path.join(where.dataDir, 'pglite'));
+    try {
+      await migrate(db);
+      const seconds = await loadDocuments(db, { docs, patients, authority: loadConfig({ AUTH: 'off' }).patientIdAuthority });
+      if (seconds !== undefined) console.log(`\n  loaded ${docs} documents in ${seconds.toFixed(1)} s`);
+    } finally {
+      await db.close();
+    }
+  };
 }

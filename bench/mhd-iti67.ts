@@ -2,13 +2,7 @@
 // DocumentReferences over P patients already registered (default 1,000,000 over 100,000),
 // 16 connections, against a gateway process on loopback.
 // Env: BENCH_STORE=postgres|pglite, BENCH_DOCS, BENCH_PATIENTS, BENCH_SECONDS (15), BENCH_SCHEMA (reuse a loaded schema).
-import path from 'node:path';
-import { loadConfig } from '../src/config';
-import type { Database } from '../src/store/sql/database';
-import { migrate } from '../src/store/sql/migrate';
-import { PgliteDatabase } from '../src/store/sql/pglite';
-import { PostgresDatabase } from '../src/store/sql/postgres';
-import { benchPatientNumber, loadDocuments } from './document-loader';
+import { benchPatientNumber, documentsLoader } from './document-loader';
 import { runLoad, startBenchGateway } from './http-support';
 import { benchStore, report, runBench } from './support';
 
@@ -16,22 +10,8 @@ const RID_SYSTEM = 'https://ncez.mzcr.cz/fhir/sid/rid';
 const docs = Number(process.env.BENCH_DOCS ?? 1_000_000);
 const patients = Number(process.env.BENCH_PATIENTS ?? Math.max(1, Math.round(docs / 10)));
 
-async function fill(where: { databaseUrl?: string; dataDir: string }): Promise<void> {
-  const db: Database = where.databaseUrl
-    ? new PostgresDatabase({ connectionString: where.databaseUrl, maxConnections: 2 })
-    : await PgliteDatabase.open(path.join(where.dataDir, 'pglite'));
-  try {
-    await migrate(db);
-    const authority = loadConfig({ AUTH: 'off' }).patientIdAuthority;
-    const seconds = await loadDocuments(db, { docs, patients, authority });
-    if (seconds !== undefined) console.log(`  loaded ${docs} documents in ${seconds.toFixed(1)} s`);
-  } finally {
-    await db.close();
-  }
-}
-
 async function main(): Promise<void> {
-  const gw = await startBenchGateway({}, fill);
+  const gw = await startBenchGateway({}, documentsLoader(docs, patients));
   try {
     const search = (p: number) => `/fhir/DocumentReference?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${benchPatientNumber(p)}`)}&status=current`;
     const probe = await fetch(`${gw.baseUrl}${search(1)}`, { headers: { accept: 'application/fhir+json' } });

@@ -11,10 +11,10 @@ import { TEST_AUTHORITY } from '../test/support/metadata-builders';
 import { fillFixture, xml } from '../test/xds/support/fixtures';
 import { quoted, slot } from '../test/xds/support/messages';
 import { sendSoapText } from '../test/xds/support/soap-client';
-import { benchPatientCx, CLASS_SCHEME, CLASSES } from './document-loader';
+import { benchPatientCx, CLASS_SCHEME, CLASSES, documentsLoader } from './document-loader';
 import { startBenchGateway } from './http-support';
 import { benchStore, latencySummary, report, runBench, runClosedLoop } from './support';
-import { documentsLoader, keepAliveAgent, succeeded } from './xds-support';
+import { keepAliveAgent, succeeded } from './xds-support';
 
 const docs = Number(process.env.BENCH_DOCS ?? 1_000_000);
 const patients = Number(process.env.BENCH_PATIENTS ?? Math.max(1, Math.round(docs / 10)));

@@ -22,6 +22,14 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
     for (const state of ['waiting', 'delayed', 'active', 'failed'] as const) set({ state }, s[state]);
   });
 
+  // Koa reports stream errors after the response started (a client that hangs up during a
+  // download) here, and would print them to stderr; they go to the log, client aborts at debug.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    const clientGone = err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ERR_STREAM_PREMATURE_CLOSE';
+    if (clientGone) logger.debug({ err }, 'client closed the connection early');
+    else logger.error({ err }, 'response stream failed');
+  });
+
   app.use(async (ctx, next) => {
     const started = process.hrtime.bigint();
     try {
