@@ -68,6 +68,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     async close() {
       clearInterval(sweeper);
       await jobs.close();
+      await repository.close();
       await db.close();
     },
   };

@@ -101,6 +101,10 @@ export class DocumentRepository {
     return this.blobs.delete(blobKey);
   }
 
+  close(): Promise<void> {
+    return this.blobs.close();
+  }
+
   /** Crash clean-up; `isReferenced` is the registry's lookup of which blob keys still have rows. */
   async sweepOrphans(isReferenced: BlobReferenceCheck, olderThanMs: number): Promise<BlobSweepResult> {
     return this.blobs.sweepOrphans(isReferenced, olderThanMs);

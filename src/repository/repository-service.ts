@@ -60,6 +60,10 @@ export class RepositoryService {
     return { removed, errors };
   }
 
+  close(): Promise<void> {
+    return this.documents.close();
+  }
+
   /** Removes blobs left by a crash between writing bytes and committing their registration. */
   sweepOrphans(olderThanMs: number) {
     return this.documents.sweepOrphans((keys) => referencedBlobKeys(this.db, keys), olderThanMs);

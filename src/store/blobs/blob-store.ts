@@ -67,6 +67,8 @@ export interface BlobStore {
   exists(key: string): Promise<boolean>;
   /** Removes temp files and unreferenced blobs whose mtime is older than `olderThanMs` ago. */
   sweepOrphans(isReferenced: BlobReferenceCheck, olderThanMs: number): Promise<BlobSweepResult>;
+  /** Releases what the store holds open; nothing is called on it afterwards. */
+  close(): Promise<void>;
 }
 
 export type BlobErrorCode =
