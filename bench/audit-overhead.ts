@@ -18,11 +18,7 @@ async function main(): Promise<void> {
   const { db, drop } = await openBenchDatabase(store, concurrency + 2);
   try {
     const config = loadConfig({ AUTH: 'off' });
-    const registry = new Registry(db, {
-      profile: config.profile,
-      patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
-      homeCommunityId: config.homeCommunityId,
-    });
+    const registry = Registry.fromConfig(db, config);
     const trail = new AuditTrail({ ...CONTEXT, patientIdSystems: config.profile.patientIdSystems }, ['arr-tls', 'arr-fhir']);
     const patients = Array.from({ length: 1000 }, () => patientCx());
     for (const p of patients) await registry.registerPatient(p);

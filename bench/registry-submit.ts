@@ -24,11 +24,7 @@ async function main(): Promise<void> {
   const blobDir = await mkdtemp(path.join(os.tmpdir(), 'bench-blobs-'));
   try {
     const config = loadConfig({ AUTH: 'off' });
-    const registry = new Registry(db, {
-      profile: config.profile,
-      patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
-      homeCommunityId: config.homeCommunityId,
-    });
+    const registry = Registry.fromConfig(db, config);
     const blobs = await FsBlobStore.open(blobDir, { keys: new Map([['bench', randomBytes(32)]]), activeKeyId: 'bench' });
     const repository = new RepositoryService(db, new DocumentRepository(blobs), config.repositoryUniqueId);
     const patients = Array.from({ length: 1000 }, () => patientCx());

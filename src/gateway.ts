@@ -42,11 +42,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const blobs = await openBlobStoreFromConfig(config);
   const repository = new RepositoryService(db, new DocumentRepository(blobs), config.repositoryUniqueId);
-  const registry = new Registry(db, {
-    profile: config.profile,
-    patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
-    homeCommunityId: config.homeCommunityId,
-  });
+  const registry = Registry.fromConfig(db, config);
   const jobs = createJobQueue({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     onError: (err) => logger.error({ err }, 'job queue error'),

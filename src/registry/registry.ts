@@ -2,7 +2,7 @@
  * The Document Registry: the one place that decides submissions, queries and metadata
  * lifecycle. Both front ends (MHD and XDS.b) call this, never the tables.
  */
-import type { AffinityProfile } from '../config';
+import type { AffinityProfile, Config } from '../config';
 import type { SubmissionSet } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
@@ -32,6 +32,15 @@ export interface SubmitCall {
 }
 
 export class Registry {
+  /** The registry the configuration describes (affinity profile, patient policy, community). */
+  static fromConfig(db: Database, config: Pick<Config, 'profile' | 'patientCheck' | 'acceptedPatientAuthorities' | 'homeCommunityId'>): Registry {
+    return new Registry(db, {
+      profile: config.profile,
+      patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
+      homeCommunityId: config.homeCommunityId,
+    });
+  }
+
   constructor(
     readonly db: Database,
     readonly options: RegistryOptions,

@@ -6,11 +6,7 @@ import { patientCx } from './metadata-builders';
 /** A registry on the Czech default profile over the given database. */
 export function testRegistry(db: Database, env: Record<string, string> = {}): Registry {
   const config = loadConfig({ AUTH: 'off', ...env });
-  return new Registry(db, {
-    profile: config.profile,
-    patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
-    homeCommunityId: config.homeCommunityId,
-  });
+  return Registry.fromConfig(db, config);
 }
 
 export async function countRows(db: Database, table: string): Promise<number> {
