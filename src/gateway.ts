@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { createAuditService, type AuditService } from './audit/audit-service';
 import type { Config } from './config';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
@@ -19,6 +20,8 @@ import { PostgresDatabase } from './store/sql/postgres';
 
 export interface Gateway {
   config: Config;
+  /** ATNA: the audit trail front ends record into, and the forwarder to the repositories. */
+  audit: AuditService;
   db: Database;
   registry: Registry;
   repository: RepositoryService;
@@ -47,7 +50,10 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     onError: (err) => logger.error({ err }, 'job queue error'),
   });
+  // Registered before the queue starts, so the forwarding job has its handler.
+  const audit = createAuditService(config, { db, jobs, logger });
   await jobs.start();
+  audit.start();
   const sweeper = setInterval(() => {
     repository.sweepOrphans(ORPHAN_AGE_MS).then(
       (r) => r.removedBlobs + r.removedTemp > 0 && logger.info(r, 'orphan blobs removed'),
@@ -57,12 +63,14 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   sweeper.unref();
   return {
     config,
+    audit,
     db,
     registry,
     repository,
     jobs,
     async close() {
       clearInterval(sweeper);
+      await audit.close();
       await jobs.close();
       await repository.close();
       await db.close();

@@ -21,6 +21,12 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
     const s = await gw.jobs.stats();
     for (const state of ['waiting', 'delayed', 'active', 'failed'] as const) set({ state }, s[state]);
   });
+  metrics.gaugeOnScrape('hie_audit_records', 'Audit records not yet delivered, by repository and state', ['destination', 'state'], async (set) => {
+    for (const d of await gw.audit.health()) {
+      set({ destination: d.destination, state: 'pending' }, d.pending);
+      set({ destination: d.destination, state: 'failed' }, d.failed);
+    }
+  });
 
   // Koa reports stream errors after the response started (a client that hangs up during a
   // download) here, and would print them to stderr; they go to the log, client aborts at debug.
