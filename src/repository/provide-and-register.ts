@@ -12,6 +12,7 @@ import type { Submission, SubmitResult } from '../domain/submission';
 import type { Registry } from '../registry/registry';
 import type { BlobSource } from '../store/blobs/blob-store';
 import { repositoryTableRows, type RepositoryRow } from '../store/sql/repository-rows';
+import type { TableRows } from '../store/sql/table-rows';
 import type { StoredDocument } from './document-repository';
 import type { RepositoryService } from './repository-service';
 
@@ -48,7 +49,12 @@ function pairContents(documents: DocumentEntry[], contents: DocumentContent[]): 
   return problems;
 }
 
-export async function provideAndRegister(deps: ProvideDeps, submission: Submission, contents: DocumentContent[], principal: Principal): Promise<SubmitResult> {
+export interface ProvideOptions {
+  /** Rows of other tables (the audit outbox) that commit in the same statement as the submission. */
+  extraRows?: (registered: Submission) => TableRows[];
+}
+
+export async function provideAndRegister(deps: ProvideDeps, submission: Submission, contents: DocumentContent[], principal: Principal, options: ProvideOptions = {}): Promise<SubmitResult> {
   const paired = pairContents(submission.documents, contents);
   const pre = deps.registry.precheck(submission, { requireRepositoryFields: false });
   if (paired.length + pre.errors.length > 0) return failure([...paired, ...pre.errors]);
@@ -82,7 +88,7 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
           return s ? [{ repositoryUniqueId: deps.repository.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType }] : [];
         });
         indexed = new Set(rows.map((r) => r.blobKey));
-        return [repositoryTableRows(rows)];
+        return [repositoryTableRows(rows), ...(options.extraRows?.(registered) ?? [])];
       },
     });
     const unused = [...stored.values()].map((s) => s.blobKey).filter((k) => !indexed.has(k));
