@@ -28,7 +28,9 @@ export class XdsEndpoint {
   /** Never throws: every failure is a SOAP fault response. */
   handle(body: BodySource, headers: HeaderBag, principal: Principal): Promise<SoapHttpResponse> {
     const dispatcher = new SoapDispatcher({ read: { limits: this.options.limits }, ...(this.options.onError ? { onError: this.options.onError } : {}) });
-    for (const [action, handler] of this.handlers) dispatcher.on(action, (request) => handler(request, { principal }));
+    const traceparent = headers['traceparent'];
+    const call = { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) };
+    for (const [action, handler] of this.handlers) dispatcher.on(action, (request) => handler(request, call));
     return dispatcher.handle(body, headers);
   }
 }

@@ -1,5 +1,6 @@
 /** The two XDS.b endpoints and the transactions each serves (ITI TF-1: Document Registry and Document Repository actors). */
-import { XDS_TRANSACTIONS } from './actions';
+import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
+import { auditingFaults } from './audit';
 import { XdsEndpoint } from './endpoint';
 import type { XdsHandler, XdsServices } from './handler';
 import { REGISTRY_LIMITS, REPOSITORY_LIMITS } from './limits';
@@ -17,20 +18,21 @@ export interface XdsEndpoints {
 }
 
 export function createXdsEndpoints(services: XdsServices, onError?: (err: unknown, action: string | undefined) => void): XdsEndpoints {
-  const table = (entries: [string, XdsHandler][]) => new Map(entries);
+  // Every handler is wrapped so that a request it answers with a SOAP fault is audited too.
+  const table = (entries: [XdsTransaction, XdsHandler][]) => new Map(entries.map(([t, handler]) => [t.request, auditingFaults(services, t.id, handler)]));
   const errors = onError ? { onError } : {};
   return {
     registry: new XdsEndpoint(table([
-      [XDS_TRANSACTIONS.register.request, registerDocumentSet(services)],
-      [XDS_TRANSACTIONS.storedQuery.request, registryStoredQuery(services, XDS_TRANSACTIONS.storedQuery)],
-      [XDS_TRANSACTIONS.multiPatientQuery.request, registryStoredQuery(services, XDS_TRANSACTIONS.multiPatientQuery)],
-      [XDS_TRANSACTIONS.update.request, updateDocumentSet(services)],
-      [XDS_TRANSACTIONS.delete.request, deleteDocumentSet(services)],
+      [XDS_TRANSACTIONS.register, registerDocumentSet(services)],
+      [XDS_TRANSACTIONS.storedQuery, registryStoredQuery(services, XDS_TRANSACTIONS.storedQuery)],
+      [XDS_TRANSACTIONS.multiPatientQuery, registryStoredQuery(services, XDS_TRANSACTIONS.multiPatientQuery)],
+      [XDS_TRANSACTIONS.update, updateDocumentSet(services)],
+      [XDS_TRANSACTIONS.delete, deleteDocumentSet(services)],
     ]), { limits: REGISTRY_LIMITS, ...errors }),
     repository: new XdsEndpoint(table([
-      [XDS_TRANSACTIONS.provideAndRegister.request, provideAndRegisterDocumentSet(services)],
-      [XDS_TRANSACTIONS.retrieve.request, retrieveDocumentSet(services)],
-      [XDS_TRANSACTIONS.removeDocuments.request, removeDocuments(services)],
+      [XDS_TRANSACTIONS.provideAndRegister, provideAndRegisterDocumentSet(services)],
+      [XDS_TRANSACTIONS.retrieve, retrieveDocumentSet(services)],
+      [XDS_TRANSACTIONS.removeDocuments, removeDocuments(services)],
     ]), { limits: REPOSITORY_LIMITS, ...errors }),
   };
 }

@@ -58,14 +58,17 @@ export interface Outcome {
   errors: readonly RegistryErrorDetail[];
 }
 
-/** The rs:RegistryResponse of an operation: its outcome, or Failure with the errors it was rejected with. */
-export async function registryResponseOf(run: () => Promise<Outcome>): Promise<XmlElementSpec> {
-  let outcome: Outcome;
+/** The outcome of an operation, or Failure with the errors it was rejected with (for handlers that audit it before answering). */
+export async function outcomeOf(run: () => Promise<Outcome>): Promise<Outcome> {
   try {
-    outcome = await run();
+    return await run();
   } catch (err) {
-    outcome = { status: 'Failure', errors: rejectionOf(err) };
+    return { status: 'Failure', errors: rejectionOf(err) };
   }
+}
+
+/** The rs:RegistryResponse of an outcome. */
+export function responseOf(outcome: Outcome): XmlElementSpec {
   return registryResponse(outcome.status, outcome.errors);
 }
 

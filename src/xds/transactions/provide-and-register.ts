@@ -13,11 +13,12 @@ import { RegistryError } from '../../domain/registry-error';
 import { provideAndRegister as provideAndRegisterCore, type DocumentContent } from '../../repository/provide-and-register';
 import { childrenNamed, type SoapRequest } from '../../soap';
 import { XDS_TRANSACTIONS } from '../actions';
+import { auditedSubmission } from '../audit';
 import type { XdsHandler, XdsServices } from '../handler';
 import { readSubmission } from '../ebrim';
 import { XDS_NS } from '../namespaces';
 import { requireAttribute, requireChild, requirePayload } from '../payload';
-import { registryResponseOf, withWarnings } from '../registry-response';
+import { responseOf } from '../registry-response';
 import { registryObjectListOf } from '../submit-objects';
 
 /**
@@ -39,10 +40,8 @@ export function provideAndRegisterDocumentSet(services: XdsServices): XdsHandler
     const payload = requirePayload(request, XDS_NS.xdsb, 'ProvideAndRegisterDocumentSetRequest');
     const list = registryObjectListOf(requireChild(payload, XDS_NS.lcm, 'SubmitObjectsRequest'));
     const documents = childrenNamed(payload, XDS_NS.xdsb, 'Document');
-    const response = await registryResponseOf(async () => {
-      const { submission, warnings } = readSubmission(list);
-      return withWarnings(await provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal), warnings);
-    });
-    return { action: XDS_TRANSACTIONS.provideAndRegister.response, body: [response] };
+    const outcome = await auditedSubmission(services, 'ITI-41', call, () => readSubmission(list), (submission, extraRows) =>
+      provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal, { extraRows }));
+    return { action: XDS_TRANSACTIONS.provideAndRegister.response, body: [responseOf(outcome)] };
   };
 }

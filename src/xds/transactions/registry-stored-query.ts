@@ -8,12 +8,13 @@
  */
 import { XdsErrorCode } from '../../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../../domain/registry-error';
-import { querySpecById, type StoredQueryName } from '../../domain/stored-queries';
+import { querySpecById, type StoredQueryName, type StoredQueryRequest } from '../../domain/stored-queries';
 import type { ResponseStatus } from '../../domain/submission';
 import type { StoredQueryResult } from '../../registry/stored-query-executor';
-import { el, type XmlContent, type XmlElementSpec } from '../../soap';
+import { childNamed, el, serializeXml, type XmlContent, type XmlElementSpec } from '../../soap';
 import type { XdsTransaction } from '../actions';
 import { readAdhocQueryRequest } from '../adhoc-query';
+import { xdsAudit, type XdsAuditFacts } from '../audit';
 import type { XdsHandler, XdsServices } from '../handler';
 import { registryObjectList } from '../ebrim';
 import { XDS_NS } from '../namespaces';
@@ -48,19 +49,45 @@ function checkTransaction(queryId: string, transaction: XdsTransaction): void {
   }
 }
 
+/**
+ * The patient a query is about, for its audit event: the one $XDSDocumentEntryPatientId (or
+ * $XDSFolderPatientId) value. A multi-patient query names several, or none, and has no one patient.
+ */
+function queriedPatient(query: StoredQueryRequest): string | undefined {
+  const values = (query.params['$XDSDocumentEntryPatientId'] ?? query.params['$XDSFolderPatientId'] ?? []).flat();
+  return values.length === 1 ? values[0] : undefined;
+}
+
 export function registryStoredQuery(services: XdsServices, transaction: XdsTransaction): XdsHandler {
   const homeCommunityId = services.registry.options.homeCommunityId;
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.query, 'AdhocQueryRequest');
+    const adhocQuery = childNamed(payload, XDS_NS.rim, 'AdhocQuery');
+    let query: StoredQueryRequest | undefined;
     let body: XmlContent;
+    let facts: Pick<XdsAuditFacts, 'status' | 'errors'>;
     try {
-      const query = readAdhocQueryRequest(payload);
+      query = readAdhocQueryRequest(payload);
       checkTransaction(query.queryId, transaction);
       const result = await services.registry.query(query, call.principal);
       body = adhocQueryResponse('Success', [], resultList(result, query.returnType, homeCommunityId));
+      facts = { status: 'Success' };
     } catch (err) {
-      body = adhocQueryResponse('Failure', rejectionOf(err), el(XDS_NS.rim, 'rim:RegistryObjectList', {}));
+      const errors = rejectionOf(err);
+      body = adhocQueryResponse('Failure', errors, el(XDS_NS.rim, 'rim:RegistryObjectList', {}));
+      facts = { status: 'Failure', errors };
     }
+    // Recorded before the response goes out: a search nobody audited must not have been answered.
+    const patientId = query ? queriedPatient(query) : undefined;
+    await xdsAudit(services, transaction.id, call).record({
+      ...facts,
+      ...(patientId !== undefined ? { patientId } : {}),
+      query: {
+        text: serializeXml(adhocQuery ?? payload),
+        ...(query ? { storedQueryId: query.queryId } : {}),
+        ...(query?.homeCommunityId !== undefined ? { homeCommunityId: query.homeCommunityId } : {}),
+      },
+    });
     return { action: transaction.response, body: [body] };
   };
 }

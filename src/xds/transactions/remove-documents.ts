@@ -4,6 +4,7 @@
  * XDSDocumentUniqueIdError), giving PartialSuccess or Failure.
  */
 import { XDS_TRANSACTIONS } from '../actions';
+import { xdsAudit } from '../audit';
 import { readDocumentRequests } from '../document-requests';
 import type { XdsHandler, XdsServices } from '../handler';
 import { XDS_NS } from '../namespaces';
@@ -14,10 +15,14 @@ import { itemsStatus, registryResponse } from '../registry-response';
 export const MAX_DOCUMENTS_PER_REMOVE = 1000;
 
 export function removeDocuments(services: XdsServices): XdsHandler {
-  return async (request) => {
+  return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.rmd, 'RemoveDocumentsRequest');
     const refs = readDocumentRequests(payload, MAX_DOCUMENTS_PER_REMOVE);
     const { removed, errors } = await services.repository.remove(refs.map((r) => ({ repositoryUniqueId: r.repositoryUniqueId, documentUniqueId: r.documentUniqueId })));
-    return { action: XDS_TRANSACTIONS.removeDocuments.response, body: [registryResponse(itemsStatus(removed.length, errors), errors)] };
+    const status = itemsStatus(removed.length, errors);
+    // Each document is removed in its own transaction, so the event (the removed documents,
+    // the per-item errors as its outcome) is recorded once all are done, before answering.
+    await xdsAudit(services, 'ITI-86', call).recordDocuments({ status, errors }, removed.map((r) => ({ uniqueId: r.documentUniqueId, repositoryUniqueId: r.repositoryUniqueId })));
+    return { action: XDS_TRANSACTIONS.removeDocuments.response, body: [registryResponse(status, errors)] };
   };
 }

@@ -9,6 +9,7 @@ import type { RegistryErrorDetail } from '../../domain/registry-error';
 import type { RetrievedDocument } from '../../repository/repository-service';
 import { el, newContentId, xopInclude, type OutboundAttachment, type XmlElementSpec } from '../../soap';
 import { XDS_TRANSACTIONS } from '../actions';
+import { xdsAudit } from '../audit';
 import { readDocumentRequests, type DocumentRequest } from '../document-requests';
 import type { XdsHandler, XdsServices } from '../handler';
 import { XDS_NS } from '../namespaces';
@@ -36,7 +37,7 @@ function documentResponse(f: Found): XmlElementSpec {
 }
 
 export function retrieveDocumentSet(services: XdsServices): XdsHandler {
-  return async (request) => {
+  return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.xdsb, 'RetrieveDocumentSetRequest');
     const found: Found[] = [];
     const errors: RegistryErrorDetail[] = [];
@@ -47,10 +48,17 @@ export function retrieveDocumentSet(services: XdsServices): XdsHandler {
         errors.push(...rejectionOf(err));
       }
     }
+    const status = itemsStatus(found.length, errors);
+    // Recorded before the documents are streamed: once bytes leave, the read has happened.
+    await xdsAudit(services, 'ITI-43', call).recordDocuments({ status, errors }, found.map((f) => ({
+      uniqueId: f.document.documentUniqueId,
+      repositoryUniqueId: f.document.repositoryUniqueId,
+      ...(f.request.homeCommunityId !== undefined ? { homeCommunityId: f.request.homeCommunityId } : {}),
+    })));
     const attachments: OutboundAttachment[] = found.map((f) => ({ contentId: f.contentId, contentType: f.document.mimeType, content: () => f.document.open() }));
     return {
       action: XDS_TRANSACTIONS.retrieve.response,
-      body: [el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse(itemsStatus(found.length, errors), errors), ...found.map(documentResponse))],
+      body: [el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse(status, errors), ...found.map(documentResponse))],
       attachments,
       // ITI-43 answers with MTOM even when nothing was found, as its WSDL binding promises.
       mtom: true,
