@@ -31,6 +31,7 @@ const TRANSACTIONS = {
   'ITI-41': { display: 'Provide and Register Document Set-b', kind: 'push', atc: 'ATC_DOC_CREATE' },
   'ITI-42': { display: 'Register Document Set-b', kind: 'push', atc: 'ATC_DOC_CREATE' },
   'ITI-43': { display: 'Retrieve Document Set', kind: 'pull', atc: 'ATC_DOC_READ' },
+  'ITI-51': { display: 'Multi-Patient Stored Query', kind: 'query', atc: 'ATC_DOC_SEARCH' },
   'ITI-55': { display: 'Cross Gateway Patient Discovery', kind: 'query' },
   'ITI-57': { display: 'Update Document Set', kind: 'update', atc: 'ATC_DOC_UPDATE' },
   'ITI-62': { display: 'Delete Document Set', kind: 'remove', atc: 'ATC_DOC_DELETE' },

@@ -7,7 +7,6 @@
  */
 import type { AuditDocument, AuditInput, AuditQuery, AuditSubmissionSet } from '../audit/audit-input';
 import { Outcome as AuditOutcomes, outcomeOfXdsStatus } from '../audit/audit-input';
-import { IHE_EVENT_TYPE } from '../audit/codes';
 import type { AuditOutcome } from '../audit/fhir-audit-event';
 import type { DocumentEntry } from '../domain/metadata';
 import { SYSTEM_PRINCIPAL } from '../domain/principal';
@@ -60,12 +59,6 @@ function describeErrors(errors: readonly RegistryErrorDetail[]): string | undefi
   return text === '' ? undefined : text;
 }
 
-/**
- * ITI-51 is not (yet) a transaction of the audit layer's table; its event is an ITI-18 one
- * (same exchange: a query, ATC_DOC_SEARCH) with the IHE subtype naming ITI-51.
- */
-const MULTI_PATIENT_QUERY = { system: IHE_EVENT_TYPE, code: 'ITI-51', display: 'Multi-Patient Stored Query' };
-
 export class XdsAudit {
   constructor(
     private readonly services: XdsServices,
@@ -76,7 +69,7 @@ export class XdsAudit {
   input(facts: XdsAuditFacts): AuditInput {
     const outcomeDesc = facts.outcomeDesc ?? describeErrors(facts.errors ?? []);
     return {
-      transaction: this.transaction === 'ITI-51' ? 'ITI-18' : this.transaction,
+      transaction: this.transaction,
       outcome: facts.outcome ?? outcomeOfXdsStatus(facts.status),
       ...(outcomeDesc !== undefined ? { outcomeDesc } : {}),
       principal: this.call.principal,
@@ -95,15 +88,9 @@ export class XdsAudit {
 
   /** Writes the event now: into the change's transaction when given, else on its own before the response goes out. */
   async record(facts: XdsAuditFacts, db: SqlExecutor = this.services.db): Promise<void> {
-    const trail = this.services.audit.trail;
-    if (this.transaction !== 'ITI-51') {
-      await trail.record(db, this.input(facts));
-      return;
-    }
-    const event = trail.event(this.input(facts));
-    event.subtype = [MULTI_PATIENT_QUERY, ...(event.subtype ?? []).slice(1)];
-    await trail.store(db, event, { forward: true });
+    await this.services.audit.trail.record(db, this.input(facts));
   }
+
 
   /**
    * ITI-43 / ITI-86 name documents by uniqueId only; their patients come from the registry's

@@ -101,6 +101,20 @@ describeEachStoreOverHttp('xds ATNA audit events', (ctx) => {
     assert.ok(JSON.stringify(e.resource).includes(StoredQueryId.FindDocuments));
   });
 
+  it('ITI-51: the multi-patient query event, with its own subtype', async () => {
+    await provided();
+    const reply = await storedQuery(
+      ctx.baseUrl,
+      StoredQueryId.FindDocumentsForMultiplePatients,
+      'ObjectRef',
+      [slot('$XDSDocumentEntryStatus', quoted('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')), slot('$XDSDocumentEntryClassCode', quoted('18842-5^^2.16.840.1.113883.6.1'))],
+      'ITI-51',
+    );
+    assert.equal(reply.status, 200);
+    const e = await theEvent('ITI-51', { atc: 'ATC_DOC_SEARCH', action: 'E', outcome: '0' }, null); // no single patient
+    assert.ok(JSON.stringify(e.resource).includes(StoredQueryId.FindDocumentsForMultiplePatients));
+  });
+
   it('ITI-43 with one unknown document: a minor failure naming the found document', async () => {
     const doc = await provided();
     const repository = ctx.gw.config.repositoryUniqueId;
