@@ -9,12 +9,20 @@
  *   GET    /fhir/DocumentReference[/_search]    ITI-67 (POST for _search), read by id
  *   GET    /fhir/List[/_search]                 ITI-66 (POST for _search), read by id
  *   PUT    /fhir/Patient?identifier=s|v         ITI-104 Patient Identity Feed; read, search by identifier
+ *   POST   /fhir/AuditEvent                     ITI-20 RESTful (store another actor's event)
+ *   GET    /fhir/AuditEvent[/_search]           ITI-81 Retrieve ATNA Audit Event (POST for _search), read by id
+ *
+ * Every IHE transaction is wrapped with audited() (http/audit.ts): its record, success
+ * or failure, is written before the response goes out.
  */
 import Router, { type RouterMiddleware } from '@koa/router';
 import type Koa from 'koa';
+import type { AuditTransaction } from '../audit/transactions';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
 import { capabilityStatement } from './capability-statement';
+import { audited, type AuditedHandler } from './http/audit';
+import { createAuditEvent, readAuditEvent, searchAuditEvents, searchAuditEventsByPost } from './http/audit-events';
 import { fhirErrors } from './http/error-handler';
 import { FHIR_PATH } from './http/fhir-base';
 import { FhirHttpError } from './http/http-error';
@@ -41,19 +49,24 @@ export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {})
   const services = mhdServices(gw, options);
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
+  const onAudited = (transaction: AuditTransaction, handler: AuditedHandler) => on(audited(transaction, handler, logger));
 
-  router.post('/', on(provideDocumentBundle));
+  router.post('/', onAudited('ITI-65', provideDocumentBundle));
   router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base))));
-  router.get('/Binary/:id', on(retrieveDocument));
-  for (const type of ['DocumentReference', 'List'] as const) {
+  router.get('/Binary/:id', onAudited('ITI-68', retrieveDocument));
+  for (const [type, transaction] of [['DocumentReference', 'ITI-67'], ['List', 'ITI-66']] as const) {
     const h = searchHandlers(type);
-    router.get(`/${type}`, on(h.search));
-    router.post(`/${type}/_search`, on(h.searchByPost));
-    router.get(`/${type}/:id`, on(h.read));
+    router.get(`/${type}`, onAudited(transaction, h.search));
+    router.post(`/${type}/_search`, onAudited(transaction, h.searchByPost));
+    router.get(`/${type}/:id`, onAudited(transaction, h.read));
   }
-  router.put('/Patient', on(putPatient));
+  router.put('/Patient', onAudited('ITI-104', putPatient));
   router.get('/Patient', on(searchPatient));
   router.get('/Patient/:id', on(readPatient));
+  router.post('/AuditEvent', on(createAuditEvent));
+  router.get('/AuditEvent', onAudited('ITI-81', searchAuditEvents));
+  router.post('/AuditEvent/_search', onAudited('ITI-81', searchAuditEventsByPost));
+  router.get('/AuditEvent/:id', onAudited('ITI-81', readAuditEvent));
 
   const dispatch = router.routes();
   const withErrors = fhirErrors(logger);

@@ -30,6 +30,13 @@ function answerFor(err: unknown): Answer | undefined {
   return undefined;
 }
 
+const INTERNAL_ERROR: Answer = { status: 500, issues: [issue('fatal', 'exception', 'internal error while processing the request')] };
+
+/** The status and issues an error is answered with (the audit trail records the same outcome). */
+export function errorAnswer(err: unknown): Answer {
+  return answerFor(err) ?? INTERNAL_ERROR;
+}
+
 export function fhirErrors(logger: Logger): Koa.Middleware {
   return async (ctx, next) => {
     try {
@@ -40,7 +47,7 @@ export function fhirErrors(logger: Logger): Koa.Middleware {
       let answer = answerFor(err);
       if (!answer) {
         logger.error({ err, method: ctx.method, url: ctx.url }, 'FHIR request failed');
-        answer = { status: 500, issues: [issue('fatal', 'exception', 'internal error while processing the request')] };
+        answer = INTERNAL_ERROR;
       }
       // Headers set for the success path (ETag, Content-Length, Location) do not describe the error.
       for (const name of Object.keys(ctx.response.headers)) ctx.remove(name);

@@ -8,6 +8,7 @@
  * The Patient's id is the gateway's (derived from the identifier, see
  * patient-resource-id.ts): a client-sent id is replaced, as on a FHIR create. Also read
  * by id and search by identifier, so the Location answered can be followed.
+ * The feed is audited as ITI-104 (action C when new, U when updated) before it answers.
  */
 import type Koa from 'koa';
 import { FhirHttpError } from './http-error';
@@ -16,6 +17,7 @@ import { parseIdentifierToken, patientCxOf, storedPatient, storedPatientById, ty
 import { patientResourceId } from './patient-resource-id';
 import { readResource } from './request-body';
 import { sendResource } from './respond';
+import type { AuditedHandler } from './audit';
 import { mhdRequest, routeParam, type MhdHandler } from './services';
 
 function identifierParameter(ctx: Koa.Context): string {
@@ -36,16 +38,19 @@ function checkBody(body: Record<string, unknown>, system: string, value: string)
   }
 }
 
-export const putPatient: MhdHandler = async (ctx, services) => {
+export const putPatient: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
   const identifier = parseIdentifierToken(identifierParameter(ctx));
   const cx = patientCxOf(identifier, req.mapping);
+  audit.note({ patientId: cx });
   const body = await readResource(ctx, BODY_LIMITS.resource);
   checkBody(body, identifier.system!, identifier.value!);
   const id = patientResourceId(cx);
   const { id: _clientId, ...rest } = body;
   const patient: PatientResource = { ...rest, resourceType: 'Patient', ...(id ? { id } : {}) };
   const { created } = await services.registry.registerPatient(cx, patient);
+  audit.note({ action: created ? 'C' : 'U' });
+  await audit.record();
   if (id) ctx.set('Location', `${req.base}/Patient/${id}`);
   sendResource(ctx, created ? 201 : 200, patient);
 };

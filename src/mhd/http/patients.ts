@@ -56,3 +56,27 @@ export function storedPatientById(id: string, services: MhdServices, mapping: Mh
   const cx = cxOfPatientResourceId(id, services.patientAuthorities);
   return cx ? storedPatient(cx, services, mapping, principal) : Promise.resolve(undefined);
 }
+
+/**
+ * The patient a set of MHD resources is about (for the audit record): the first
+ * subject identifier that maps to a CX. MHD resources carry the patient as
+ * subject.identifier, which is how the mapping writes them.
+ */
+export function patientOfResources(resources: ReadonlyArray<Record<string, unknown>>, mapping: MhdMapping): string | undefined {
+  for (const r of resources) {
+    const identifier = (r.subject as { identifier?: Identifier } | undefined)?.identifier;
+    if (!identifier) continue;
+    const cx = identifierToCx(identifier, mapping.terminology);
+    if (cx.ok) return cx.cx;
+  }
+  return undefined;
+}
+
+/** The patient a search names by `patient.identifier=system|value` (for the audit record), if it maps to a CX. */
+export function patientOfSearch(params: ReadonlyArray<[string, string]>, mapping: MhdMapping): string | undefined {
+  const token = params.find(([name]) => name === 'patient.identifier' || name === 'patient:identifier')?.[1];
+  const bar = token?.indexOf('|') ?? -1;
+  if (!token || bar <= 0) return undefined;
+  const cx = identifierToCx({ system: token.slice(0, bar), value: token.slice(bar + 1) }, mapping.terminology);
+  return cx.ok ? cx.cx : undefined;
+}

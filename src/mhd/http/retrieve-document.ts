@@ -12,6 +12,7 @@
  *   homeCommunityId: 404 XDSUnknownCommunity (cross-community routing is not here yet).
  * - A patient-context principal may only retrieve its own patient's documents; anything
  *   else is answered exactly like an unknown document.
+ * - Audited (ITI-68) with the document's patient before the first byte is sent.
  */
 import type Koa from 'koa';
 import { XdsErrorCode } from '../../domain/error-codes';
@@ -22,7 +23,8 @@ import { binaryRepresentation } from './binary-representation';
 import { noneMatchHolds } from './conditional';
 import { contentTypeOf, formatOfMediaType, formatParameter, type FhirFormat } from './formats';
 import { FhirHttpError } from './http-error';
-import { mhdRequest, routeParam, type MhdHandler, type MhdRequest, type MhdServices } from './services';
+import type { AuditedHandler } from './audit';
+import { mhdRequest, routeParam, type MhdRequest, type MhdServices } from './services';
 
 function queryValue(ctx: Koa.Context, name: string): string | undefined {
   const raw = ctx.query[name];
@@ -34,14 +36,18 @@ function unknownDocument(documentUniqueId: string): RegistryError {
   return RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${documentUniqueId} in this repository`, documentUniqueId);
 }
 
-/** Patient-context callers: the registry, queried as them, must see the document. */
-async function checkVisible(services: MhdServices, req: MhdRequest, documentUniqueId: string): Promise<void> {
-  if (req.principal.patientId === undefined) return;
+/**
+ * The document's patient, as the registry (queried as the caller) knows it. Patient-context
+ * callers must see the document; others may retrieve a document the registry does not list.
+ */
+async function patientOfDocument(services: MhdServices, req: MhdRequest, documentUniqueId: string): Promise<string | undefined> {
   const r = await services.registry.query(
-    { queryId: StoredQueryId.GetDocuments, returnType: 'ObjectRef', params: { $XDSDocumentEntryUniqueId: [[documentUniqueId]] } },
+    { queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[documentUniqueId]] } },
     req.principal,
   );
-  if (r.refs.length === 0) throw unknownDocument(documentUniqueId);
+  const entry = r.objects.find((o) => o.kind === 'DocumentEntry');
+  if (!entry && req.principal.patientId !== undefined) throw unknownDocument(documentUniqueId);
+  return entry?.patientId;
 }
 
 /** Raw bytes, or a Binary resource in one of the FHIR formats. */
@@ -88,7 +94,7 @@ function respond(ctx: Koa.Context, doc: RetrievedDocument): void {
   send(ctx, contentTypeOf(as), binary.length, () => binary.body());
 }
 
-export const retrieveDocument: MhdHandler = async (ctx, services) => {
+export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
   const documentUniqueId = routeParam(ctx, 'id');
   const homeCommunityId = queryValue(ctx, 'homeCommunityId');
@@ -96,7 +102,10 @@ export const retrieveDocument: MhdHandler = async (ctx, services) => {
     throw RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${homeCommunityId} is not this gateway's; cross-community retrieve is not available`, homeCommunityId);
   }
   const repositoryUniqueId = queryValue(ctx, 'repositoryUniqueId') ?? services.repository.repositoryUniqueId;
+  audit.note({ documents: [{ uniqueId: documentUniqueId, repositoryUniqueId, homeCommunityId: services.homeCommunityId }] });
   const doc = await services.repository.retrieve({ repositoryUniqueId, documentUniqueId });
-  await checkVisible(services, req, documentUniqueId);
+  const patientId = await patientOfDocument(services, req, documentUniqueId);
+  if (patientId) audit.note({ patientId });
+  await audit.record();
   respond(ctx, doc);
 };

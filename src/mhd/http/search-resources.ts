@@ -5,6 +5,8 @@
  * module's (src/mhd/search), including the Czech `hcid`, which is passed through as sent.
  * `_format` is an HTTP concern and is consumed here. `Prefer: handling=strict|lenient`
  * (FHIR R4 search.html#errors) chooses whether unknown parameters fail; lenient by default.
+ * Each search and read is audited (ITI-66 / ITI-67) before its response is sent, with
+ * the patient its results are about.
  */
 import type Koa from 'koa';
 import { readResource, searchResources, type SearchResourceType } from '../search';
@@ -12,37 +14,51 @@ import { FhirHttpError } from './http-error';
 import { BODY_LIMITS } from './limits';
 import { readForm } from './request-body';
 import { sendResource } from './respond';
-import { mhdRequest, routeParam, type MhdHandler } from './services';
+import type { AuditedHandler } from './audit';
+import { patientOfResources, patientOfSearch } from './patients';
+import { mhdRequest, routeParam } from './services';
 
 /** Parameters of the HTTP layer, not of the search. */
 const HTTP_PARAMETERS = new Set(['_format']);
 
-function strictHandling(ctx: Koa.Context): boolean {
+export function strictHandling(ctx: Koa.Context): boolean {
   const handling = /(?:^|[,;\s])handling\s*=\s*"?(strict|lenient)"?/i.exec(ctx.get('Prefer'))?.[1];
   return handling?.toLowerCase() === 'strict';
 }
 
-function urlParameters(ctx: Koa.Context): Array<[string, string]> {
+export function urlParameters(ctx: Koa.Context): Array<[string, string]> {
   return [...new URLSearchParams(ctx.querystring)];
 }
 
-function searchHandler(resourceType: SearchResourceType, withForm: boolean): MhdHandler {
-  return async (ctx, services) => {
+/** The search parameters of a GET, or of a POST _search (URL and form), without the HTTP layer's. */
+export async function sentParameters(ctx: Koa.Context, withForm: boolean): Promise<Array<[string, string]>> {
+  const sent = withForm ? [...urlParameters(ctx), ...(await readForm(ctx, BODY_LIMITS.searchForm))] : urlParameters(ctx);
+  return sent.filter(([name]) => !HTTP_PARAMETERS.has(name));
+}
+
+function searchHandler(resourceType: SearchResourceType, withForm: boolean): AuditedHandler {
+  return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
-    const sent = withForm ? [...urlParameters(ctx), ...(await readForm(ctx, BODY_LIMITS.searchForm))] : urlParameters(ctx);
-    const params = sent.filter(([name]) => !HTTP_PARAMETERS.has(name));
+    const params = await sentParameters(ctx, withForm);
+    audit.note({ query: new URLSearchParams(params).toString() });
     const selfUrl = `${req.base}/${resourceType}${params.length > 0 ? `?${new URLSearchParams(params).toString()}` : ''}`;
     const bundle = await searchResources({ resourceType, params, strict: strictHandling(ctx), selfUrl }, { registry: services.registry, mapping: req.mapping }, req.principal);
+    const patientId = patientOfSearch(params, req.mapping) ?? patientOfResources(bundle.entry.map((e) => e.resource as Record<string, unknown>), req.mapping);
+    if (patientId) audit.note({ patientId });
+    await audit.record();
     sendResource(ctx, 200, bundle);
   };
 }
 
-function readHandler(resourceType: SearchResourceType): MhdHandler {
-  return async (ctx, services) => {
+function readHandler(resourceType: SearchResourceType): AuditedHandler {
+  return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
     const id = routeParam(ctx, 'id');
     const resource = await readResource(resourceType, id, { registry: services.registry, mapping: req.mapping }, req.principal);
     if (!resource) throw FhirHttpError.of(404, 'not-found', `${resourceType}/${id} is not known`);
+    const patientId = patientOfResources([resource as Record<string, unknown>], req.mapping);
+    if (patientId) audit.note({ patientId });
+    await audit.record();
     sendResource(ctx, 200, resource);
   };
 }

@@ -3,11 +3,13 @@
  * (the FHIR base the caller reached, the mapping built on it, the caller's Principal).
  */
 import type Koa from 'koa';
+import type { AuditTrail } from '../../audit/audit-trail';
 import type { Principal } from '../../domain/principal';
 import type { Gateway } from '../../gateway';
 import { principalOf } from '../../http/principal';
 import type { Registry } from '../../registry/registry';
 import type { RepositoryService } from '../../repository/repository-service';
+import type { SqlExecutor } from '../../store/sql/database';
 import type { MhdMapping } from '../mapping';
 import { fhirBaseOf, MappingsByBase } from './fhir-base';
 
@@ -19,6 +21,9 @@ export interface MhdOptions {
 export interface MhdServices {
   registry: Registry;
   repository: RepositoryService;
+  /** ATNA: every transaction's audit record, written to `db`. */
+  audit: AuditTrail;
+  db: SqlExecutor;
   homeCommunityId: string;
   /** FHIR identifier system -> patient assigning authority OID. */
   patientIdSystems: Record<string, string>;
@@ -33,6 +38,8 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
   return {
     registry: gw.registry,
     repository: gw.repository,
+    audit: gw.audit.trail,
+    db: gw.db,
     homeCommunityId: config.homeCommunityId,
     patientIdSystems: config.profile.patientIdSystems,
     patientAuthorities: config.acceptedPatientAuthorities,

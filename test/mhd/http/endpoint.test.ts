@@ -35,7 +35,7 @@ describeEachStoreOverHttp('mhd/http endpoint: metadata, search routes, errors', 
       assert.equal(rest.mode, 'server');
       assert.ok(rest.interaction.every((i: Json) => i.code === 'transaction'));
       const byType = new Map(rest.resource.map((r: Json) => [r.type, r]));
-      assert.deepEqual([...byType.keys()].sort(), ['Binary', 'DocumentReference', 'List', 'Patient']);
+      assert.deepEqual([...byType.keys()].sort(), ['AuditEvent', 'Binary', 'DocumentReference', 'List', 'Patient']);
       const names = (type: string) => (byType.get(type) as Json).searchParam.map((p: Json) => p.name);
       for (const p of ['patient', 'patient.identifier', 'status', 'creation', 'author.given', 'author.family', 'category', 'type', 'setting', 'period', 'facility', 'event', 'security-label', 'format', 'related', 'identifier', 'hcid']) {
         assert.ok(names('DocumentReference').includes(p), `DocumentReference ${p}`);
@@ -44,6 +44,10 @@ describeEachStoreOverHttp('mhd/http endpoint: metadata, search routes, errors', 
         assert.ok(names('List').includes(p), `List ${p}`);
       }
       assert.equal((byType.get('Patient') as Json).conditionalUpdate, true);
+      for (const p of ['date', 'patient.identifier', 'type', 'subtype', 'outcome', 'agent', 'entity', 'entity-type', 'entity-role', 'source', 'address', 'altid']) {
+        assert.ok(names('AuditEvent').includes(p), `AuditEvent ${p}`);
+      }
+      assert.deepEqual((byType.get('AuditEvent') as Json).interaction.map((i: Json) => i.code).sort(), ['create', 'read', 'search-type']);
     }
 
     it('answers JSON by default', async () => {
