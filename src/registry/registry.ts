@@ -77,8 +77,18 @@ export class Registry {
   }
 
   /** Patient identity feed (ITI-104 / ITI-8 style): the patient becomes known to the registry. */
-  registerPatient(patientId: string, resource?: unknown): Promise<{ created: boolean }> {
-    return upsertPatient(this.db, patientId, this.options.patientPolicy, resource);
+  registerPatient(
+    patientId: string,
+    resource?: unknown,
+    withinTransaction?: (tx: SqlExecutor, result: { created: boolean }) => Promise<void>,
+  ): Promise<{ created: boolean }> {
+    if (!withinTransaction) return upsertPatient(this.db, patientId, this.options.patientPolicy, resource);
+    // With a hook (the audit record), the feed and what the hook writes commit together.
+    return this.db.transaction(async (tx) => {
+      const result = await upsertPatient(tx, patientId, this.options.patientPolicy, resource);
+      await withinTransaction(tx, result);
+      return result;
+    });
   }
 
   getPatient(patientId: string) {

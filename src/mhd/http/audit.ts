@@ -19,6 +19,7 @@ import { Outcome, outcomeOfHttpStatus } from '../../audit/audit-input';
 import type { AuditAction, AuditOutcome } from '../../audit/fhir-audit-event';
 import type { AuditTransaction } from '../../audit/transactions';
 import type { Logger } from '../../logger';
+import type { SqlExecutor } from '../../store/sql/database';
 import type { TableRows } from '../../store/sql/table-rows';
 import { errorAnswer } from './error-handler';
 import { mhdRequest, type MhdHandler, type MhdServices } from './services';
@@ -58,8 +59,8 @@ export class AuditScope {
   }
 
   /** Writes the success record now; awaited before the response is sent. */
-  async record(): Promise<void> {
-    await this.services.audit.record(this.services.db, this.input(Outcome.Success));
+  async record(db: SqlExecutor = this.services.db): Promise<void> {
+    await this.services.audit.record(db, this.input(Outcome.Success));
     this.done = true;
   }
 

@@ -48,9 +48,11 @@ export const putPatient: AuditedHandler = async (ctx, services, audit) => {
   const id = patientResourceId(cx);
   const { id: _clientId, ...rest } = body;
   const patient: PatientResource = { ...rest, resourceType: 'Patient', ...(id ? { id } : {}) };
-  const { created } = await services.registry.registerPatient(cx, patient);
-  audit.note({ action: created ? 'C' : 'U' });
-  await audit.record();
+  // The feed and its audit record commit together.
+  const { created } = await services.registry.registerPatient(cx, patient, async (tx, result) => {
+    audit.note({ action: result.created ? 'C' : 'U' });
+    await audit.record(tx);
+  });
   if (id) ctx.set('Location', `${req.base}/Patient/${id}`);
   sendResource(ctx, created ? 201 : 200, patient);
 };
