@@ -42,7 +42,7 @@ export function createAuditService(config: Pick<Config, 'audit' | 'profile'>, de
     leaseMs: a.leaseMs,
     retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs },
   });
-  const trail = new AuditTrail(auditContextOf(config), forwarder.destinations);
+  const trail = new AuditTrail(auditContextOf(config), forwarder.destinations, deps.db);
   const jobs = new AuditForwardingJobs(deps.db, deps.jobs, forwarder, { pollMs: a.pollMs, drainBudgetMs: 5_000, sentRetentionMs: a.sentRetentionMs }, deps.logger);
   if (senders.length > 0) jobs.register();
   return {

@@ -10,17 +10,22 @@ import type { TableRows } from '../store/sql/table-rows';
 import type { AuditContext, AuditInput } from './audit-input';
 import { buildAuditEvent } from './build-audit-event';
 import type { AuditEvent } from './fhir-audit-event';
+import { GroupedAuditWriter } from './grouped-audit-writer';
 import { auditRows, recordAudit, type OutboxOptions } from './outbox';
 
 export class AuditTrail {
   private readonly outbox: OutboxOptions;
+  private readonly grouped: GroupedAuditWriter | undefined;
 
   constructor(
     readonly context: AuditContext,
     /** Destination names every new event is queued for. */
     readonly destinations: readonly string[],
+    /** The gateway's database: records written to it on their own are grouped into shared commits. */
+    groupedDb?: SqlExecutor,
   ) {
     this.outbox = { destinations, patientIdSystems: context.patientIdSystems };
+    this.grouped = groupedDb ? new GroupedAuditWriter(groupedDb, this.outbox) : undefined;
   }
 
   event(input: AuditInput): AuditEvent {
@@ -36,7 +41,9 @@ export class AuditTrail {
   /** Writes the event now (in `db`, which may be the caller's transaction) and returns it. */
   async record(db: SqlExecutor, input: AuditInput): Promise<AuditEvent> {
     const event = this.event(input);
-    await recordAudit(db, event, this.outbox);
+    // A caller's transaction must hold its own record; the shared database can group them.
+    if (this.grouped && db === this.grouped.db) await this.grouped.write(event);
+    else await recordAudit(db, event, this.outbox);
     return event;
   }
 
