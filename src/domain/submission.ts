@@ -18,3 +18,13 @@ export interface SubmitResult {
   /** Id given in the submission (symbolic or UUID) -> registered entryUUID. */
   ids: Record<string, string>;
 }
+
+/** The ids the submission itself gives its objects (what its associations may name locally). */
+export function entryIdsOf(s: Submission): Set<string> {
+  return new Set<string>([s.submissionSet.entryUuid, ...s.documents.map((d) => d.entryUuid), ...s.folders.map((f) => f.entryUuid), ...s.associations.map((a) => a.entryUuid)]);
+}
+
+/** A rejected submission: nothing registered. */
+export function failedSubmission(errors: RegistryErrorDetail[]): SubmitResult {
+  return { status: 'Failure', errors, ids: {} };
+}

@@ -7,7 +7,7 @@
 import { XdsErrorCode } from '../domain/error-codes';
 import { RELATIONSHIP_TYPES, type ObjectKind } from '../domain/metadata';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
-import type { Submission } from '../domain/submission';
+import { entryIdsOf, type Submission } from '../domain/submission';
 import type { SqlExecutor } from '../store/sql/database';
 
 export interface RegisteredRef {
@@ -57,7 +57,7 @@ const LOOKUP = `
   SELECT 'patient', NULL, NULL, patient_id, patient_id, 'Approved', NULL FROM patients WHERE patient_id = $5 AND active`;
 
 export async function lookupReferences(tx: SqlExecutor, s: Submission, opts: { lock: boolean }): Promise<References> {
-  const inMessage = new Set<string>([s.submissionSet.entryUuid, ...s.documents.map((d) => d.entryUuid), ...s.folders.map((f) => f.entryUuid), ...s.associations.map((a) => a.entryUuid)]);
+  const inMessage = entryIdsOf(s);
   const externalIds = [...new Set(s.associations.flatMap((a) => [a.sourceId, a.targetId]).filter((id) => !inMessage.has(id)))];
   const relationshipTargets = s.associations.filter((a) => RELATIONSHIP_TYPES.has(a.type) && !inMessage.has(a.targetId)).map((a) => a.targetId);
   if (opts.lock && relationshipTargets.length > 0) {

@@ -7,7 +7,7 @@ import { XdsErrorCode } from '../domain/error-codes';
 import { normalizeCx } from '../domain/hl7v2';
 import { AssociationType, AvailabilityStatus, REPLACING_TYPES, RELATIONSHIP_TYPES, type Association } from '../domain/metadata';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
-import type { Submission, SubmitResult } from '../domain/submission';
+import { entryIdsOf, failedSubmission, type Submission, type SubmitResult } from '../domain/submission';
 import { validateCodes, validateSubmissionStructure } from '../domain/validation';
 import type { Database, SqlExecutor } from '../store/sql/database';
 import { insertRegistryObjects, type RegistryRows } from '../store/sql/registry-rows';
@@ -36,10 +36,6 @@ export function dtmNow(): string {
   return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-function failure(errors: RegistryErrorDetail[], ids: Record<string, string> = {}): SubmitResult {
-  return { status: 'Failure', errors, ids };
-}
-
 /** Canonical patient ids and the registry-set attributes of new objects. */
 function prepare(s: Submission, homeCommunityId: string, now: string): Submission {
   const approved = AvailabilityStatus.Approved;
@@ -64,7 +60,7 @@ export function precheckSubmission(input: Submission, options: Pick<SubmitOption
 
 export async function submitToRegistry(db: Database, input: Submission, options: SubmitOptions): Promise<SubmitResult> {
   const { errors, warnings } = precheckSubmission(input, options);
-  if (errors.length > 0) return failure(errors);
+  if (errors.length > 0) return failedSubmission(errors);
 
   const now = (options.now ?? dtmNow)();
   const assigned = assignEntryUuids(input);
@@ -82,9 +78,9 @@ export async function submitToRegistry(db: Database, input: Submission, options:
     }
     return { status: 'Success', errors: warnings, ids };
   } catch (err) {
-    if (err instanceof RegistryError) return failure(err.errors, {});
+    if (err instanceof RegistryError) return failedSubmission(err.errors);
     if (isUniqueViolation(err)) {
-      return failure([{ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: 'a uniqueId of this submission was registered concurrently' }]);
+      return failedSubmission([{ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: 'a uniqueId of this submission was registered concurrently' }]);
     }
     throw err;
   }
@@ -92,7 +88,7 @@ export async function submitToRegistry(db: Database, input: Submission, options:
 
 /** Whether any association names an object registered before this submission. */
 function referencesRegisteredObjects(s: Submission): boolean {
-  const local = new Set<string>([s.submissionSet.entryUuid, ...s.documents.map((d) => d.entryUuid), ...s.folders.map((f) => f.entryUuid), ...s.associations.map((a) => a.entryUuid)]);
+  const local = entryIdsOf(s);
   return s.associations.some((a) => !local.has(a.sourceId) || !local.has(a.targetId));
 }
 

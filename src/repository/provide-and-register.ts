@@ -8,7 +8,7 @@ import { XdsErrorCode } from '../domain/error-codes';
 import { DocumentEntryType, type DocumentEntry } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
-import type { Submission, SubmitResult } from '../domain/submission';
+import { failedSubmission, type Submission, type SubmitResult } from '../domain/submission';
 import type { Registry } from '../registry/registry';
 import type { BlobSource } from '../store/blobs/blob-store';
 import { repositoryTableRows, type RepositoryRow } from '../store/sql/repository-rows';
@@ -25,10 +25,6 @@ export interface DocumentContent {
 export interface ProvideDeps {
   registry: Registry;
   repository: RepositoryService;
-}
-
-function failure(errors: RegistryErrorDetail[]): SubmitResult {
-  return { status: 'Failure', errors, ids: {} };
 }
 
 /** Every stable document needs bytes and every part of bytes needs a document (ITI-41 pairing rules). */
@@ -57,10 +53,12 @@ export interface ProvideOptions {
 export async function provideAndRegister(deps: ProvideDeps, submission: Submission, contents: DocumentContent[], principal: Principal, options: ProvideOptions = {}): Promise<SubmitResult> {
   const paired = pairContents(submission.documents, contents);
   const pre = deps.registry.precheck(submission, { requireRepositoryFields: false });
-  if (paired.length + pre.errors.length > 0) return failure([...paired, ...pre.errors]);
+  if (paired.length + pre.errors.length > 0) return failedSubmission([...paired, ...pre.errors]);
 
   const stored = new Map<string, StoredDocument>();
-  const discard = () => Promise.all([...stored.values()].map((s) => deps.repository.documents.removeDocument(s.blobKey).catch(() => false)));
+  // Best effort: a blob that can't be removed now is unreferenced, and the orphan sweep takes it.
+  const removeBlobs = (keys: string[]) => Promise.all(keys.map((k) => deps.repository.documents.removeDocument(k).catch(() => false)));
+  const discard = () => removeBlobs([...stored.values()].map((s) => s.blobKey));
   try {
     const byId = new Map(submission.documents.map((d) => [d.entryUuid, d]));
     // One document at a time: each streams straight to disk, so memory stays flat.
@@ -96,12 +94,12 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
       await discard();
     } else if (unused.length > 0) {
       // Resubmitted documents (or an identical retry): their bytes were already stored.
-      await Promise.all(unused.map((k) => deps.repository.documents.removeDocument(k).catch(() => false)));
+      await removeBlobs(unused);
     }
     return result;
   } catch (err) {
     await discard();
-    if (err instanceof RegistryError) return failure(err.errors);
+    if (err instanceof RegistryError) return failedSubmission(err.errors);
     throw err;
   }
 }
