@@ -1,15 +1,15 @@
 // Shared plumbing of the HTTP benchmarks: a real gateway process on loopback (PostgreSQL in a
 // fresh schema, or PGlite under a temp DATA_DIR), a load run with autocannon whose per-response
 // latencies are kept (autocannon reports no p95 itself), and the result summary.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort } from '../test/support/gateway-process';
+import { startGateway } from '../test/support/gateway-process';
 import { benchStore, latencySummary, type BenchStore } from './support';
 
 export interface BenchGateway {
@@ -21,14 +21,13 @@ export interface BenchGateway {
   peakRssMb(): number;
 }
 
-const MAIN = path.resolve(__dirname, '..', 'src', 'main.js');
-
-/** Starts dist/src/main.js on a free port; PostgreSQL gets a schema of its own, dropped on stop. */
-/** `beforeStart` may fill the store first (bulk loads): it gets the schema's URL (PostgreSQL) or the DATA_DIR (PGlite). */
+/**
+ * Starts the gateway process (test/support/gateway-process.ts) on a free port; PostgreSQL
+ * gets a schema of its own, dropped on stop. `beforeStart` may fill the store first (bulk loads): it gets the schema's URL (PostgreSQL) or the DATA_DIR (PGlite).
+ */
 export async function startBenchGateway(env: Record<string, string> = {}, beforeStart?: (where: { databaseUrl?: string; dataDir: string }) => Promise<void>): Promise<BenchGateway> {
   const store = benchStore();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-gw-'));
-  const port = await freePort();
   let databaseUrl: string | undefined;
   let dropSchema = async () => {};
   if (store === 'postgres') {
@@ -51,29 +50,18 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
     }
   }
   await beforeStart?.({ ...(databaseUrl ? { databaseUrl } : {}), dataDir });
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    if (await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)) break;
-    if (i > 600) throw new Error('gateway did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const gateway = await startGateway({ LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
+  const { child, baseUrl } = gateway;
   // The gateway's resident memory, sampled from /proc while the bench runs.
   let peak = 0;
   const sampler = setInterval(() => {
-    import('node:fs').then((fs) => {
-      try {
-        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        peak = Math.max(peak, kb / 1024);
-      } catch {
-        /* process gone */
-      }
-    }, () => undefined);
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      /* process gone */
+    }
   }, 200);
   return {
     store,
@@ -82,9 +70,7 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
     peakRssMb: () => Math.round(peak),
     async stop() {
       clearInterval(sampler);
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await gateway.stop();
       await dropSchema();
       await rm(dataDir, { recursive: true, force: true });
     },
