@@ -50,18 +50,15 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
     }
   }
   await beforeStart?.({ ...(databaseUrl ? { databaseUrl } : {}), dataDir });
-  const gateway = await startGateway({ LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
+  // One load generator is one client: the per-client rate limit would measure itself.
+  // BENCH_WORKERS: gateway processes (WORKERS) for the PostgreSQL runs.
+  const workers: Record<string, string> = process.env.BENCH_WORKERS && databaseUrl ? { WORKERS: process.env.BENCH_WORKERS } : {};
+  const gateway = await startGateway({ LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...workers, DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
   const { child, baseUrl } = gateway;
   // The gateway's resident memory, sampled from /proc while the bench runs.
   let peak = 0;
   const sampler = setInterval(() => {
-    try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      peak = Math.max(peak, kb / 1024);
-    } catch {
-      /* process gone */
-    }
+    peak = Math.max(peak, treeRssKb(child.pid!) / 1024);
   }, 200);
   return {
     store,
@@ -75,6 +72,25 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function rssKb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0; // process gone
+  }
+}
+
+/** Resident memory of the gateway and its worker processes (WORKERS > 1), summed. */
+function treeRssKb(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    /* gone */
+  }
+  return rssKb(pid) + children.reduce((sum, c) => sum + treeRssKb(c), 0);
 }
 
 export interface LoadResult {

@@ -1,8 +1,7 @@
 // Shared bench plumbing: a fresh store of the requested kind, latency statistics, JSON results.
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import { createPgSchema } from '../test/support/pg-schema';
 import type { Database } from '../src/store/sql/database';
 import { migrate } from '../src/store/sql/migrate';
 import { PgliteDatabase } from '../src/store/sql/pglite';
@@ -21,21 +20,14 @@ export async function openBenchDatabase(kind: BenchStore, maxConnections = 20): 
     await migrate(db);
     return { db, drop: () => db.close() };
   }
-  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const db = new PostgresDatabase({ connectionString: url.toString(), maxConnections });
+  const own = await createPgSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'bench');
+  const db = new PostgresDatabase({ connectionString: own.url, maxConnections });
   await migrate(db);
   return {
     db,
     drop: async () => {
       await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      await own.drop();
     },
   };
 }
@@ -78,8 +70,11 @@ export async function writeResult(name: string, result: unknown): Promise<string
 
 /** Prints a benchmark's result, writes it as bench/results/<name>.json. */
 export async function report(name: string, result: object): Promise<void> {
-  console.log(JSON.stringify(result, null, 2));
-  console.log('written to', await writeResult(name, result));
+  // A run with several gateway processes says so, and is kept apart from the default's figures.
+  const workers = Number(process.env.BENCH_WORKERS ?? 1);
+  const recorded = workers > 1 ? { ...result, gatewayWorkers: workers } : result;
+  console.log(JSON.stringify(recorded, null, 2));
+  console.log('written to', await writeResult(workers > 1 ? `${name}-workers${workers}` : name, recorded));
 }
 
 /** Runs a benchmark's main function; a failure prints and exits non-zero. */

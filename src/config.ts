@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
+import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
 
 /** Affinity-domain settings kept in ihe-profiles/ (code sets, OIDs, identifier systems). */
 export interface AffinityProfile {
@@ -31,13 +32,16 @@ export interface Config {
   acceptedPatientAuthorities: string[];
   /** `registered`: only IDs from the patient identity feed; `any`: any well-formed ID of an accepted authority. */
   patientCheck: 'registered' | 'any';
-  auth: 'on' | 'off';
+  /** AUTH and the security layer: tokens, XUA, TLS listener and client certificates, rate limits. */
+  security: SecurityConfig;
   logLevel: string;
   profile: AffinityProfile;
   /** Blob encryption keys by id (32 bytes each) and the id new blobs are written with. */
   blobKeys: Map<string, Buffer>;
   blobActiveKeyId?: string;
   shutdownGraceMs: number;
+  /** Gateway processes sharing the port (PostgreSQL only); 1 = this process serves. */
+  workers: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
 }
@@ -67,19 +71,18 @@ export function parseBlobKeys(spec: string | undefined): Map<string, Buffer> {
   return keys;
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+/** WORKERS: processes serving the port; more than one needs PostgreSQL (PGlite belongs to one process). */
+function parseWorkers(env: Env): number {
+  const workers = Number(env.WORKERS ?? 1);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`WORKERS must be a whole number from 1 to 64 (got ${env.WORKERS})`);
+  if (workers > 1 && !env.DATABASE_URL) throw new Error('WORKERS > 1 needs DATABASE_URL: the embedded PGlite database can only be opened by one process');
+  return workers;
 }
 
 export function loadConfig(env: Env = process.env): Config {
   const profileFile = env.IHE_PROFILE ?? path.join(PROJECT_ROOT, 'ihe-profiles', 'cz-default.json');
   const profile = loadProfile(profileFile);
   const host = env.HOST ?? '127.0.0.1';
-  // On loopback the embedded default runs without authentication unless AUTH=on asks for it.
-  const auth = (env.AUTH ?? (isLoopback(host) ? 'off' : 'on')) === 'off' ? 'off' : 'on';
-  if (auth === 'off' && !isLoopback(host)) {
-    throw new Error(`AUTH=off is only allowed while HOST is loopback (HOST=${host})`);
-  }
   const patientIdAuthority = env.PATIENT_ID_AUTHORITY ?? profile.patientIdAuthority;
   const blobKeys = parseBlobKeys(env.BLOB_KEYS);
   const blobActiveKeyId = env.BLOB_ACTIVE_KEY ?? [...blobKeys.keys()][0];
@@ -95,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     patientIdAuthority,
     acceptedPatientAuthorities: [patientIdAuthority, ...Object.values(profile.patientIdSystems).filter((o) => o !== patientIdAuthority)],
     patientCheck: env.PATIENT_CHECK === 'any' ? 'any' : 'registered',
-    auth,
+    security: parseSecurityConfig(env, host),
     logLevel: env.LOG_LEVEL ?? 'info',
     profile: {
       ...profile,
@@ -105,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     blobKeys,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    workers: parseWorkers(env),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;

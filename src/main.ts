@@ -1,23 +1,27 @@
-/** Process entry: config -> store -> app -> listen, and a graceful stop on SIGTERM/SIGINT. */
-import http from 'node:http';
+/**
+ * Process entry: config -> store -> app -> listen, and a graceful stop on SIGTERM/SIGINT.
+ * With WORKERS > 1 the first process supervises that many workers (worker-supervisor.ts).
+ */
+import cluster from 'node:cluster';
 import { loadConfig } from './config';
 import { openGateway } from './gateway';
 import { createApp } from './http/app';
+import { createServer } from './http/server';
 import { createLogger } from './logger';
+import { superviseWorkers } from './worker-supervisor';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (config.auth === 'on') {
-    // The security layer (OAuth2/IUA, XUA, mTLS) is not built yet: refusing to start
-    // beats serving health data to anyone who asks.
-    throw new Error('AUTH=on needs the security layer, which this build does not have yet; run on loopback with AUTH=off');
+  if (config.workers > 1 && cluster.isPrimary) {
+    superviseWorkers(config.workers, logger);
+    return;
   }
   const gw = await openGateway(config, logger);
-  const { app } = createApp(gw, logger);
-  const server = http.createServer(app.callback());
+  const { app, security } = createApp(gw, logger);
+  const server = createServer(config, app.callback(), security, logger);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  logger.info({ host: config.host, port: config.port, store: gw.db.kind, jobs: gw.jobs.backend, dataDir: config.dataDir }, 'hie-gateway listening');
+  logger.info({ host: config.host, port: config.port, tls: Boolean(config.security.tls), auth: config.security.auth, store: gw.db.kind, jobs: gw.jobs.backend, dataDir: config.dataDir }, 'hie-gateway listening');
 
   let stopping = false;
   const stop = (signal: string) => {

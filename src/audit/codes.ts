@@ -26,6 +26,7 @@ export const EventType = {
   Import: { system: DCM, code: '110107', display: 'Import' },
   PatientRecord: { system: DCM, code: '110110', display: 'Patient Record' },
   Query: { system: DCM, code: '110112', display: 'Query' },
+  UserAuthentication: { system: DCM, code: '110114', display: 'User Authentication' },
 } as const satisfies Record<string, Coding>;
 
 export const AgentType = {
@@ -48,6 +49,11 @@ export const EntityRole = {
   Job: { system: OBJECT_ROLE, code: '20', display: 'Job' },
   Query: { system: OBJECT_ROLE, code: '24', display: 'Query' },
   ProcessingElement: { system: OBJECT_ROLE, code: '26', display: 'Processing Element' },
+} as const satisfies Record<string, Coding>;
+
+/** DICOM subtypes of a User Authentication event. */
+export const AuthenticationSubtype = {
+  Login: { system: DCM, code: '110122', display: 'Login' },
 } as const satisfies Record<string, Coding>;
 
 export const APPLICATION_SERVER: Coding = { system: SOURCE_TYPE, code: '4', display: 'Application Server' };

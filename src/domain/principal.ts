@@ -20,6 +20,14 @@ export interface Principal {
   patientId?: string;
   /** Break-the-glass access, flagged in the audit record. */
   emergency?: boolean;
+  /**
+   * SMART / IUA scopes granted by an access token: they limit which interactions the caller
+   * may use. Undefined for callers authenticated otherwise (SAML assertion, client
+   * certificate, AUTH=off), which the scopes do not restrict.
+   */
+  scopes?: readonly string[];
+  /** How the caller was authenticated (audit and diagnostics). */
+  authenticatedBy?: 'token' | 'saml' | 'certificate' | 'none';
 }
 
 /** The principal used when AUTH=off on loopback and for in-process system work. */

@@ -3,16 +3,31 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
+import { FHIR_PATH } from '../mhd/http/fhir-base';
 import { mhdRoutes } from '../mhd/routes';
 import { xdsRouter } from '../xds/routes';
 import { healthReport } from './health';
 import { GatewayMetrics } from './metrics';
-import { anonymousPrincipal } from './principal';
+import { authenticationMiddleware, type ProtectedPaths } from '../security/http-authentication';
+import { SecurityLayer } from '../security/security-layer';
+import { SoapAuthentication } from '../security/soap-authentication';
+import { XDS_PATHS } from '../xds/routes';
+import { refusalResponder } from './refusals';
 
 export interface AppContext {
   app: Koa;
   metrics: GatewayMetrics;
+  security: SecurityLayer;
 }
+
+const SOAP_PATHS: ReadonlySet<string> = new Set(Object.values(XDS_PATHS));
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics', `${FHIR_PATH}/metadata`]);
+
+/** Which requests need credentials: all but the operational endpoints and service descriptions (WSDL, CapabilityStatement). */
+export const PROTECTED_PATHS: ProtectedPaths = {
+  isSoap: (path) => SOAP_PATHS.has(path),
+  isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && (PUBLIC_PATHS.has(path) || SOAP_PATHS.has(path)),
+};
 
 export function createApp(gw: Gateway, logger: Logger): AppContext {
   const app = new Koa();
@@ -52,9 +67,10 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
     }
   });
 
-  app.use(anonymousPrincipal());
+  const security = new SecurityLayer(gw.config, { audit: gw.audit.trail, db: gw.db });
+  app.use(authenticationMiddleware(security, PROTECTED_PATHS, refusalResponder(PROTECTED_PATHS.isSoap)));
   app.use(mhdRoutes(gw, logger));
-  const xds = xdsRouter(gw, logger);
+  const xds = xdsRouter(gw, { authenticator: new SoapAuthentication(security), policy: security.policy }, logger);
   app.use(xds.routes()).use(xds.allowedMethods());
 
   const router = new Router();
@@ -68,5 +84,5 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
     ctx.body = await metrics.registry.metrics();
   });
   app.use(router.routes()).use(router.allowedMethods());
-  return { app, metrics };
+  return { app, metrics, security };
 }

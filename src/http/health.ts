@@ -8,6 +8,8 @@ export interface HealthReport {
   audit: { ok: boolean; destinations: Awaited<ReturnType<Gateway['audit']['health']>> };
   homeCommunityId: string;
   repositoryUniqueId: string;
+  /** The process that answered (with WORKERS > 1, one of several). */
+  pid: number;
 }
 
 /** What /health reports: which store and job backend run, and whether they answer. */
@@ -26,5 +28,6 @@ export async function healthReport(gw: Gateway): Promise<HealthReport> {
     audit: { ok: auditOk, destinations },
     homeCommunityId: gw.config.homeCommunityId,
     repositoryUniqueId: gw.config.repositoryUniqueId,
+    pid: process.pid,
   };
 }

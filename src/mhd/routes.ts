@@ -24,14 +24,16 @@ import { capabilityStatement } from './capability-statement';
 import { audited, type AuditedHandler } from './http/audit';
 import { createAuditEvent, readAuditEvent, searchAuditEvents, searchAuditEventsByPost } from './http/audit-events';
 import { fhirErrors } from './http/error-handler';
-import { FHIR_PATH } from './http/fhir-base';
+import { FHIR_PATH, isFhirPath } from './http/fhir-base';
 import { FhirHttpError } from './http/http-error';
 import { putPatient, readPatient, searchPatient } from './http/patient-feed';
 import { provideDocumentBundle } from './http/provide-document-bundle';
 import { sendResource } from './http/respond';
 import { retrieveDocument } from './http/retrieve-document';
 import { searchHandlers } from './http/search-resources';
-import { mhdRequest, mhdServices, type MhdHandler, type MhdOptions } from './http/services';
+import { mhdRequest, mhdServices, type MhdHandler, type MhdOptions, type MhdServices } from './http/services';
+import { ACCESS, type AccessName } from '../security/access-table';
+import { authorize } from '../security/authorize';
 
 export type { MhdOptions } from './http/services';
 
@@ -45,33 +47,48 @@ function unmatched(ctx: Koa.Context): never {
   throw FhirHttpError.of(404, 'not-found', `${ctx.path} is not an interaction of this MHD endpoint (see ${FHIR_PATH}/metadata)`);
 }
 
+/** The handler, run only once the caller's grants cover `access` (403 otherwise, see security/authorize.ts). */
+function permitted<H extends (ctx: Koa.Context, services: MhdServices, ...rest: never[]) => Promise<void>>(access: AccessName, handler: H): H {
+  return (async (ctx: Koa.Context, services: MhdServices, ...rest: never[]) => {
+    authorize(mhdRequest(ctx, services).principal, ACCESS[access], services.accessPolicy);
+    await handler(ctx, services, ...rest);
+  }) as H;
+}
+
 export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {}): Koa.Middleware {
   const services = mhdServices(gw, options);
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
-  const onAudited = (transaction: AuditTransaction, handler: AuditedHandler) => on(audited(transaction, handler, logger));
+  // The access check runs inside the audit wrapper, so a refused request is recorded as the transaction it tried to be.
+  const onAudited = (transaction: AuditTransaction, access: AccessName, handler: AuditedHandler) =>
+    on(audited(transaction, permitted(access, handler), logger));
+  const onPermitted = (access: AccessName, handler: MhdHandler) => on(permitted(access, handler));
 
-  router.post('/', onAudited('ITI-65', provideDocumentBundle));
+  router.post('/', onAudited('ITI-65', 'provideBundle', provideDocumentBundle));
   router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base))));
-  router.get('/Binary/:id', onAudited('ITI-68', retrieveDocument));
-  for (const [type, transaction] of [['DocumentReference', 'ITI-67'], ['List', 'ITI-66']] as const) {
+  router.get('/Binary/:id', onAudited('ITI-68', 'retrieveDocument', retrieveDocument));
+  const searches = [
+    ['DocumentReference', 'ITI-67', 'searchDocuments', 'readDocumentReference'],
+    ['List', 'ITI-66', 'searchLists', 'readList'],
+  ] as const;
+  for (const [type, transaction, search, read] of searches) {
     const h = searchHandlers(type);
-    router.get(`/${type}`, onAudited(transaction, h.search));
-    router.post(`/${type}/_search`, onAudited(transaction, h.searchByPost));
-    router.get(`/${type}/:id`, onAudited(transaction, h.read));
+    router.get(`/${type}`, onAudited(transaction, search, h.search));
+    router.post(`/${type}/_search`, onAudited(transaction, search, h.searchByPost));
+    router.get(`/${type}/:id`, onAudited(transaction, read, h.read));
   }
-  router.put('/Patient', onAudited('ITI-104', putPatient));
-  router.get('/Patient', on(searchPatient));
-  router.get('/Patient/:id', on(readPatient));
-  router.post('/AuditEvent', on(createAuditEvent));
-  router.get('/AuditEvent', onAudited('ITI-81', searchAuditEvents));
-  router.post('/AuditEvent/_search', onAudited('ITI-81', searchAuditEventsByPost));
-  router.get('/AuditEvent/:id', onAudited('ITI-81', readAuditEvent));
+  router.put('/Patient', onAudited('ITI-104', 'feedPatient', putPatient));
+  router.get('/Patient', onPermitted('searchPatients', searchPatient));
+  router.get('/Patient/:id', onPermitted('readPatient', readPatient));
+  router.post('/AuditEvent', onPermitted('createAuditEvent', createAuditEvent));
+  router.get('/AuditEvent', onAudited('ITI-81', 'searchAuditEvents', searchAuditEvents));
+  router.post('/AuditEvent/_search', onAudited('ITI-81', 'searchAuditEvents', searchAuditEventsByPost));
+  router.get('/AuditEvent/:id', onAudited('ITI-81', 'readAuditEvent', readAuditEvent));
 
   const dispatch = router.routes();
   const withErrors = fhirErrors(logger);
   return async (ctx, next) => {
-    if (ctx.path !== FHIR_PATH && !ctx.path.startsWith(`${FHIR_PATH}/`)) return next();
+    if (!isFhirPath(ctx.path)) return next();
     await withErrors(ctx, () => dispatch(ctx as never, async () => unmatched(ctx)));
   };
 }

@@ -13,7 +13,9 @@ import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
 import { getPatient, upsertPatient, type PatientPolicy } from './patient-feed';
 import type { RegistryErrorDetail } from '../domain/registry-error';
-import type { StoredQueryRequest } from '../domain/stored-queries';
+import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
+import { AccessDeniedError } from '../domain/access-denied';
+import { normalizeCx } from '../domain/hl7v2';
 import { runStoredQuery, type StoredQueryResult } from './stored-query-executor';
 import { precheckSubmission, submitToRegistry } from './submit';
 
@@ -46,8 +48,15 @@ export class Registry {
     readonly options: RegistryOptions,
   ) {}
 
-  /** Registers a whole submission set atomically (ITI-42 semantics). */
-  async submit(submission: Submission, _principal: Principal, call: SubmitCall = {}): Promise<SubmitResult> {
+  /**
+   * Registers a whole submission set atomically (ITI-42 semantics). A patient-context
+   * principal may only submit about its own patient.
+   */
+  async submit(submission: Submission, principal: Principal, call: SubmitCall = {}): Promise<SubmitResult> {
+    const patient = submission.submissionSet.patientId;
+    if (principal.patientId !== undefined && normalizeCx(patient) !== principal.patientId) {
+      throw new AccessDeniedError(`a caller limited to patient ${principal.patientId} submitted for ${patient}`);
+    }
     return submitToRegistry(this.db, submission, {
       profile: this.options.profile,
       patientPolicy: this.options.patientPolicy,
@@ -69,6 +78,20 @@ export class Registry {
       ...(principal.patientId ? { patientScope: principal.patientId } : {}),
       ...(page ? { page } : {}),
     });
+  }
+
+  /**
+   * The patient of a document, as `principal` may see it: `found: false` when the registry
+   * lists no such document for this caller (for a patient-context caller, also when the
+   * document is another patient's; repositories answer that exactly like an unknown document).
+   */
+  async documentPatient(documentUniqueId: string, principal: Principal): Promise<{ found: boolean; patientId?: string }> {
+    const r = await this.query(
+      { queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[documentUniqueId]] } },
+      principal,
+    );
+    const entry = r.objects.find((o) => o.kind === 'DocumentEntry');
+    return entry ? { found: true, patientId: entry.patientId } : { found: false };
   }
 
   /** The checks that need no database, for a caller about to stream document bytes. */

@@ -20,6 +20,14 @@ export interface DocumentReference {
   documentUniqueId: string;
 }
 
+/**
+ * The answer for a document this repository does not hold, or that the caller may not see:
+ * both read the same, so a patient-context caller cannot tell another patient's document exists.
+ */
+export function unknownDocument(documentUniqueId: string): RegistryError {
+  return RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${documentUniqueId} in this repository`, documentUniqueId);
+}
+
 export class RepositoryService {
   constructor(
     private readonly db: Database,
@@ -32,7 +40,7 @@ export class RepositoryService {
       throw RegistryError.of(XdsErrorCode.XDSUnknownRepositoryId, `repository ${ref.repositoryUniqueId} is not this repository`, ref.repositoryUniqueId);
     }
     const row = await findRepositoryRow(this.db, ref.repositoryUniqueId, ref.documentUniqueId);
-    if (!row) throw RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${ref.documentUniqueId} in this repository`, ref.documentUniqueId);
+    if (!row) throw unknownDocument(ref.documentUniqueId);
     return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range) };
   }
 
@@ -50,7 +58,7 @@ export class RepositoryService {
       }
       const blobKey = await this.db.transaction((tx) => deleteRepositoryRow(tx, ref.repositoryUniqueId, ref.documentUniqueId));
       if (!blobKey) {
-        errors.push({ code: XdsErrorCode.XDSDocumentUniqueIdError, severity: 'Error', context: `no document ${ref.documentUniqueId} in this repository`, location: ref.documentUniqueId });
+        errors.push(...unknownDocument(ref.documentUniqueId).errors);
         continue;
       }
       // The index row is gone first: if this delete fails, the orphan sweep removes the blob.

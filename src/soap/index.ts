@@ -5,6 +5,7 @@ export { parseXml, decodeXmlBytes, DEFAULT_XML_LIMITS, type XmlLimits } from './
 export type { XmlStructureLimits } from './xml-scan';
 export * from './xml-dom';
 export * from './fault';
+export * from './security-faults';
 export * from './addressing-faults';
 export * from './addressing';
 export * from './envelope';

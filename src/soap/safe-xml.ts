@@ -7,6 +7,9 @@
 import { DOMParser, type Document } from '@xmldom/xmldom';
 import { XmlSafetyError } from './xml-errors';
 import { scanXml, type XmlStructureLimits } from './xml-scan';
+import { installXmldomRegexCache } from './xmldom-regex-cache';
+
+installXmldomRegexCache();
 
 export interface XmlLimits extends XmlStructureLimits {
   /** Largest document accepted, in bytes of UTF-8. */

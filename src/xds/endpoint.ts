@@ -1,36 +1,62 @@
 /**
- * One XDS.b SOAP endpoint: a table of wsa:Action -> handler, answered through the shared
- * SoapDispatcher (parsing, WS-Addressing, faults, MTOM in and out).
+ * One XDS.b SOAP endpoint: a table of wsa:Action -> transaction handler, answered through the
+ * shared SoapDispatcher (parsing, WS-Addressing, faults, MTOM in and out).
  *
- * The dispatcher is built per request so each handler gets the request's Principal as an
- * argument rather than through ambient state; building one is a couple of small Maps.
+ * Each message is first put to the security layer: a client over its rate limit gets the
+ * transaction's XDSRegistryBusy answer, then the authenticator names the Principal (from the
+ * message's WS-Security header or the transport) that the handler acts for.
+ *
+ * The dispatcher is built per request so each handler gets the request's caller as an argument
+ * rather than through ambient state; building one is a couple of small Maps.
  */
-import type { Principal } from '../domain/principal';
+import type { RequestCaller } from '../http/principal';
 import { SoapDispatcher, type BodySource, type HeaderBag, type SoapHttpResponse, type SoapReadLimits } from '../soap';
-import type { XdsHandler } from './handler';
+import type { XdsTransaction } from './actions';
+import { busyReply } from './busy-reply';
+import type { XdsAuthenticator, XdsHandler } from './handler';
 
 export interface XdsEndpointOptions {
   limits: Partial<SoapReadLimits>;
+  authenticator: XdsAuthenticator;
   /** Unexpected errors (bugs, outages): answered with a bare Receiver fault, reported here. */
   onError?: (err: unknown, action: string | undefined) => void;
 }
 
+export interface XdsOperation {
+  transaction: XdsTransaction;
+  handler: XdsHandler;
+}
+
 export class XdsEndpoint {
+  private readonly operations: ReadonlyMap<string, XdsOperation>;
+
   constructor(
-    private readonly handlers: ReadonlyMap<string, XdsHandler>,
+    operations: readonly XdsOperation[],
     private readonly options: XdsEndpointOptions,
-  ) {}
+  ) {
+    this.operations = new Map(operations.map((o) => [o.transaction.request, o]));
+  }
 
   get actions(): string[] {
-    return [...this.handlers.keys()];
+    return [...this.operations.keys()];
   }
 
   /** Never throws: every failure is a SOAP fault response. */
-  handle(body: BodySource, headers: HeaderBag, principal: Principal): Promise<SoapHttpResponse> {
-    const dispatcher = new SoapDispatcher({ read: { limits: this.options.limits }, ...(this.options.onError ? { onError: this.options.onError } : {}) });
+  handle(body: BodySource, headers: HeaderBag, caller: RequestCaller): Promise<SoapHttpResponse> {
+    const { authenticator } = this.options;
+    const dispatcher = new SoapDispatcher({
+      read: { limits: this.options.limits },
+      understoodHeaders: authenticator.understoodHeaders,
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
+    });
     const traceparent = headers['traceparent'];
-    const call = { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) };
-    for (const [action, handler] of this.handlers) dispatcher.on(action, (request) => handler(request, call));
+    for (const [action, { transaction, handler }] of this.operations) {
+      dispatcher.on(action, async (request) => {
+        if (caller.retryAfterSeconds !== undefined) return busyReply(transaction, caller.retryAfterSeconds);
+        const principal = await authenticator.principalOf(request, caller);
+        return handler(request, { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
+      });
+    }
     return dispatcher.handle(body, headers);
   }
 }

@@ -1,8 +1,12 @@
 /** The two XDS.b endpoints and the transactions each serves (ITI TF-1: Document Registry and Document Repository actors). */
+import { ACCESS } from '../security/access-table';
+import type { AccessPolicy } from '../security/authorize';
+import type { Access } from '../security/scopes';
 import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
 import { auditingFaults } from './audit';
-import { XdsEndpoint } from './endpoint';
-import type { XdsHandler, XdsServices } from './handler';
+import { authorized } from './authorized';
+import { XdsEndpoint, type XdsOperation } from './endpoint';
+import type { XdsAuthenticator, XdsHandler, XdsServices } from './handler';
 import { REGISTRY_LIMITS, REPOSITORY_LIMITS } from './limits';
 import { deleteDocumentSet } from './transactions/delete-document-set';
 import { provideAndRegisterDocumentSet } from './transactions/provide-and-register';
@@ -17,22 +21,31 @@ export interface XdsEndpoints {
   repository: XdsEndpoint;
 }
 
-export function createXdsEndpoints(services: XdsServices, onError?: (err: unknown, action: string | undefined) => void): XdsEndpoints {
-  // Every handler is wrapped so that a request it answers with a SOAP fault is audited too.
-  const table = (entries: [XdsTransaction, XdsHandler][]) => new Map(entries.map(([t, handler]) => [t.request, auditingFaults(services, t.id, handler)]));
-  const errors = onError ? { onError } : {};
+export interface XdsSecurity {
+  authenticator: XdsAuthenticator;
+  policy: AccessPolicy;
+}
+
+export function createXdsEndpoints(services: XdsServices, security: XdsSecurity, onError?: (err: unknown, action: string | undefined) => void): XdsEndpoints {
+  // Every handler checks access first, and is wrapped so that a request it answers with a SOAP
+  // fault (a refusal included) is audited too.
+  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: XdsHandler): XdsOperation => ({
+    transaction,
+    handler: auditingFaults(services, transaction.id, authorized(accesses, security.policy, handler)),
+  });
+  const options = { authenticator: security.authenticator, ...(onError ? { onError } : {}) };
   return {
-    registry: new XdsEndpoint(table([
-      [XDS_TRANSACTIONS.register, registerDocumentSet(services)],
-      [XDS_TRANSACTIONS.storedQuery, registryStoredQuery(services, XDS_TRANSACTIONS.storedQuery)],
-      [XDS_TRANSACTIONS.multiPatientQuery, registryStoredQuery(services, XDS_TRANSACTIONS.multiPatientQuery)],
-      [XDS_TRANSACTIONS.update, updateDocumentSet(services)],
-      [XDS_TRANSACTIONS.delete, deleteDocumentSet(services)],
-    ]), { limits: REGISTRY_LIMITS, ...errors }),
-    repository: new XdsEndpoint(table([
-      [XDS_TRANSACTIONS.provideAndRegister, provideAndRegisterDocumentSet(services)],
-      [XDS_TRANSACTIONS.retrieve, retrieveDocumentSet(services)],
-      [XDS_TRANSACTIONS.removeDocuments, removeDocuments(services)],
-    ]), { limits: REPOSITORY_LIMITS, ...errors }),
+    registry: new XdsEndpoint([
+      operation(XDS_TRANSACTIONS.register, ACCESS.register, registerDocumentSet(services)),
+      operation(XDS_TRANSACTIONS.storedQuery, ACCESS.searchDocuments, registryStoredQuery(services, XDS_TRANSACTIONS.storedQuery)),
+      operation(XDS_TRANSACTIONS.multiPatientQuery, ACCESS.searchDocuments, registryStoredQuery(services, XDS_TRANSACTIONS.multiPatientQuery)),
+      operation(XDS_TRANSACTIONS.update, ACCESS.updateMetadata, updateDocumentSet(services)),
+      operation(XDS_TRANSACTIONS.delete, ACCESS.deleteMetadata, deleteDocumentSet(services)),
+    ], { limits: REGISTRY_LIMITS, ...options }),
+    repository: new XdsEndpoint([
+      operation(XDS_TRANSACTIONS.provideAndRegister, ACCESS.provideBundle, provideAndRegisterDocumentSet(services)),
+      operation(XDS_TRANSACTIONS.retrieve, ACCESS.retrieveDocument, retrieveDocumentSet(services)),
+      operation(XDS_TRANSACTIONS.removeDocuments, ACCESS.removeDocuments, removeDocuments(services)),
+    ], { limits: REPOSITORY_LIMITS, ...options }),
   };
 }

@@ -1,6 +1,7 @@
 /** What every XDS.b transaction handler gets and returns. */
 import type { AuditService } from '../audit/audit-service';
 import type { Principal } from '../domain/principal';
+import type { RequestCaller } from '../http/principal';
 import type { Registry } from '../registry/registry';
 import type { RepositoryService } from '../repository/repository-service';
 import type { SoapReply, SoapRequest } from '../soap';
@@ -23,3 +24,14 @@ export interface XdsCall {
 }
 
 export type XdsHandler = (request: SoapRequest, call: XdsCall) => Promise<SoapReply>;
+
+/**
+ * Who sent a SOAP message: the security layer reads the WS-Security header (XUA) or falls
+ * back on what the transport established (token, client certificate). Throws a SoapFault when
+ * the message cannot be authenticated; it has then recorded the failure in the audit trail.
+ */
+export interface XdsAuthenticator {
+  /** Header blocks it processes (Clark names), so that mustUnderstand="true" on them is honoured. */
+  readonly understoodHeaders: readonly string[];
+  principalOf(request: SoapRequest, caller: RequestCaller): Promise<Principal>;
+}

@@ -6,10 +6,10 @@ import Router from '@koa/router';
 import { Readable } from 'node:stream';
 import type Koa from 'koa';
 import type { Gateway } from '../gateway';
-import { principalOf } from '../http/principal';
+import { callerOf } from '../http/principal';
 import type { Logger } from '../logger';
 import type { XdsEndpoint } from './endpoint';
-import { createXdsEndpoints } from './endpoints';
+import { createXdsEndpoints, type XdsSecurity } from './endpoints';
 import { WsdlDocuments } from './wsdl';
 
 export const XDS_PATHS = { registry: '/xds/registry', repository: '/xds/repository' } as const;
@@ -55,7 +55,7 @@ async function* continued(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGen
 
 function soapPost(endpoint: XdsEndpoint): Koa.Middleware {
   return async (ctx) => {
-    const r = await endpoint.handle(ctx.req, ctx.headers, principalOf(ctx));
+    const r = await endpoint.handle(ctx.req, ctx.headers, callerOf(ctx));
     ctx.status = r.status;
     // Before the body: Koa only guesses a type for a stream body when none is set.
     ctx.set('Content-Type', r.contentType);
@@ -84,8 +84,8 @@ function describe(documents: WsdlDocuments, name: EndpointName): Koa.Middleware 
   };
 }
 
-export function xdsRouter(gw: Gateway, logger: Logger): Router {
-  const endpoints = createXdsEndpoints(gw, (err, action) => logger.error({ err, action }, 'XDS.b request failed'));
+export function xdsRouter(gw: Gateway, security: XdsSecurity, logger: Logger): Router {
+  const endpoints = createXdsEndpoints(gw, security, (err, action) => logger.error({ err, action }, 'XDS.b request failed'));
   const documents = WsdlDocuments.load(Object.values(WSDL_NAMES));
   const router = new Router();
   for (const name of Object.keys(XDS_PATHS) as EndpointName[]) {

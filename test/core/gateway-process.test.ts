@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import http from 'node:http';
 import { freshBundle, RID, RID_SYSTEM } from '../mhd/http/support';
 import { startGateway, runGatewayToExit } from '../support/gateway-process';
+import { createPgSchema } from '../support/pg-schema';
 import { needService } from '../support/services';
+
+/** Runs `body` with a fresh PostgreSQL schema (on the URL's search_path), dropped afterwards. */
+async function withSchema(pgUrl: string, body: (databaseUrl: string, admin: pg.Client, schema: string) => Promise<void>): Promise<void> {
+  const own = await createPgSchema(pgUrl, 'gw');
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  try {
+    await body(own.url, admin, own.name);
+  } finally {
+    await admin.end();
+    await own.drop();
+  }
+}
 
 describe('gateway process', function () {
   this.timeout(60_000);
@@ -29,14 +42,8 @@ describe('gateway process', function () {
   it('uses PostgreSQL and BullMQ when DATABASE_URL and REDIS_URL are set', async function () {
     const pgUrl = await needService(this, 'postgres');
     const redisUrl = await needService(this, 'redis');
-    const schema = `gw_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const url = new URL(pgUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    try {
-      const gw = await startGateway({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl });
+    await withSchema(pgUrl, async (databaseUrl, admin, schema) => {
+      const gw = await startGateway({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl });
       try {
         const health = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { store: { backend: string }; jobs: { backend: string } };
         assert.equal(health.store.backend, 'postgres');
@@ -46,10 +53,33 @@ describe('gateway process', function () {
       } finally {
         assert.equal(await gw.stop(), 0);
       }
-    } finally {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    });
+  });
+
+  it('WORKERS=2 on PostgreSQL: two processes serve the port, SIGTERM stops them all', async function () {
+    const pgUrl = await needService(this, 'postgres');
+    await withSchema(pgUrl, async (databaseUrl) => {
+      const gw = await startGateway({ DATABASE_URL: databaseUrl, WORKERS: '2' });
+      try {
+        const pids = new Set<number>();
+        for (let i = 0; i < 40 && pids.size < 2; i++) {
+          // A new connection each time: the primary deals connections out round-robin.
+          const r = await fetch(`${gw.baseUrl}/health`, { headers: { connection: 'close' } });
+          pids.add(((await r.json()) as { pid: number }).pid);
+        }
+        assert.equal(pids.size, 2, 'answers come from two worker processes');
+        assert.ok(!pids.has(gw.child.pid!), 'the supervising process serves nothing itself');
+      } finally {
+        assert.equal(await gw.stop(), 0);
+      }
+      assert.match(gw.output(), /all workers stopped/);
+    });
+  });
+
+  it('refuses WORKERS > 1 on the embedded PGlite store', async () => {
+    const r = await runGatewayToExit({ HOST: '127.0.0.1', PORT: '0', WORKERS: '2' });
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /WORKERS > 1 needs DATABASE_URL/);
   });
 
   it('on SIGTERM finishes an in-flight request before exiting', async () => {
@@ -87,6 +117,12 @@ describe('gateway process', function () {
     const r = await runGatewayToExit({ HOST: '0.0.0.0', AUTH: 'off', PORT: '0' });
     assert.notEqual(r.code, 0);
     assert.match(r.output, /AUTH=off is only allowed while HOST is loopback/);
+  });
+
+  it('refuses to start on a non-loopback interface without a way to authenticate callers', async () => {
+    const r = await runGatewayToExit({ HOST: '0.0.0.0', PORT: '0' });
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /AUTH=on needs at least one way to authenticate callers/);
   });
 
   it('refuses bad blob keys at start-up', async () => {

@@ -14,7 +14,7 @@ const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'u
 
 /** Env var names loadConfig understands, taken from the source text (env.NAME / env['NAME']). */
 function configEnvVars(): Set<string> {
-  const source = read('src/config.ts');
+  const source = ['src/config.ts', 'src/security/security-config.ts', 'src/audit/audit-config.ts'].map(read).join('\n');
   const names = new Set<string>();
   for (const m of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) names.add(m[1]!);
   for (const m of source.matchAll(/\benv\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]/g)) names.add(m[1]!);
@@ -175,6 +175,8 @@ const DUMMY_KEY_ID = 'k1';
 const dummyVars = (): Vars => ({
   POSTGRES_PASSWORD: crypto.randomBytes(12).toString('hex'),
   BLOB_KEYS: `${DUMMY_KEY_ID}:${crypto.randomBytes(32).toString('base64')}`,
+  OAUTH_ISSUERS: 'https://idp.example.cz/realms/hie',
+  OAUTH_AUDIENCE: 'https://gw.example.cz/fhir',
 });
 
 describe('deployment: docker-compose.yml and Dockerfile', () => {
@@ -299,8 +301,11 @@ describe('deployment: docker-compose.yml and Dockerfile', () => {
       assert.match(rawPgEnv.POSTGRES_PASSWORD!, /^\$\{POSTGRES_PASSWORD:\?[^}]*\}$/);
       assert.match(rawGatewayEnv.DATABASE_URL!, /\$\{POSTGRES_PASSWORD:\?[^}]*\}/);
       // Without them, interpolation (like `docker compose up`) refuses to go on.
-      assert.throws(() => interpolateTree(rawCompose, { POSTGRES_PASSWORD: 'x' }), /BLOB_KEYS/);
-      assert.throws(() => interpolateTree(rawCompose, { BLOB_KEYS: vars.BLOB_KEYS! }), /POSTGRES_PASSWORD/);
+      const oauth = { OAUTH_ISSUERS: vars.OAUTH_ISSUERS!, OAUTH_AUDIENCE: vars.OAUTH_AUDIENCE! };
+      assert.throws(() => interpolateTree(rawCompose, { ...oauth, POSTGRES_PASSWORD: 'x' }), /BLOB_KEYS/);
+      assert.throws(() => interpolateTree(rawCompose, { ...oauth, BLOB_KEYS: vars.BLOB_KEYS! }), /POSTGRES_PASSWORD/);
+      // AUTH is on (not loopback): without a way to authenticate, compose refuses to start it.
+      assert.throws(() => interpolateTree(rawCompose, { POSTGRES_PASSWORD: 'x', BLOB_KEYS: vars.BLOB_KEYS! }), /OAUTH_/);
     });
 
     it('leaves no ${VAR} that silently becomes empty when unset', () => {
@@ -314,7 +319,7 @@ describe('deployment: docker-compose.yml and Dockerfile', () => {
       const config = loadConfig(env);
       assert.equal(config.host, '0.0.0.0');
       assert.equal(config.port, 8080);
-      assert.equal(config.auth, 'on');
+      assert.equal(config.security.auth, 'on');
       assert.equal(config.dataDir, '/var/lib/hie-gateway');
       assert.equal(config.databaseUrl, gatewayEnv.DATABASE_URL);
       assert.equal(config.redisUrl, 'redis://redis:6379');

@@ -1,7 +1,7 @@
 // Runs a suite against both stores: embedded PGlite and the PostgreSQL server.
 // Each PostgreSQL suite gets its own schema (via search_path) so suites don't see each other's rows.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createPgSchema } from './pg-schema';
 import type { Database } from '../../src/store/sql/database';
 import { migrate } from '../../src/store/sql/migrate';
 import { PgliteDatabase } from '../../src/store/sql/pglite';
@@ -28,22 +28,14 @@ export async function openTestDatabase(kind: StoreKind, postgresUrl?: string): P
     return { db, drop: () => db.exec(`SET search_path TO public; DROP SCHEMA ${schema} CASCADE`) };
   }
   if (!postgresUrl) throw new Error('postgresUrl required');
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const url = new URL(postgresUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const db = new PostgresDatabase({ connectionString: url.toString(), maxConnections: 8 });
+  const own = await createPgSchema(postgresUrl);
+  const db = new PostgresDatabase({ connectionString: own.url, maxConnections: 8 });
   await migrate(db);
   return {
     db,
     drop: async () => {
       await db.close();
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      await own.drop();
     },
   };
 }

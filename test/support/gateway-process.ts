@@ -1,5 +1,6 @@
 // Starts the real gateway (dist/src/main.js) as a child process on a free loopback port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -25,23 +26,42 @@ export interface GatewayProcess {
 }
 
 const MAIN = path.resolve(__dirname, '..', '..', 'src', 'main.js');
+/** GATEWAY_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node options for the gateway process (profiling a benchmark). */
+const NODE_ARGS = (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-export async function startGateway(env: Record<string, string> = {}): Promise<GatewayProcess> {
+/** HTTPS: the CA that signed the gateway's certificate, and the client certificate to present (mutual TLS). */
+export interface GatewayTlsClient {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+function httpsUp(url: string, tls: GatewayTlsClient): Promise<boolean> {
+  return new Promise((resolve) => {
+    https.get(url, { ca: tls.ca, ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}) }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on('error', () => resolve(false));
+  });
+}
+
+export async function startGateway(env: Record<string, string> = {}, tls?: GatewayTlsClient): Promise<GatewayProcess> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'hie-gw-')));
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+  const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
+    // RATE_LIMIT off unless a test sets it: load tests are one client firing faster than one client may.
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${out}`);
-    const up = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+    const up = tls ? await httpsUp(`${baseUrl}/health`, tls) : await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
     if (up) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

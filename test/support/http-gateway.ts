@@ -1,18 +1,17 @@
 // Runs a suite against the whole gateway over real HTTP: openGateway + createApp listening
 // on 127.0.0.1 port 0 with a temporary DATA_DIR, once per store (embedded PGlite, and
 // PostgreSQL in a fresh schema of its own: search_path in the connection URL).
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../../src/config';
 import { openGateway, type Gateway } from '../../src/gateway';
 import { createApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
 import type { StoreKind } from './databases';
+import { createPgSchema } from './pg-schema';
 import { needService } from './services';
 
 export interface HttpGatewayContext {
@@ -25,25 +24,9 @@ export interface HttpGatewayContext {
   dataDir: string;
 }
 
-async function createSchema(postgresUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: postgresUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE SCHEMA ${schema}`);
-  const url = new URL(postgresUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
-}
-
 /** Declares `body` once per store; `ctx` is filled in `before` and torn down in `after`. */
-export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGatewayContext) => void, env: Record<string, string> = {}): void {
+/** `env` may be a function, called in `before`, for settings known only then (a provider's port). */
+export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGatewayContext) => void, env: Record<string, string> | (() => Record<string, string>) = {}): void {
   for (const kind of ['pglite', 'postgres'] as const) {
     describe(`${title} [${kind}]`, function () {
       this.timeout(60_000);
@@ -53,12 +36,13 @@ export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGateway
       before(async function () {
         const databaseEnv: Record<string, string> = {};
         if (kind === 'postgres') {
-          const schema = await createSchema(await needService(this, 'postgres'));
+          const schema = await createPgSchema(await needService(this, 'postgres'));
           dropSchema = schema.drop;
           databaseEnv.DATABASE_URL = schema.url;
         }
         ctx.dataDir = await mkdtemp(path.join(os.tmpdir(), 'hie-mhd-http-'));
-        const config = loadConfig({ AUTH: 'off', HOST: '127.0.0.1', PORT: '0', DATA_DIR: ctx.dataDir, DATABASE_POOL_SIZE: '4', ...databaseEnv, ...env });
+        // Suites fire requests faster than one client may by default; the rate limit has tests of its own.
+        const config = loadConfig({ AUTH: 'off', HOST: '127.0.0.1', PORT: '0', DATA_DIR: ctx.dataDir, DATABASE_POOL_SIZE: '4', RATE_LIMIT: 'off', ...databaseEnv, ...(typeof env === 'function' ? env() : env) });
         const logger = createLogger('silent');
         ctx.gw = await openGateway(config, logger);
         const { app } = createApp(ctx.gw, logger);

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { Document, Element } from '@xmldom/xmldom';
 import { parseXml } from '../../src/soap';
 import { XDS_TRANSACTIONS } from '../../src/xds/actions';
+import { SecurityLayer } from '../../src/security/security-layer';
+import { SoapAuthentication } from '../../src/security/soap-authentication';
 import { createXdsEndpoints } from '../../src/xds/endpoints';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
 
@@ -37,7 +39,7 @@ describeEachStoreOverHttp('xds WSDL and schemas', (ctx) => {
       assert.ok(elements(doc, SOAP12_BINDING, 'body').every((b) => b.getAttribute('use') === 'literal'));
       const actions = (local: string) => elements(doc, WSDL, local).map((e) => e.getAttributeNS(WSAW, 'Action')).filter((a): a is string => !!a).sort();
       // Exactly the actions the endpoint dispatches, so the WSDL cannot drift from the code.
-      const served = createXdsEndpoints(ctx.gw)[endpoint].actions;
+      const served = createXdsEndpoints(ctx.gw, { authenticator: new SoapAuthentication(new SecurityLayer(ctx.gw.config, { audit: ctx.gw.audit.trail, db: ctx.gw.db })), policy: { emergencyAccess: false } })[endpoint].actions;
       assert.deepEqual(actions('input'), [...served].sort());
       assert.deepEqual(actions('output'), served.map((a) => RESPONSE_OF.get(a)!).sort());
 

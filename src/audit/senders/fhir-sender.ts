@@ -40,7 +40,7 @@ export class FhirAuditSender implements AuditSender {
     const t = options.tls;
     this.agent =
       this.url.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, minVersion: 'TLSv1.2', ...(t.ca ? { ca: t.ca } : {}), ...(t.cert && t.key ? { cert: t.cert, key: t.key } : {}), ...(t.servername ? { servername: t.servername } : {}) })
+        ? new https.Agent({ ...t, keepAlive: true })
         : new http.Agent({ keepAlive: true });
   }
 

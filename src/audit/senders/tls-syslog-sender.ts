@@ -20,13 +20,8 @@ import type { AuditEvent } from '../fhir-audit-event';
 import { SENT, type AuditSender, type DeliveryResult } from './sender';
 import { auditSyslogMessage, octetCounted, type SyslogFormat } from './syslog-message';
 
-export interface TlsOptions {
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-  /** Name to verify the server certificate against, when it differs from host. */
-  servername?: string;
-}
+/** CA, client certificate, server name and protocol floor, as security/tls outboundTlsOptions makes them. */
+export type TlsOptions = tls.ConnectionOptions;
 
 export interface TlsSyslogOptions {
   name: string;
@@ -104,15 +99,7 @@ export class TlsSyslogSender implements AuditSender {
   private connect(): Promise<tls.TLSSocket> {
     const { host, port, tls: t, timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
-      const socket = tls.connect({
-        host,
-        port,
-        minVersion: 'TLSv1.2',
-        rejectUnauthorized: true,
-        ...(t.ca ? { ca: t.ca } : {}),
-        ...(t.cert && t.key ? { cert: t.cert, key: t.key } : {}),
-        ...(t.servername ? { servername: t.servername } : {}),
-      });
+      const socket = tls.connect({ ...t, host, port });
       const timer = setTimeout(() => socket.destroy(new Error(`TLS connection to ${host}:${port} timed out`)), timeoutMs);
       const failed = (err: Error) => {
         clearTimeout(timer);

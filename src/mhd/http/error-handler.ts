@@ -5,6 +5,7 @@
  * unforeseen as a 500 that says nothing about its cause (the cause goes to the log).
  */
 import type Koa from 'koa';
+import { AccessDeniedError } from '../../domain/access-denied';
 import { RegistryError } from '../../domain/registry-error';
 import type { Logger } from '../../logger';
 import { responseFormatOrJson } from './formats';
@@ -22,6 +23,11 @@ interface Answer {
 
 function answerFor(err: unknown): Answer | undefined {
   if (err instanceof FhirHttpError) return { status: err.status, issues: err.issues, headers: err.headers };
+  if (err instanceof AccessDeniedError) {
+    // RFC 6750 3.1: a missing scope is named; any other reason stays in the audit trail.
+    const headers = err.requiredScope ? { 'WWW-Authenticate': `Bearer realm="hie-gateway", error="insufficient_scope", scope="${err.requiredScope}"` } : undefined;
+    return { status: 403, issues: [issue('error', 'forbidden', err.publicReason)], ...(headers ? { headers } : {}) };
+  }
   if (err instanceof RegistryError) return { status: registryStatus(err.errors), issues: registryIssues(err.errors) };
   if (err instanceof SearchParameterError) {
     // The search module's issues are OperationOutcome issues already, naming the parameter.

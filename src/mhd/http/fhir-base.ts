@@ -13,6 +13,11 @@ import { MAX_CACHED_BASES } from './limits';
 
 export const FHIR_PATH = '/fhir';
 
+/** Whether a request path is the FHIR endpoint's (the base itself or below it). */
+export function isFhirPath(path: string): boolean {
+  return path === FHIR_PATH || path.startsWith(`${FHIR_PATH}/`);
+}
+
 /** A Host header that can be put into a URL as is (name or IP literal, optional port). */
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 

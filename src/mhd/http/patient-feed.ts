@@ -14,7 +14,7 @@ import type Koa from 'koa';
 import { FhirHttpError } from './http-error';
 import { BODY_LIMITS } from './limits';
 import { parseIdentifierToken, patientCxOf, storedPatient, storedPatientById, type PatientResource } from './patients';
-import { patientResourceId } from './patient-resource-id';
+import { patientResourceId } from '../../domain/patient-resource-id';
 import { readResource } from './request-body';
 import { sendResource } from './respond';
 import type { AuditedHandler } from './audit';

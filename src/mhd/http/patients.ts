@@ -9,7 +9,7 @@ import { RegistryError } from '../../domain/registry-error';
 import type { Identifier, MhdMapping } from '../mapping';
 import { cxToIdentifier, identifierToCx } from '../mapping/patient-ids';
 import { FhirHttpError } from './http-error';
-import { cxOfPatientResourceId, patientResourceId } from './patient-resource-id';
+import { cxOfPatientResourceId, patientResourceId } from '../../domain/patient-resource-id';
 import type { MhdServices } from './services';
 
 export type PatientResource = Record<string, unknown> & { resourceType: 'Patient' };

@@ -16,9 +16,8 @@
  */
 import type Koa from 'koa';
 import { XdsErrorCode } from '../../domain/error-codes';
-import { StoredQueryId } from '../../domain/stored-queries';
 import { RegistryError } from '../../domain/registry-error';
-import type { RetrievedDocument } from '../../repository/repository-service';
+import { unknownDocument, type RetrievedDocument } from '../../repository/repository-service';
 import { binaryRepresentation } from './binary-representation';
 import { noneMatchHolds } from './conditional';
 import { contentTypeOf, formatOfMediaType, formatParameter, type FhirFormat } from './formats';
@@ -32,22 +31,14 @@ function queryValue(ctx: Koa.Context, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function unknownDocument(documentUniqueId: string): RegistryError {
-  return RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${documentUniqueId} in this repository`, documentUniqueId);
-}
-
 /**
  * The document's patient, as the registry (queried as the caller) knows it. Patient-context
  * callers must see the document; others may retrieve a document the registry does not list.
  */
 async function patientOfDocument(services: MhdServices, req: MhdRequest, documentUniqueId: string): Promise<string | undefined> {
-  const r = await services.registry.query(
-    { queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[documentUniqueId]] } },
-    req.principal,
-  );
-  const entry = r.objects.find((o) => o.kind === 'DocumentEntry');
-  if (!entry && req.principal.patientId !== undefined) throw unknownDocument(documentUniqueId);
-  return entry?.patientId;
+  const seen = await services.registry.documentPatient(documentUniqueId, req.principal);
+  if (!seen.found && req.principal.patientId !== undefined) throw unknownDocument(documentUniqueId);
+  return seen.patientId;
 }
 
 /** Raw bytes, or a Binary resource in one of the FHIR formats. */

@@ -5,6 +5,7 @@
 import type Koa from 'koa';
 import type { AuditTrail } from '../../audit/audit-trail';
 import type { Principal } from '../../domain/principal';
+import type { AccessPolicy } from '../../security/authorize';
 import type { Gateway } from '../../gateway';
 import { principalOf } from '../../http/principal';
 import type { Registry } from '../../registry/registry';
@@ -31,6 +32,8 @@ export interface MhdServices {
   patientAuthorities: readonly string[];
   mappings: MappingsByBase;
   publicBase?: string;
+  /** What the security layer allows beyond scopes (emergency access). */
+  accessPolicy: AccessPolicy;
 }
 
 export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
@@ -44,6 +47,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     patientIdSystems: config.profile.patientIdSystems,
     patientAuthorities: config.acceptedPatientAuthorities,
     mappings: new MappingsByBase(config.profile.patientIdSystems),
+    accessPolicy: { emergencyAccess: config.security.emergencyAccess },
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
   };
 }

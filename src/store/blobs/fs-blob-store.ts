@@ -26,8 +26,6 @@ import {
 } from './blob-store';
 import {
   DEFAULT_SEGMENT_SIZE,
-  FIXED_HEADER_LENGTH,
-  MAX_KEY_ID_LENGTH,
   MAX_SEGMENTS,
   MAX_SEGMENT_SIZE,
   MIN_SEGMENT_SIZE,
@@ -35,14 +33,11 @@ import {
   SALT_LENGTH,
   SIZE_OFFSET,
   SegmentCipher,
-  TAG_LENGTH,
-  type BlobHeader,
-  decodeHeader,
   deriveBlobKey,
   encodeHeader,
-  expectedFileLength,
-  segmentCount,
 } from './format';
+import { BlobReadStream } from './blob-read-stream';
+import { checkKey, isErrno, KEY_PATTERN, openBlobFile, readHeader } from './blob-files';
 import { DirSyncer } from './dir-syncer';
 import { fsyncDir } from './fsync';
 import { type BlobKeyring, validateKeyring } from './keys';
@@ -60,7 +55,6 @@ export interface ReencryptResult {
   rewritten: boolean;
 }
 
-const KEY_PATTERN = /^[0-9a-f]{32}$/;
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
 /** Temp files live next to their final name (same directory, so rename() is atomic) with this prefix. */
 export const TEMP_PREFIX = '.tmp-';
@@ -78,15 +72,6 @@ const noop = (): void => undefined;
  * do not pile up in the page cache.
  */
 const BACKGROUND_SYNC_BYTES = 16 * 1024 * 1024;
-
-function isErrno(err: unknown, code: string): boolean {
-  return (err as NodeJS.ErrnoException | undefined)?.code === code;
-}
-
-function checkKey(key: string): void {
-  // Also the path-traversal guard: only 32 hex chars ever reach path.join().
-  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new BlobError('INVALID_KEY', `not a blob key: ${JSON.stringify(String(key).slice(0, 40))}`);
-}
 
 function toBuffer(chunk: Uint8Array | string): Buffer {
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
@@ -117,38 +102,6 @@ async function writeAll(fh: FileHandle, bufs: Buffer[], position: number): Promi
   for (const b of bufs) total += b.length;
   const { bytesWritten } = await fh.writev(bufs, position);
   if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`);
-}
-
-async function readFully(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<number> {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done;
-}
-
-async function openBlobFile(file: string, key: string): Promise<FileHandle> {
-  try {
-    return await fs.open(file, 'r');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) throw new BlobError('NOT_FOUND', `blob ${key} does not exist`, key, { cause: err });
-    throw err;
-  }
-}
-
-/** Reads and checks the header against the actual file length (catches truncation before any decryption). */
-async function readHeader(fh: FileHandle, key: string): Promise<{ header: BlobHeader; fileSize: number; mtime: Date }> {
-  const buf = Buffer.alloc(FIXED_HEADER_LENGTH + MAX_KEY_ID_LENGTH);
-  const n = await readFully(fh, buf, buf.length, 0);
-  const header = decodeHeader(buf.subarray(0, n), key);
-  const st = await fh.stat();
-  const expected = expectedFileLength(header);
-  if (st.size !== expected) {
-    throw new BlobError('INTEGRITY', `blob ${key}: file is ${st.size} bytes, header implies ${expected} (truncated or corrupted)`, key);
-  }
-  return { header, fileSize: st.size, mtime: st.mtime };
 }
 
 export class FsBlobStore implements BlobStore {
@@ -484,117 +437,5 @@ async function listDir(dir: string): Promise<string[]> {
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
     throw err;
-  }
-}
-
-/**
- * Plaintext stream of one blob. A segment is pushed only after its GCM tag verified, so a
- * consumer never receives a byte that is not authentic and in its right place; any failure
- * destroys the stream with a BlobError instead.
- */
-class BlobReadStream extends Readable {
-  private fh: FileHandle | undefined;
-  private header!: BlobHeader;
-  private cipher!: SegmentCipher;
-  private segments = 0;
-  private next = 0;
-  private last = -1;
-  /** Plaintext byte range to emit, end exclusive. */
-  private from = 0;
-  private to = 0;
-  private buf: Buffer | undefined;
-
-  constructor(
-    private readonly pathFor: (key: string) => string,
-    private readonly key: string,
-    private readonly keyring: BlobKeyring,
-    private readonly range: BlobRange | undefined,
-  ) {
-    super();
-  }
-
-  override _construct(callback: (err?: Error | null) => void): void {
-    this.init().then(() => callback(), (err: Error) => callback(err));
-  }
-
-  private async init(): Promise<void> {
-    checkKey(this.key);
-    this.fh = await openBlobFile(this.pathFor(this.key), this.key);
-    const { header } = await readHeader(this.fh, this.key);
-    const masterKey = this.keyring.keys.get(header.keyId);
-    if (!masterKey) {
-      throw new BlobError('UNKNOWN_KEY_ID', `blob ${this.key} is encrypted with key id "${header.keyId}", which is not configured (BLOB_KEYS)`, this.key);
-    }
-    this.header = header;
-    const headerBytes = Buffer.alloc(header.headerLength);
-    await readFully(this.fh, headerBytes, header.headerLength, 0);
-    this.cipher = new SegmentCipher(deriveBlobKey(masterKey, header.salt), header.noncePrefix, headerBytes, this.key);
-    this.segments = segmentCount(header.plaintextSize, header.segmentSize);
-
-    const size = header.plaintextSize;
-    const S = header.segmentSize;
-    if (this.range === undefined) {
-      // Whole blob: every segment, including the final one that authenticates the size.
-      this.from = 0;
-      this.to = size;
-      this.next = 0;
-      this.last = this.segments - 1;
-      return;
-    }
-    const start = this.range.start ?? 0;
-    if (!Number.isSafeInteger(start) || start < 0 || (this.range.end !== undefined && (!Number.isSafeInteger(this.range.end) || this.range.end < 0))) {
-      throw new RangeError(`invalid blob range ${JSON.stringify(this.range)}`);
-    }
-    const endInclusive = Math.min(this.range.end ?? size - 1, size - 1);
-    this.from = start;
-    this.to = endInclusive + 1;
-    if (this.from >= this.to) {
-      this.next = 1;
-      this.last = 0; // nothing to emit
-      return;
-    }
-    this.next = Math.floor(this.from / S);
-    this.last = Math.floor(endInclusive / S);
-  }
-
-  override _read(): void {
-    this.readNext().then(
-      (chunk) => {
-        if (!this.destroyed) this.push(chunk);
-      },
-      (err: Error) => this.destroy(err),
-    );
-  }
-
-  private async readNext(): Promise<Buffer | null> {
-    const { plaintextSize: size, segmentSize: S, headerLength } = this.header;
-    while (this.next <= this.last) {
-      if (!this.fh) return null; // destroyed meanwhile
-      const i = this.next++;
-      const final = i === this.segments - 1;
-      const plainLength = final ? size - i * S : S;
-      const length = plainLength + TAG_LENGTH;
-      // One read buffer per stream, reused: decipher.update() returns a fresh buffer anyway.
-      this.buf ??= Buffer.allocUnsafe(S + TAG_LENGTH);
-      const n = await readFully(this.fh, this.buf, length, headerLength + i * (S + TAG_LENGTH));
-      if (n !== length) throw new BlobError('INTEGRITY', `blob ${this.key}: segment ${i} is truncated`, this.key);
-      const plain = this.cipher.open(i, this.buf.subarray(0, plainLength), this.buf.subarray(plainLength, length), final, size, this.key);
-      const segStart = i * S;
-      const chunk = plain.subarray(Math.max(this.from - segStart, 0), Math.min(this.to - segStart, plain.length));
-      // An empty push would not trigger another _read(); loop instead (only the empty blob's final segment).
-      if (chunk.length > 0) return chunk;
-    }
-    return null;
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    const fh = this.fh;
-    this.fh = undefined;
-    if (!fh) {
-      callback(err);
-      return;
-    }
-    // FileHandle.close() waits for a read still in flight on the handle.
-    fh.close().then(() => callback(err), (closeErr: Error) => callback(err ?? closeErr));
   }
 }

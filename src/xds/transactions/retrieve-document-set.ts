@@ -3,10 +3,10 @@
  * documents go back as MTOM parts streamed from the repository (opened only when the writer
  * reaches them), the others as one RegistryError each (XDSUnknownRepositoryId,
  * XDSDocumentUniqueIdError). Status: Success, PartialSuccess when some were found, Failure
- * when none were.
+ * when none were. A patient-context caller retrieves only its own patient's documents.
  */
 import type { RegistryErrorDetail } from '../../domain/registry-error';
-import type { RetrievedDocument } from '../../repository/repository-service';
+import { unknownDocument, type RetrievedDocument } from '../../repository/repository-service';
 import { el, newContentId, xopInclude, type OutboundAttachment, type XmlElementSpec } from '../../soap';
 import { XDS_TRANSACTIONS } from '../actions';
 import { xdsAudit } from '../audit';
@@ -43,7 +43,12 @@ export function retrieveDocumentSet(services: XdsServices): XdsHandler {
     const errors: RegistryErrorDetail[] = [];
     for (const r of readDocumentRequests(payload, MAX_DOCUMENTS_PER_RETRIEVE)) {
       try {
-        found.push({ request: r, document: await services.repository.retrieve(r), contentId: newContentId() });
+        const document = await services.repository.retrieve(r);
+        // A patient-context caller is answered for another patient's document exactly as for an unknown one.
+        if (call.principal.patientId !== undefined && !(await services.registry.documentPatient(r.documentUniqueId, call.principal)).found) {
+          throw unknownDocument(r.documentUniqueId);
+        }
+        found.push({ request: r, document, contentId: newContentId() });
       } catch (err) {
         errors.push(...rejectionOf(err));
       }

@@ -104,10 +104,10 @@ export function singleSubmission(o: ProvideSingleOptions, to = 'http://localhost
 }
 
 /** ITI-41 of iti41-single.xml. */
-export async function provideSingle(baseUrl: string, o: ProvideSingleOptions): Promise<{ reply: SoapReply; submitted: SingleSubmission }> {
+export async function provideSingle(baseUrl: string, o: ProvideSingleOptions, opts: Omit<SendOptions, 'attachments'> = {}): Promise<{ reply: SoapReply; submitted: SingleSubmission }> {
   const url = `${baseUrl}/xds/repository`;
   const { envelope, attachments, submitted } = singleSubmission(o, url);
-  return { reply: await sendSoap(url, envelope, { attachments }), submitted };
+  return { reply: await sendSoap(url, envelope, { ...opts, attachments }), submitted };
 }
 
 /** The registered object with this uniqueId (DocumentEntry, or with `by` another kind), asked of the registry directly. */

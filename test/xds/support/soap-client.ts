@@ -20,6 +20,10 @@ export interface SendOptions {
   /** MTOM packaging without attachments too (default: MTOM exactly when there are attachments). */
   mtom?: boolean;
   agent?: http.Agent;
+  /** More HTTP request headers (Authorization). */
+  headers?: Record<string, string>;
+  /** Header blocks (markup) added to env:Header, e.g. a wsse:Security with a SAML assertion. */
+  soapHeaders?: string;
 }
 
 export interface RawResponse {
@@ -29,9 +33,9 @@ export interface RawResponse {
 }
 
 /** POSTs `body` as is; resolves once the response headers are in (the body is left to the caller). */
-export function postRaw(url: string, body: Buffer | string | Readable, contentType: string, agent?: http.Agent): Promise<RawResponse> {
+export function postRaw(url: string, body: Buffer | string | Readable, contentType: string, agent?: http.Agent, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { 'Content-Type': contentType }, ...(agent ? { agent } : {}) }, (res) =>
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'Content-Type': contentType }, ...(agent ? { agent } : {}) }, (res) =>
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
     );
     req.on('error', reject);
@@ -49,10 +53,12 @@ export async function readReply(res: RawResponse): Promise<SoapReply> {
   return { status: res.status, contentType: String(res.headers['content-type']), message, envelope, payload };
 }
 
-function post(url: string, envelope: string, opts: SendOptions): Promise<RawResponse> {
+function post(url: string, text: string, opts: SendOptions): Promise<RawResponse> {
+  const envelope = opts.soapHeaders ? text.replace('</env:Header>', `${opts.soapHeaders}</env:Header>`) : text;
+  if (opts.soapHeaders && envelope === text) throw new Error('the envelope has no </env:Header> to add header blocks to');
   const attachments = opts.attachments ?? [];
   const packaged = attachments.length > 0 || opts.mtom ? writeMtom(envelope, attachments) : writePlain(envelope);
-  return postRaw(url, packaged.body, packaged.contentType, opts.agent);
+  return postRaw(url, packaged.body, packaged.contentType, opts.agent, opts.headers);
 }
 
 export async function sendSoap(url: string, envelope: string, opts: SendOptions = {}): Promise<SoapReply> {

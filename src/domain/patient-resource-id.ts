@@ -6,7 +6,7 @@
  * fit a FHIR id ([A-Za-z0-9.-], at most 64 characters in all) gets no id.
  */
 import { createHash } from 'node:crypto';
-import { formatCx, parseCx } from '../../domain/hl7v2';
+import { formatCx, parseCx } from './hl7v2';
 
 const TAG_LENGTH = 8;
 const ID_VALUE = /^[A-Za-z0-9.-]{1,55}$/; // 64 - tag - separator

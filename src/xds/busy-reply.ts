@@ -1,0 +1,45 @@
+/**
+ * The answer to a client over its rate limit: the transaction's own response with status
+ * Failure and XDSRegistryBusy (XDSRepositoryBusy for the repository's retrieve and removal),
+ * the ITI TF-3 4.2.4 codes for "too busy, retry later", so that an XDS client handles it as
+ * the transient error it is rather than as a broken message.
+ */
+import { XdsErrorCode } from '../domain/error-codes';
+import type { RegistryErrorDetail } from '../domain/registry-error';
+import { el, type XmlElementSpec } from '../soap';
+import type { SoapReply } from '../soap';
+import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
+import { XDS_NS } from './namespaces';
+import { registryResponse, registryResponseContent } from './registry-response';
+
+function busyError(transaction: XdsTransaction, retryAfterSeconds: number): RegistryErrorDetail {
+  const repository = transaction.id === 'ITI-43' || transaction.id === 'ITI-86';
+  return {
+    code: repository ? XdsErrorCode.XDSRepositoryBusy : XdsErrorCode.XDSRegistryBusy,
+    context: `too many requests from this client; retry in ${retryAfterSeconds} s`,
+    severity: 'Error',
+  };
+}
+
+function body(transaction: XdsTransaction, errors: readonly RegistryErrorDetail[]): XmlElementSpec {
+  switch (transaction.id) {
+    case 'ITI-18':
+    case 'ITI-51': {
+      const content = registryResponseContent('Failure', errors);
+      return el(XDS_NS.query, 'query:AdhocQueryResponse', { status: content.status }, content.errorList, el(XDS_NS.rim, 'rim:RegistryObjectList', {}));
+    }
+    case 'ITI-43':
+      return el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse('Failure', errors));
+    default:
+      return registryResponse('Failure', errors);
+  }
+}
+
+export function busyReply(transaction: XdsTransaction, retryAfterSeconds: number): SoapReply {
+  return {
+    action: transaction.response,
+    body: [body(transaction, [busyError(transaction, retryAfterSeconds)])],
+    // ITI-43's binding answers MTOM whatever the outcome (as retrieve-document-set.ts does).
+    ...(transaction.id === XDS_TRANSACTIONS.retrieve.id ? { mtom: true } : {}),
+  };
+}
