@@ -8,14 +8,23 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 2, name: 'audit', sql: m002.sql },
 ];
 
+/**
+ * Several gateway processes may start together against one PostgreSQL (WORKERS, replicas):
+ * every step runs under one transaction-scoped advisory lock. Even `CREATE TABLE IF NOT
+ * EXISTS` needs it: two of them racing both pass the check and one fails on pg_type.
+ */
+const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(74110001)';
+
 export async function migrate(db: Database): Promise<number[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  await db.transaction(async (tx) => {
+    if (db.kind === 'postgres') await tx.query(MIGRATION_LOCK);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const applied = [];
   for (const m of MIGRATIONS) {
     const done = await db.transaction(async (tx) => {
-      // Several gateway processes may start together against one PostgreSQL: serialise on a lock.
-      if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(74110001)');
+      if (db.kind === 'postgres') await tx.query(MIGRATION_LOCK);
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (seen.rowCount > 0) return false;
       await tx.exec(m.sql);
