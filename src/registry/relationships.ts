@@ -3,6 +3,7 @@ import { AssociationType, AvailabilityStatus } from '../domain/metadata';
 import type { SqlExecutor } from '../store/sql/database';
 import { insertAssociation } from '../store/sql/registry-rows';
 import { newEntryUuid } from './identifiers';
+import { FRESH_PLAN } from './references';
 
 /**
  * Deprecates replaced documents. Addenda (APND) and transformations (XFRM) of a replaced
@@ -15,6 +16,7 @@ export async function deprecateReplaced(tx: SqlExecutor, originals: string[]): P
       WHERE status = 'Approved' AND (entry_uuid = ANY($1::text[]) OR entry_uuid IN (
         SELECT source_id FROM associations WHERE target_id = ANY($1::text[]) AND type = ANY($2::text[])))`,
     [originals, [AssociationType.Append, AssociationType.Transform]],
+    FRESH_PLAN,
   );
 }
 
@@ -25,6 +27,7 @@ export async function joinFoldersOf(tx: SqlExecutor, replacements: Array<{ newDo
       `SELECT a.source_id AS folder FROM associations a JOIN folders f ON f.entry_uuid = a.source_id
         WHERE a.target_id = $1 AND a.type = $2 AND f.status = 'Approved'`,
       [original, AssociationType.HasMember],
+      FRESH_PLAN,
     );
     for (const { folder } of r.rows) {
       await insertAssociation(tx, {
@@ -46,5 +49,6 @@ export async function touchFolders(tx: SqlExecutor, folders: string[], now: stri
     `UPDATE folders SET last_update_time = $2, metadata = jsonb_set(metadata, '{lastUpdateTime}', to_jsonb($2::text))
       WHERE entry_uuid = ANY($1::text[])`,
     [folders, now],
+    FRESH_PLAN,
   );
 }
