@@ -25,7 +25,7 @@ export interface BenchGateway {
  * Starts the gateway process (test/support/gateway-process.ts) on a free port; PostgreSQL
  * gets a schema of its own, dropped on stop. `beforeStart` may fill the store first (bulk loads): it gets the schema's URL (PostgreSQL) or the DATA_DIR (PGlite).
  */
-export async function startBenchGateway(env: Record<string, string> = {}, beforeStart?: (where: { databaseUrl?: string; dataDir: string }) => Promise<void>): Promise<BenchGateway> {
+export async function startBenchGateway(env: Record<string, string> = {}, beforeStart?: (where: { databaseUrl?: string; dataDir: string }) => Promise<void>, main?: string): Promise<BenchGateway> {
   const store = benchStore();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-gw-'));
   let databaseUrl: string | undefined;
@@ -53,7 +53,7 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
   // One load generator is one client: the per-client rate limit would measure itself.
   // BENCH_WORKERS: gateway processes (WORKERS) for the PostgreSQL runs.
   const workers: Record<string, string> = process.env.BENCH_WORKERS && databaseUrl ? { WORKERS: process.env.BENCH_WORKERS } : {};
-  const gateway = await startGateway({ LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...workers, DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
+  const gateway = await startGateway({ LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...workers, DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env }, undefined, main);
   const { child, baseUrl } = gateway;
   // The gateway's resident memory, sampled from /proc while the bench runs.
   let peak = 0;
@@ -95,6 +95,7 @@ function treeRssKb(pid: number): number {
 
 export interface LoadResult {
   requests: number;
+  seconds: number;
   perSecond: number;
   non2xx: number;
   errors: number;
@@ -112,6 +113,7 @@ export async function runLoad(opts: autocannon.Options): Promise<LoadResult> {
   const seconds = result.duration;
   return {
     requests: result.requests.total,
+    seconds,
     perSecond: Math.round(result.requests.total / seconds),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -157,6 +159,7 @@ export async function runDownloadLoad(url: string, connections = 16, seconds = N
   agent.destroy();
   return {
     requests: latencies.length,
+    seconds: elapsed,
     perSecond: Math.round(latencies.length / elapsed),
     non2xx,
     errors,

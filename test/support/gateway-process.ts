@@ -45,10 +45,11 @@ function httpsUp(url: string, tls: GatewayTlsClient): Promise<boolean> {
   });
 }
 
-export async function startGateway(env: Record<string, string> = {}, tls?: GatewayTlsClient): Promise<GatewayProcess> {
+/** `main`: another entry script than dist/src/main.js (a benchmark's variant of the gateway). */
+export async function startGateway(env: Record<string, string> = {}, tls?: GatewayTlsClient, main = MAIN): Promise<GatewayProcess> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'hie-gw-')));
-  const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
+  const child = spawn(process.execPath, [...NODE_ARGS, main], {
     // RATE_LIMIT off unless a test sets it: load tests are one client firing faster than one client may.
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

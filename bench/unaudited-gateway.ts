@@ -1,0 +1,16 @@
+// A benchmark-only variant of the gateway process: dist/src/main.js with the audit trail's
+// writes taken out (events are still built, nothing is stored or forwarded). Only
+// audit-overhead-http.ts starts it, beside the real gateway, to measure what auditing costs.
+// Patching the prototype here keeps every switch that could turn auditing off out of the
+// gateway's own code and configuration.
+import { AuditTrail } from '../src/audit/audit-trail';
+import type { AuditInput } from '../src/audit/audit-input';
+import type { SqlExecutor } from '../src/store/sql/database';
+
+AuditTrail.prototype.rows = () => [];
+AuditTrail.prototype.record = async function record(this: AuditTrail, _db: SqlExecutor, input: AuditInput) {
+  return this.event(input);
+};
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('../src/main');
