@@ -192,6 +192,7 @@ export class FsBlobStore implements BlobStore {
     let syncing: Promise<void> | undefined;
     let renamed = false;
     let headerWritten = false;
+    let entrySynced: Promise<void> | undefined;
     // A Readable is destroyed with the abort reason, which makes the for-await below throw even
     // while it is waiting for a chunk that never comes (a stalled client).
     const onAbort = (): void => {
@@ -206,6 +207,13 @@ export class FsBlobStore implements BlobStore {
         if (!fh) {
           dsync = oneSegment;
           fh = await fs.open(tmpPath, oneSegment ? NEW_FILE_DSYNC : 'wx', 0o600);
+          // A new blob's directory entry exists from here on: its directory fsync can run while
+          // the data is written and synced, so a small document waits for the longer of the two
+          // disk flushes, not for one after the other.
+          if (!replace) {
+            entrySynced = this.syncDir(dir);
+            entrySynced.catch(noop); // awaited below; a failed write must not leave it unhandled
+          }
         }
         return fh;
       };
@@ -300,7 +308,7 @@ export class FsBlobStore implements BlobStore {
       await file.close();
       if (replace) await fs.rename(tmpPath, finalPath);
       renamed = true;
-      await this.syncDir(dir);
+      await (entrySynced ?? this.syncDir(dir));
       return { key, keyId, size, sha1: sha1.digest('hex') };
     } catch (err) {
       if (inflight) await inflight.catch(noop);
