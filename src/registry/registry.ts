@@ -16,7 +16,7 @@ import type { RegistryErrorDetail } from '../domain/registry-error';
 import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
 import { normalizeCx } from '../domain/hl7v2';
-import { runStoredQuery, type StoredQueryResult } from './stored-query-executor';
+import { runStoredQuery, type StoredQueryOptions, type StoredQueryResult } from './stored-query-executor';
 import { precheckSubmission, submitToRegistry } from './submit';
 
 export interface RegistryOptions {
@@ -72,11 +72,11 @@ export class Registry {
    * ITI-18 / ITI-51 stored query (and MHD searches mapped onto them). A patient-context
    * principal sees only its own patient's objects.
    */
-  query(request: StoredQueryRequest, principal: Principal, page?: { offset: number; count: number }): Promise<StoredQueryResult> {
+  query(request: StoredQueryRequest, principal: Principal, options: Pick<StoredQueryOptions, 'page' | 'outgoing'> = {}): Promise<StoredQueryResult> {
     return runStoredQuery(this.db, request, {
+      ...options,
       maxResults: this.options.profile.queryMaxResults,
       ...(principal.patientId ? { patientScope: principal.patientId } : {}),
-      ...(page ? { page } : {}),
     });
   }
 

@@ -3,7 +3,7 @@
  * request, compile it to SQL, execute, and map rows back to domain objects.
  */
 import { XdsErrorCode } from '../domain/error-codes';
-import type { ObjectKind, RegistryObject } from '../domain/metadata';
+import type { Association, ObjectKind, RegistryObject } from '../domain/metadata';
 import { RegistryError } from '../domain/registry-error';
 import { validateStoredQuery, type StoredQueryRequest } from '../domain/stored-queries';
 import type { SqlExecutor } from '../store/sql/database';
@@ -17,6 +17,12 @@ export interface StoredQueryOptions {
   patientScope?: string;
   /** A window of the ordered result; `total` still counts every match. */
   page?: { offset: number; count: number };
+  /**
+   * Also read the associations whose source is a returned object (LeafClass only), in the
+   * same statement where the query is a single select; `outgoing` in the result says whether
+   * that was possible.
+   */
+  outgoing?: boolean;
 }
 
 export interface ObjectRef {
@@ -33,6 +39,8 @@ export interface StoredQueryResult {
   objectRefs: ObjectRef[];
   /** Number of matching objects before paging. */
   total: number;
+  /** With StoredQueryOptions.outgoing, when the query could carry them: every association whose source is a returned object. */
+  outgoing?: Association[];
 }
 
 /** Result order: by kind, then registration order (seq). */
@@ -53,8 +61,10 @@ export async function runStoredQuery(db: SqlExecutor, request: StoredQueryReques
   const max = options.maxResults;
   const page = options.page ? { offset: Math.max(0, options.page.offset), count: Math.max(0, Math.min(options.page.count, max)) } : undefined;
 
+  // Only a single select can carry them; a multi-step plan leaves them to the caller.
+  const outgoing = Boolean(options.outgoing) && metadata && plan.type === 'select';
   const read = async (select: ObjectSelect, extra: { limit?: number; offset?: number; withTotal?: boolean }) => {
-    const { text, values } = renderSelect(select, { metadata, ...extra });
+    const { text, values } = renderSelect(select, { metadata, ...extra, outgoing });
     const { rows } = await db.query<Omit<FetchedRow, 'kind'> & { total?: number }>(text, values);
     return rows.map((r) => ({ ...r, kind: select.kind }));
   };
@@ -100,6 +110,7 @@ export async function runStoredQuery(db: SqlExecutor, request: StoredQueryReques
     refs: rows.map((r) => r.entry_uuid),
     objectRefs,
     total,
+    ...(outgoing ? { outgoing: rows.flatMap((r) => (r.outgoing ?? []).map((a) => fromRow<Association>(a))) } : {}),
   };
 }
 

@@ -8,7 +8,7 @@
  */
 import type { RegistryObject } from '../../domain/metadata';
 import type { StoredQueryRequest } from '../../domain/stored-queries';
-import type { Page, RegistryReader } from './registry-reads';
+import type { Page, PageResult, RegistryReader } from './registry-reads';
 import type { SearchIssue } from './search-error';
 
 export type SearchPlan = { warnings: SearchIssue[] } & (
@@ -17,7 +17,7 @@ export type SearchPlan = { warnings: SearchIssue[] } & (
   | { kind: 'ids'; load: (reader: RegistryReader) => Promise<RegistryObject[]>; keep: (object: RegistryObject) => boolean }
 );
 
-export async function runPlan(plan: SearchPlan, reader: RegistryReader, page: Page): Promise<{ objects: RegistryObject[]; total: number }> {
+export async function runPlan(plan: SearchPlan, reader: RegistryReader, page: Page): Promise<PageResult> {
   switch (plan.kind) {
     case 'none':
       return { objects: [], total: 0 };

@@ -3,7 +3,7 @@
  * Registry.query, so patient scoping, versions and the query rules stay in the core.
  */
 import type { Principal } from '../../domain/principal';
-import type { RegistryObject } from '../../domain/metadata';
+import type { Association, RegistryObject } from '../../domain/metadata';
 import { StoredQueryId, type ReturnType, type StoredQueryName, type StoredQueryRequest } from '../../domain/stored-queries';
 import type { Registry } from '../../registry/registry';
 
@@ -16,6 +16,12 @@ export function storedQuery(name: StoredQueryName, params: QueryParams, returnTy
 export interface Page {
   offset: number;
   count: number;
+}
+
+export interface PageResult {
+  objects: RegistryObject[];
+  total: number;
+  outgoing?: Association[];
 }
 
 export class RegistryReader {
@@ -37,7 +43,7 @@ export class RegistryReader {
     const objects: RegistryObject[] = [];
     const refs: string[] = [];
     for (;;) {
-      const r = await this.registry.query(request, this.principal, { offset: refs.length, count: this.maxResults });
+      const r = await this.registry.query(request, this.principal, { page: { offset: refs.length, count: this.maxResults } });
       objects.push(...r.objects);
       refs.push(...r.refs);
       if (r.refs.length === 0 || refs.length >= r.total) return { objects, refs };
@@ -47,21 +53,30 @@ export class RegistryReader {
   /**
    * One page of the concatenated results of several queries (a List search for both
    * SubmissionSets and Folders), paged in the registry; `total` counts every match.
+   * `outgoing`: the associations whose source is a page object, when every query could read
+   * them with its objects (otherwise undefined, and the caller asks for them).
    */
-  async page(requests: readonly StoredQueryRequest[], page: Page): Promise<{ objects: RegistryObject[]; total: number }> {
+  async page(requests: readonly StoredQueryRequest[], page: Page): Promise<PageResult> {
     const objects: RegistryObject[] = [];
+    let outgoing: Association[] | undefined = [];
     let skip = page.offset;
     let wanted = page.count;
     let total = 0;
     for (const request of requests) {
       // A page of at least one row, so the registry counts the matches even for _count=0.
-      const r = await this.registry.query(request, this.principal, { offset: skip, count: Math.max(wanted, 1) });
+      const r = await this.registry.query(request, this.principal, { page: { offset: skip, count: Math.max(wanted, 1) }, outgoing: true });
       const taken = r.objects.slice(0, wanted);
       objects.push(...taken);
+      if (r.outgoing && outgoing) {
+        const kept = new Set(taken.map((o) => o.entryUuid));
+        outgoing.push(...r.outgoing.filter((a) => kept.has(a.sourceId)));
+      } else {
+        outgoing = undefined;
+      }
       wanted -= taken.length;
       total += r.total;
       skip = Math.max(0, skip - r.total);
     }
-    return { objects, total };
+    return { objects, total, ...(outgoing ? { outgoing } : {}) };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * A page of registry objects as MHD resources: DocumentEntries as DocumentReferences with
  * relatesTo, SubmissionSets and Folders as Lists with their members as List.entry. The
- * associations of the whole page are read in one query (plus one or two to tell the kinds
- * of SubmissionSet members), never one per resource.
+ * associations of the whole page come with the page when the search could read them in the
+ * same statement, else in one query (plus one or two to tell the kinds of SubmissionSet
+ * members), never one per resource.
  */
 import { AssociationType, type Association, type RegistryObject } from '../../domain/metadata';
 import type { FhirResource, ListMember, MhdMapping } from '../mapping';
@@ -12,11 +13,12 @@ function isAssociation(o: RegistryObject): o is RegistryObject & { kind: 'Associ
   return o.kind === 'Association';
 }
 
-/** Associations with a page object at either end (relationships and HasMember). */
+/** Associations with a page object as source (relationships and HasMember): the only ones a resource maps. */
 async function associationsOf(reader: RegistryReader, uuids: string[]): Promise<Association[]> {
   if (uuids.length === 0) return [];
   const { objects } = await reader.all(storedQuery('GetAssociations', { $uuid: [uuids] }));
-  return objects.filter(isAssociation);
+  const sources = new Set(uuids);
+  return objects.filter(isAssociation).filter((a) => sources.has(a.sourceId));
 }
 
 /** entryUUIDs among `ids` that a Get… query finds (ObjectRef), i.e. objects of that query's kind. */
@@ -42,8 +44,9 @@ async function memberKinds(reader: RegistryReader, targets: string[]): Promise<M
   return kinds;
 }
 
-export async function toResources(objects: readonly RegistryObject[], reader: RegistryReader, mapping: MhdMapping): Promise<FhirResource[]> {
-  const associations = await associationsOf(reader, objects.map((o) => o.entryUuid));
+/** `outgoing`: the page's associations as source, when the search already read them. */
+export async function toResources(objects: readonly RegistryObject[], reader: RegistryReader, mapping: MhdMapping, outgoing?: readonly Association[]): Promise<FhirResource[]> {
+  const associations = outgoing ?? (await associationsOf(reader, objects.map((o) => o.entryUuid)));
   const members = new Map<string, string[]>();
   for (const a of associations) {
     if (a.type === AssociationType.HasMember) members.set(a.sourceId, [...(members.get(a.sourceId) ?? []), a.targetId]);

@@ -33,8 +33,8 @@ export async function searchResources(req: SearchRequest, deps: SearchDeps, prin
   const ctx = searchContext(deps);
   const routing = checkHomeCommunity(search, ctx.homeCommunityId);
   const plan = req.resourceType === 'DocumentReference' ? documentSearchPlan(search, ctx) : listSearchPlan(search, ctx);
-  const { objects, total } = await runPlan(plan, reader, page);
-  const resources = await toResources(objects, reader, deps.mapping);
+  const { objects, total, outgoing } = await runPlan(plan, reader, page);
+  const resources = await toResources(objects, reader, deps.mapping, outgoing);
   return searchsetBundle({
     base: fhirBaseOf(req.selfUrl, req.resourceType),
     total,

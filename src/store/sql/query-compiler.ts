@@ -35,6 +35,8 @@ export interface FetchedRow {
   source_id?: string;
   target_id?: string;
   metadata?: unknown;
+  /** With RenderOptions.outgoing: the object's associations as source, or null for none. */
+  outgoing?: Array<{ status: string; metadata: unknown }> | null;
 }
 
 /** SELECT ... FROM <table of kind> t WHERE <where> ORDER BY t.seq */
@@ -400,11 +402,21 @@ export interface RenderOptions {
   offset?: number;
   /** Add `total`: the number of matching rows before LIMIT/OFFSET. */
   withTotal?: boolean;
+  /**
+   * Add `outgoing`: each object's associations with it as source (relationships, HasMember),
+   * as a JSON array of {status, metadata}, so a caller that maps them (MHD relatesTo and List
+   * members) needs no second round trip. Not for Association selects.
+   */
+  outgoing?: boolean;
 }
+
+const OUTGOING = `(SELECT json_agg(json_build_object('status', a.status, 'metadata', a.metadata) ORDER BY a.seq)
+  FROM associations a WHERE a.source_id = t.entry_uuid) AS outgoing`;
 
 /** The SELECT statement for one step, in stable (seq) order. */
 export function renderSelect(select: ObjectSelect, o: RenderOptions): { text: string; values: unknown[] } {
-  const columns = [COLUMNS[select.kind], ...(o.metadata ? ['t.metadata'] : []), ...(o.withTotal ? ['count(*) OVER () AS total'] : [])];
+  const outgoing = o.outgoing && select.kind !== 'Association';
+  const columns = [COLUMNS[select.kind], ...(o.metadata ? ['t.metadata'] : []), ...(o.withTotal ? ['count(*) OVER () AS total'] : []), ...(outgoing ? [OUTGOING] : [])];
   let statement = sql`SELECT ${raw(columns.join(', '))} FROM ${raw(TABLE_OF_KIND[select.kind])} t WHERE ${select.where} ORDER BY t.seq`;
   if (o.limit !== undefined) statement = sql`${statement} LIMIT ${o.limit}`;
   if (o.offset) statement = sql`${statement} OFFSET ${o.offset}`;
