@@ -6,7 +6,8 @@
 import type { Document, Element } from '@xmldom/xmldom';
 import { mustUnderstandFault, SoapFault, versionMismatchFault } from './fault';
 import { NS, PREFIX, SOAP_ROLE, clark, type QName } from './namespaces';
-import { buildDocument, el, elementChildren, hasName, xmlns, type XmlContent } from './xml-dom';
+import { buildDocument, el, elementChildren, hasName, xmlns, type XmlContent, type XmlElementSpec } from './xml-dom';
+import { renderXml } from './xml-render';
 
 export interface HeaderBlock {
   element: Element;
@@ -112,15 +113,25 @@ export interface EnvelopeContent {
 }
 
 /**
- * Builds an envelope document. env: and wsa: are declared on env:Envelope so that header blocks
- * and QName-valued texts written with them resolve everywhere in the message.
+ * The envelope element. env: and wsa: are declared on env:Envelope so that header blocks and
+ * QName-valued texts written with them resolve everywhere in the message.
  */
-export function buildEnvelope(content: EnvelopeContent): Document {
+function envelopeSpec(content: EnvelopeContent): XmlElementSpec {
   const headers = content.headers ?? [];
-  return buildDocument(el(NS.soap12, `${PREFIX[NS.soap12]}:Envelope`, {},
+  return el(NS.soap12, `${PREFIX[NS.soap12]}:Envelope`, {},
     xmlns(PREFIX[NS.soap12]!, NS.soap12),
     xmlns(PREFIX[NS.wsa]!, NS.wsa),
     headers.length > 0 && el(NS.soap12, 'env:Header', {}, ...headers),
     el(NS.soap12, 'env:Body', {}, ...content.body),
-  ));
+  );
+}
+
+/** The envelope as a document (to sign or inspect before sending). */
+export function buildEnvelope(content: EnvelopeContent): Document {
+  return buildDocument(envelopeSpec(content));
+}
+
+/** The envelope as XML text (no declaration), rendered without a DOM: what replies are sent as. */
+export function renderEnvelope(content: EnvelopeContent): string {
+  return renderXml(envelopeSpec(content));
 }

@@ -4,6 +4,7 @@ export * from './xml-errors';
 export { parseXml, decodeXmlBytes, DEFAULT_XML_LIMITS, type XmlLimits } from './safe-xml';
 export type { XmlStructureLimits } from './xml-scan';
 export * from './xml-dom';
+export { renderXml } from './xml-render';
 export * from './fault';
 export * from './security-faults';
 export * from './addressing-faults';

@@ -1,11 +1,10 @@
 /**
- * Envelopes we answer with: a reply carrying the WS-Addressing reply headers, or a fault message
+ * Envelopes we answer with, as XML text: a reply carrying the WS-Addressing reply headers, or a fault message
  * (which WS-Addressing relates to the request the same way, and which carries the fault's own
  * header blocks such as env:NotUnderstood).
  */
-import type { Document } from '@xmldom/xmldom';
 import { replyAddressingHeaders, type AddressingHeaders } from './addressing';
-import { buildEnvelope } from './envelope';
+import { renderEnvelope } from './envelope';
 import { faultElement, type SoapFault } from './fault';
 import type { XmlContent } from './xml-dom';
 
@@ -19,8 +18,8 @@ export interface ReplyContent {
 }
 
 /** Reply to a request whose addressing headers are `request` (RelatesTo its MessageID, ReplyTo reference parameters echoed). */
-export function buildReplyEnvelope(reply: ReplyContent, request: AddressingHeaders): Document {
-  return buildEnvelope({
+export function buildReplyEnvelope(reply: ReplyContent, request: AddressingHeaders): string {
+  return renderEnvelope({
     headers: [
       ...replyAddressingHeaders({ action: reply.action, ...(request.messageId !== undefined ? { relatesTo: request.messageId } : {}), ...(request.replyTo ? { replyTo: request.replyTo } : {}) }),
       ...(reply.headers ?? []),
@@ -33,9 +32,9 @@ export function buildReplyEnvelope(reply: ReplyContent, request: AddressingHeade
  * Fault message for `fault`. `request` is whatever addressing could be read from the request
  * (nothing when it was not even XML): the fault goes to FaultTo, else ReplyTo (Core 3.4).
  */
-export function buildFaultEnvelope(fault: SoapFault, request: AddressingHeaders | undefined): Document {
+export function buildFaultEnvelope(fault: SoapFault, request: AddressingHeaders | undefined): string {
   const to = request?.faultTo ?? request?.replyTo;
-  return buildEnvelope({
+  return renderEnvelope({
     headers: [
       ...replyAddressingHeaders({ action: fault.action, ...(request?.messageId !== undefined ? { relatesTo: request.messageId } : {}), ...(to ? { replyTo: to } : {}) }),
       ...fault.headers,
