@@ -8,7 +8,7 @@ import { AvailabilityStatus, DocumentEntryType, type Association, type Author, t
 import { ENCOUNTER_ID_TYPE, Profiles, requiresContained } from './canonicals';
 import { cxiToIdentifier, cxiTypeOf, identifierToCxi } from './cxi';
 import { homeCommunityIdExtensions, readHomeCommunityId } from './extensions';
-import type { Attachment, DocumentReference, DocumentReferenceContext, FhirResource, Patient, Reference } from './fhir-types';
+import type { Attachment, DocumentReference, DocumentReferenceContent, DocumentReferenceContext, FhirResource, Patient, Reference } from './fhir-types';
 import { base64ToHex, hexToBase64 } from './hash';
 import { authorToResources, legalAuthenticatorToResource, referenceToAuthor, referenceToLegalAuthenticator, type PartyScope } from './parties';
 import { cxToIdentifier } from './patient-ids';
@@ -42,15 +42,15 @@ function attachmentOf(entry: DocumentEntry, ctx: OutboundContext): Attachment {
     ? retrieveUrl(ctx.fhirBase, { documentUniqueId: entry.uniqueId, repositoryUniqueId: entry.repositoryUniqueId, ...(entry.homeCommunityId ? { homeCommunityId: entry.homeCommunityId } : {}) })
     : entry.uri;
   const creation = dtmToFhirOrUndefined(entry.creationTime);
-  return {
-    contentType: entry.mimeType,
-    ...(entry.languageCode ? { language: entry.languageCode } : {}),
-    ...(url ? { url } : {}),
-    ...(entry.size !== undefined ? { size: entry.size } : {}),
-    ...(entry.hash ? { hash: hexToBase64(entry.hash) } : {}),
-    ...(entry.title ? { title: entry.title } : {}),
-    ...(creation ? { creation } : {}),
-  };
+  // Built by assignment, not by spreading conditional literals: this runs for every search result.
+  const a: Attachment = { contentType: entry.mimeType };
+  if (entry.languageCode) a.language = entry.languageCode;
+  if (url) a.url = url;
+  if (entry.size !== undefined) a.size = entry.size;
+  if (entry.hash) a.hash = hexToBase64(entry.hash);
+  if (entry.title) a.title = entry.title;
+  if (creation) a.creation = creation;
+  return a;
 }
 
 function contextOf(entry: DocumentEntry, sourcePatient: Patient | undefined, ctx: OutboundContext): DocumentReferenceContext | undefined {
@@ -59,16 +59,20 @@ function contextOf(entry: DocumentEntry, sourcePatient: Patient | undefined, ctx
   const related = entry.referenceIds.filter((r) => r.split('^')[4] !== ENCOUNTER_ID_TYPE);
   const start = dtmToFhirOrUndefined(entry.serviceStartTime);
   const end = dtmToFhirOrUndefined(entry.serviceStopTime);
-  const context: DocumentReferenceContext = {
-    ...(encounter.length ? { encounter: encounter.map((r) => ({ type: 'Encounter', identifier: cxiToIdentifier(r, t) })) } : {}),
-    ...(entry.eventCodes.length ? { event: entry.eventCodes.map((c) => t.codeToConcept(c)) } : {}),
-    ...(start || end ? { period: { ...(start ? { start } : {}), ...(end ? { end } : {}) } } : {}),
-    ...(entry.healthcareFacilityTypeCode ? { facilityType: t.codeToConcept(entry.healthcareFacilityTypeCode) } : {}),
-    ...(entry.practiceSettingCode ? { practiceSetting: t.codeToConcept(entry.practiceSettingCode) } : {}),
-    ...(sourcePatient ? { sourcePatientInfo: { reference: `#${sourcePatient.id}` } } : {}),
-    ...(related.length ? { related: related.map((r) => ({ identifier: cxiToIdentifier(r, t) })) } : {}),
+  const context: DocumentReferenceContext = {};
+  let empty = true;
+  const set = <K extends keyof DocumentReferenceContext>(key: K, value: DocumentReferenceContext[K]): void => {
+    context[key] = value;
+    empty = false;
   };
-  return Object.keys(context).length ? context : undefined;
+  if (encounter.length) set('encounter', encounter.map((r) => ({ type: 'Encounter', identifier: cxiToIdentifier(r, t) })));
+  if (entry.eventCodes.length) set('event', entry.eventCodes.map((c) => t.codeToConcept(c)));
+  if (start || end) set('period', start && end ? { start, end } : start ? { start } : { end: end! });
+  if (entry.healthcareFacilityTypeCode) set('facilityType', t.codeToConcept(entry.healthcareFacilityTypeCode));
+  if (entry.practiceSettingCode) set('practiceSetting', t.codeToConcept(entry.practiceSettingCode));
+  if (sourcePatient) set('sourcePatientInfo', { reference: `#${sourcePatient.id}` });
+  if (related.length) set('related', related.map((r) => ({ identifier: cxiToIdentifier(r, t) })));
+  return empty ? undefined : context;
 }
 
 /**
@@ -87,29 +91,29 @@ export function documentEntryToDocumentReference(entry: DocumentEntry, ctx: Outb
   const relatesTo = associationsToRelatesTo(entry.entryUuid, associations);
   const context = contextOf(entry, sourcePatient, ctx);
   const hcid = homeCommunityIdExtensions(entry.homeCommunityId);
-  return {
-    resourceType: 'DocumentReference',
-    ...(id ? { id } : {}),
-    meta: {
-      profile: [entry.limitedMetadata ? Profiles.DocumentReference.Minimal : Profiles.DocumentReference.Comprehensive],
-      ...(entry.version !== undefined ? { versionId: String(entry.version) } : {}),
-    },
-    ...(contained.length ? { contained } : {}),
-    ...(hcid.length ? { extension: hcid } : {}),
-    masterIdentifier: uniqueIdToIdentifier(entry.uniqueId),
-    ...(id ? { identifier: [entryUuidIdentifier(entry.entryUuid)] } : {}),
-    status: entry.availabilityStatus === AvailabilityStatus.Deprecated ? 'superseded' : 'current',
-    ...(entry.typeCode ? { type: t.codeToConcept(entry.typeCode) } : {}),
-    ...(entry.classCode ? { category: [t.codeToConcept(entry.classCode)] } : {}),
-    subject: subjectOf(entry.patientId, t),
-    ...(authors.length ? { author: authors.map((a) => a.reference) } : {}),
-    ...(authenticator ? { authenticator: { reference: `#${authenticator.id}` } } : {}),
-    ...(relatesTo.length ? { relatesTo } : {}),
-    ...(entry.comments ? { description: entry.comments } : {}),
-    ...(entry.confidentialityCodes.length ? { securityLabel: entry.confidentialityCodes.map((c) => t.codeToConcept(c)) } : {}),
-    content: [{ attachment: attachmentOf(entry, ctx), ...(entry.formatCode ? { format: t.codeToCoding(entry.formatCode) } : {}) }],
-    ...(context ? { context } : {}),
-  };
+  // Elements in the order of the FHIR definition, assigned one by one (see attachmentOf).
+  const dr = { resourceType: 'DocumentReference' } as DocumentReference;
+  if (id) dr.id = id;
+  const profile = entry.limitedMetadata ? Profiles.DocumentReference.Minimal : Profiles.DocumentReference.Comprehensive;
+  dr.meta = entry.version !== undefined ? { profile: [profile], versionId: String(entry.version) } : { profile: [profile] };
+  if (contained.length) dr.contained = contained;
+  if (hcid.length) dr.extension = hcid;
+  dr.masterIdentifier = uniqueIdToIdentifier(entry.uniqueId);
+  if (id) dr.identifier = [entryUuidIdentifier(entry.entryUuid)];
+  dr.status = entry.availabilityStatus === AvailabilityStatus.Deprecated ? 'superseded' : 'current';
+  if (entry.typeCode) dr.type = t.codeToConcept(entry.typeCode);
+  if (entry.classCode) dr.category = [t.codeToConcept(entry.classCode)];
+  dr.subject = subjectOf(entry.patientId, t);
+  if (authors.length) dr.author = authors.map((a) => a.reference);
+  if (authenticator) dr.authenticator = { reference: `#${authenticator.id}` };
+  if (relatesTo.length) dr.relatesTo = relatesTo;
+  if (entry.comments) dr.description = entry.comments;
+  if (entry.confidentialityCodes.length) dr.securityLabel = entry.confidentialityCodes.map((c) => t.codeToConcept(c));
+  const content: DocumentReferenceContent = { attachment: attachmentOf(entry, ctx) };
+  if (entry.formatCode) content.format = t.codeToCoding(entry.formatCode);
+  dr.content = [content];
+  if (context) dr.context = context;
+  return dr;
 }
 
 // ---------- DocumentReference -> DocumentEntry ----------

@@ -28,25 +28,25 @@ export interface PartyResources {
   top: PartyResource;
 }
 
+// The outbound builders assign optional elements one by one rather than spreading conditional
+// object literals: they run for every author of every search result, and the spreads were a
+// quarter of the mapping's time.
+
 function practitionerFrom(id: string, person: Person | undefined, telecom: ContactPoint[]): Practitioner {
-  return {
-    resourceType: 'Practitioner',
-    id,
-    ...(person?.identifier ? { identifier: [person.identifier] } : {}),
-    ...(person?.name ? { name: [person.name] } : {}),
-    ...(telecom.length ? { telecom } : {}),
-  };
+  const p: Practitioner = { resourceType: 'Practitioner', id };
+  if (person?.identifier) p.identifier = [person.identifier];
+  if (person?.name) p.name = [person.name];
+  if (telecom.length) p.telecom = telecom;
+  return p;
 }
 
 function organizationFrom(id: string, xon: string, telecom: ContactPoint[], terminology: Terminology): Organization {
   const parts = xonToOrganization(xon, terminology);
-  return {
-    resourceType: 'Organization',
-    id,
-    ...(parts.identifier ? { identifier: [parts.identifier] } : {}),
-    ...(parts.name ? { name: parts.name } : {}),
-    ...(telecom.length ? { telecom } : {}),
-  };
+  const o: Organization = { resourceType: 'Organization', id };
+  if (parts.identifier) o.identifier = [parts.identifier];
+  if (parts.name) o.name = parts.name;
+  if (telecom.length) o.telecom = telecom;
+  return o;
 }
 
 interface PartyParts {
@@ -89,11 +89,10 @@ function partsToResources(parts: PartyParts, id: string, terminology: Terminolog
 }
 
 export function authorToResources(author: Author, id: string, terminology: Terminology): PartyResources | undefined {
-  return partsToResources(
-    { ...(author.person ? { person: author.person } : {}), ...(author.institutions[0] ? { institution: author.institutions[0] } : {}), roles: author.roles, specialties: author.specialties, telecoms: author.telecommunications },
-    id,
-    terminology,
-  );
+  const parts: PartyParts = { roles: author.roles, specialties: author.specialties, telecoms: author.telecommunications };
+  if (author.person) parts.person = author.person;
+  if (author.institutions[0]) parts.institution = author.institutions[0];
+  return partsToResources(parts, id, terminology);
 }
 
 /** intendedRecipient `XON|XCN|XTN` (XCN and XTN optional). */

@@ -18,10 +18,10 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+/** month 1..12, proleptic Gregorian (as JavaScript's Date). */
 function daysInMonth(year: number, month: number): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month, 0);
-  return d.getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function rangesOk(y: number, mo?: number, d?: number, h?: number, mi?: number, s?: number): boolean {

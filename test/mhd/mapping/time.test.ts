@@ -46,4 +46,9 @@ describe('mhd/mapping time: XDS DTM <-> FHIR dateTime', () => {
     }
     for (const bad of ['2026031', '20260230', '20261301', '2026031425', 'abcd']) assert.equal(dtmToFhir(bad).ok, false, bad);
   });
+
+  it('knows the length of every month, leap years by the Gregorian rules', () => {
+    for (const good of ['20240229', '20000229', '20260131', '20260430', '20261231']) assert.equal(dtmToFhir(good).ok, true, good);
+    for (const bad of ['20250229', '19000229', '21000229', '20260431', '20260631', '20260931', '20261131']) assert.equal(dtmToFhir(bad).ok, false, bad);
+  });
 });
