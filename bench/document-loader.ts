@@ -71,8 +71,11 @@ FROM (
  */
 async function warmUp(db: Database): Promise<void> {
   if (db.kind === 'postgres') {
+    // An extension lives in one schema per database, maybe another bench schema: call it there.
     await db.exec('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
-    await db.query("SELECT pg_prewarm('document_entries', 'read'), pg_prewarm('document_entries_patient', 'read')");
+    const { rows } = await db.query<{ schema: string }>("SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_prewarm'");
+    const fn = `"${rows[0]!.schema.replace(/"/g, '""')}".pg_prewarm`;
+    await db.query(`SELECT ${fn}('document_entries', 'read'), ${fn}('document_entries_patient', 'read')`);
   } else {
     await db.query('SELECT count(*) FROM document_entries WHERE metadata IS NOT NULL');
   }
