@@ -50,8 +50,11 @@ function tooMany(count: number | string, max: number): RegistryError {
   return RegistryError.of(XdsErrorCode.XDSTooManyResults, `The query matches ${count} objects; at most ${max} may be returned`);
 }
 
+/** The row's object, parsed for this row alone, so it is completed in place rather than copied. */
 function toObject(row: FetchedRow): RegistryObject {
-  return { ...fromRow<RegistryObject>(row as { metadata: unknown; status: string }), kind: row.kind } as RegistryObject;
+  const object = fromRow<RegistryObject>(row as { metadata: unknown; status: string });
+  object.kind = row.kind;
+  return object;
 }
 
 export async function runStoredQuery(db: SqlExecutor, request: StoredQueryRequest, options: StoredQueryOptions): Promise<StoredQueryResult> {

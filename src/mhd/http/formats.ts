@@ -55,6 +55,11 @@ const ACCEPTABLE = ['application/fhir+json', 'application/fhir+xml', 'applicatio
 /** The FHIR format the Accept header prefers, or undefined when it names none (absent, or only wildcards). */
 export function acceptedFormat(ctx: Koa.Context): FhirFormat | undefined {
   const accept = ctx.get('Accept');
+  // The usual header names one media type without parameters: no negotiation needed.
+  if (accept && !accept.includes(',') && !accept.includes(';')) {
+    const single = accept.trim().toLowerCase();
+    if (ACCEPTABLE.includes(single)) return formatOfMediaType(single);
+  }
   if (!accept || accept.split(',').every((part) => part.trim().startsWith('*/*'))) return undefined;
   const best = ctx.accepts(ACCEPTABLE);
   return typeof best === 'string' ? formatOfMediaType(best) : undefined;
