@@ -64,8 +64,8 @@ export async function runStoredQuery(db: SqlExecutor, request: StoredQueryReques
   const max = options.maxResults;
   const page = options.page ? { offset: Math.max(0, options.page.offset), count: Math.max(0, Math.min(options.page.count, max)) } : undefined;
 
-  // Only a single select can carry them; a multi-step plan leaves them to the caller.
-  const outgoing = Boolean(options.outgoing) && metadata && plan.type === 'select';
+  // A single select carries them (an empty plan has none); a multi-step plan leaves them to the caller.
+  const outgoing = Boolean(options.outgoing) && metadata && plan.type !== 'graph';
   const read = async (select: ObjectSelect, extra: { limit?: number; offset?: number; withTotal?: boolean }) => {
     const { text, values } = renderSelect(select, { metadata, ...extra, outgoing });
     const { rows } = await db.query<Omit<FetchedRow, 'kind'> & { total?: number }>(text, values);

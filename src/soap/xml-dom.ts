@@ -132,7 +132,8 @@ export function qnameText(q: QName): { text: string; declaration: XmlAttributeSp
   return { text: `${prefix}:${q.local}`, declaration: xmlns(prefix, q.ns) };
 }
 
-function isSpec(c: XmlContent): c is XmlElementSpec | XmlAttributeSpec {
+/** Whether content is an element or attribute spec (not text, not a DOM node). */
+export function isSpec(c: XmlContent): c is XmlElementSpec | XmlAttributeSpec {
   return typeof c === 'object' && c !== null && 'kind' in c && (c.kind === 'element' || c.kind === 'attribute');
 }
 

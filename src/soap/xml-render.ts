@@ -14,7 +14,7 @@
  */
 import type { Node } from '@xmldom/xmldom';
 import { NS } from './namespaces';
-import { serializeXml, xmlSafeText, type XmlAttributeSpec, type XmlContent, type XmlElementSpec } from './xml-dom';
+import { isSpec, serializeXml, xmlSafeText, type XmlAttributeSpec, type XmlElementSpec } from './xml-dom';
 
 const QNAME = /^(?:[\p{L}_][\p{L}\p{N}_.\-\u00B7\u0300-\u036F\u203F\u2040]*:)?[\p{L}_][\p{L}\p{N}_.\-\u00B7\u0300-\u036F\u203F\u2040]*$/u;
 const checkedNames = new Set<string>();
@@ -32,13 +32,11 @@ const TEXT_SPECIAL = /[&<>\r]/g;
 const ATTR_SPECIAL = /[&<>"\t\n\r]/g;
 
 function escapeText(value: string): string {
-  const safe = xmlSafeText(value);
-  return TEXT_SPECIAL.test(safe) ? safe.replace(TEXT_SPECIAL, (c) => TEXT_ESCAPES[c]!) : safe;
+  return xmlSafeText(value).replace(TEXT_SPECIAL, (c) => TEXT_ESCAPES[c]!);
 }
 
 function escapeAttr(value: string): string {
-  const safe = xmlSafeText(value);
-  return ATTR_SPECIAL.test(safe) ? safe.replace(ATTR_SPECIAL, (c) => ATTR_ESCAPES[c]!) : safe;
+  return xmlSafeText(value).replace(ATTR_SPECIAL, (c) => ATTR_ESCAPES[c]!);
 }
 
 /** Prefix ('' for the default namespace) -> namespace URI ('' for none), as in scope. */
@@ -47,10 +45,6 @@ type Scope = ReadonlyMap<string, string>;
 function prefixOf(name: string): string {
   const colon = name.indexOf(':');
   return colon === -1 ? '' : name.slice(0, colon);
-}
-
-function isSpec(c: XmlContent): c is XmlElementSpec | XmlAttributeSpec {
-  return typeof c === 'object' && c !== null && 'kind' in c && (c.kind === 'element' || c.kind === 'attribute');
 }
 
 function renderElement(spec: XmlElementSpec, scope: Scope, out: string[]): void {

@@ -60,19 +60,14 @@ function contextOf(entry: DocumentEntry, sourcePatient: Patient | undefined, ctx
   const start = dtmToFhirOrUndefined(entry.serviceStartTime);
   const end = dtmToFhirOrUndefined(entry.serviceStopTime);
   const context: DocumentReferenceContext = {};
-  let empty = true;
-  const set = <K extends keyof DocumentReferenceContext>(key: K, value: DocumentReferenceContext[K]): void => {
-    context[key] = value;
-    empty = false;
-  };
-  if (encounter.length) set('encounter', encounter.map((r) => ({ type: 'Encounter', identifier: cxiToIdentifier(r, t) })));
-  if (entry.eventCodes.length) set('event', entry.eventCodes.map((c) => t.codeToConcept(c)));
-  if (start || end) set('period', start && end ? { start, end } : start ? { start } : { end: end! });
-  if (entry.healthcareFacilityTypeCode) set('facilityType', t.codeToConcept(entry.healthcareFacilityTypeCode));
-  if (entry.practiceSettingCode) set('practiceSetting', t.codeToConcept(entry.practiceSettingCode));
-  if (sourcePatient) set('sourcePatientInfo', { reference: `#${sourcePatient.id}` });
-  if (related.length) set('related', related.map((r) => ({ identifier: cxiToIdentifier(r, t) })));
-  return empty ? undefined : context;
+  if (encounter.length) context.encounter = encounter.map((r) => ({ type: 'Encounter', identifier: cxiToIdentifier(r, t) }));
+  if (entry.eventCodes.length) context.event = entry.eventCodes.map((c) => t.codeToConcept(c));
+  if (start || end) context.period = start && end ? { start, end } : start ? { start } : { end: end! };
+  if (entry.healthcareFacilityTypeCode) context.facilityType = t.codeToConcept(entry.healthcareFacilityTypeCode);
+  if (entry.practiceSettingCode) context.practiceSetting = t.codeToConcept(entry.practiceSettingCode);
+  if (sourcePatient) context.sourcePatientInfo = { reference: `#${sourcePatient.id}` };
+  if (related.length) context.related = related.map((r) => ({ identifier: cxiToIdentifier(r, t) }));
+  return Object.keys(context).length ? context : undefined;
 }
 
 /**

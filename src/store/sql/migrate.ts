@@ -1,4 +1,4 @@
-import type { Database } from './database';
+import type { Database, SqlExecutor } from './database';
 import * as m001 from './migrations/001-registry';
 import * as m002 from './migrations/002-audit';
 import * as m003 from './migrations/003-inline-metadata';
@@ -15,18 +15,22 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
  * every step runs under one transaction-scoped advisory lock. Even `CREATE TABLE IF NOT
  * EXISTS` needs it: two of them racing both pass the check and one fails on pg_type.
  */
-const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(74110001)';
+function underMigrationLock<T>(db: Database, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    // PGlite is one connection in one process: nothing to race.
+    if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(74110001)');
+    return fn(tx);
+  });
+}
 
 export async function migrate(db: Database): Promise<number[]> {
-  await db.transaction(async (tx) => {
-    if (db.kind === 'postgres') await tx.query(MIGRATION_LOCK);
-    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-  });
+  await underMigrationLock(db, (tx) =>
+    tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`),
+  );
   const applied = [];
   for (const m of MIGRATIONS) {
-    const done = await db.transaction(async (tx) => {
-      if (db.kind === 'postgres') await tx.query(MIGRATION_LOCK);
+    const done = await underMigrationLock(db, async (tx) => {
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (seen.rowCount > 0) return false;
       await tx.exec(m.sql);
