@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const config = loadConfig({ AUTH: 'off' });
     const registry = Registry.fromConfig(db, config);
     const blobs = await FsBlobStore.open(blobDir, { keys: new Map([['bench', randomBytes(32)]]), activeKeyId: 'bench' });
-    const repository = new RepositoryService(db, new DocumentRepository(blobs), config.repositoryUniqueId);
+    const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
     const patients = Array.from({ length: 1000 }, () => patientCx());
     for (const p of patients) await registry.registerPatient(p);
     const body = randomBytes(1024);

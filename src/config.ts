@@ -39,6 +39,8 @@ export interface Config {
   /** Blob encryption keys by id (32 bytes each) and the id new blobs are written with. */
   blobKeys: Map<string, Buffer>;
   blobActiveKeyId?: string;
+  /** Documents up to this many bytes live (encrypted) in the database row, larger ones in blob files; 0: all in files. */
+  documentInlineMaxBytes: number;
   shutdownGraceMs: number;
   /** Gateway processes sharing the port (PostgreSQL only); 1 = this process serves. */
   workers: number;
@@ -54,6 +56,18 @@ function loadProfile(file: string): AffinityProfile {
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as AffinityProfile & { $comment?: string };
   delete raw.$comment;
   return raw;
+}
+
+/** Inline documents are one blob segment at most (1 MiB): a larger limit would not take effect. */
+const MAX_INLINE_BYTES = 1024 * 1024;
+
+function parseInlineMax(value: string | undefined): number {
+  if (value === undefined || value === '') return 64 * 1024;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_INLINE_BYTES) {
+    throw new Error(`DOCUMENT_INLINE_MAX_BYTES must be an integer from 0 to ${MAX_INLINE_BYTES}, got "${value}"`);
+  }
+  return n;
 }
 
 /** BLOB_KEYS = `id1:base64key,id2:base64key`; each key must decode to 32 bytes (AES-256). */
@@ -106,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
       queryMaxResults: Number(env.QUERY_MAX_RESULTS ?? profile.queryMaxResults),
     },
     blobKeys,
+    documentInlineMaxBytes: parseInlineMax(env.DOCUMENT_INLINE_MAX_BYTES),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
     workers: parseWorkers(env),

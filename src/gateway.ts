@@ -44,7 +44,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const blobs = await openBlobStoreFromConfig(config);
-  const repository = new RepositoryService(db, new DocumentRepository(blobs), config.repositoryUniqueId);
+  const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
   const registry = Registry.fromConfig(db, config);
   const jobs = createJobQueue({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),

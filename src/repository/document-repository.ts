@@ -23,6 +23,16 @@ export interface StoredDocument {
   /** Lowercase hex SHA-1 of the bytes as received. */
   hash: string;
   size: number;
+  /** A small document's encrypted bytes, kept in its repository index row instead of a blob file. */
+  sealed?: Buffer;
+}
+
+export interface DocumentRepositoryOptions {
+  /**
+   * Documents up to this many bytes are kept (encrypted) in the repository's index row, so they
+   * commit with their registration: no file to create and fsync, nothing to orphan. 0: none.
+   */
+  inlineUpTo?: number;
 }
 
 export interface StoreDocumentOptions {
@@ -35,7 +45,10 @@ export interface StoreDocumentOptions {
 const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
 
 export class DocumentRepository {
-  constructor(private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly options: DocumentRepositoryOptions = {},
+  ) {}
 
   /**
    * Stores one document. With `expected`, a mismatch deletes the blob and throws
@@ -60,6 +73,7 @@ export class DocumentRepository {
       stored = await this.blobs.put(source, {
         ...(expected.size !== undefined ? { maxSize: expected.size } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(this.options.inlineUpTo ? { inlineUpTo: this.options.inlineUpTo } : {}),
       });
     } catch (err) {
       if (err instanceof BlobError && err.code === 'TOO_LARGE' && expected.size !== undefined) {
@@ -81,19 +95,20 @@ export class DocumentRepository {
     }
     if (problems.length > 0) {
       // Best effort: if this delete fails, the blob is unreferenced and the orphan sweep removes it.
-      await this.blobs.delete(stored.key).catch(() => undefined);
+      if (!stored.sealed) await this.blobs.delete(stored.key).catch(() => undefined);
       throw metadataError(problems.join('; '));
     }
-    return { blobKey: stored.key, keyId: stored.keyId, hash: stored.sha1, size: stored.size };
+    return { blobKey: stored.key, keyId: stored.keyId, hash: stored.sha1, size: stored.size, ...(stored.sealed ? { sealed: stored.sealed } : {}) };
   }
 
   /**
    * Plaintext of a stored document, streamed; a missing, undecryptable or tampered blob
    * surfaces as a BlobError 'error' event before any byte of the affected segment is emitted.
    * `range` (inclusive ends, like HTTP Range) serves partial retrieves without decrypting the rest.
+   * `sealed`: the bytes of an inline document (StoredDocument.sealed), read instead of a file.
    */
-  openDocument(blobKey: string, range?: BlobRange): Readable {
-    return this.blobs.get(blobKey, range);
+  openDocument(blobKey: string, range?: BlobRange, sealed?: Buffer): Readable {
+    return sealed ? this.blobs.openSealed(blobKey, sealed, range) : this.blobs.get(blobKey, range);
   }
 
   /** Removes the bytes (ITI-86 / ITI-62 with document deletion); false when already gone. */

@@ -3,6 +3,8 @@
  * metadata and the repository index in ONE transaction. Blobs are written (and fsynced)
  * before the commit, so a committed entry never points at a missing blob; a failed
  * submission deletes the blobs it wrote, and the orphan sweep catches a crash in between.
+ * A small document's bytes travel in its index row instead (DocumentRepository inlineUpTo),
+ * so they commit, or vanish, with the registration itself.
  */
 import { XdsErrorCode } from '../domain/error-codes';
 import { DocumentEntryType, type DocumentEntry } from '../domain/metadata';
@@ -58,7 +60,9 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
   const stored = new Map<string, StoredDocument>();
   // Best effort: a blob that can't be removed now is unreferenced, and the orphan sweep takes it.
   const removeBlobs = (keys: string[]) => Promise.all(keys.map((k) => deps.repository.documents.removeDocument(k).catch(() => false)));
-  const discard = () => removeBlobs([...stored.values()].map((s) => s.blobKey));
+  // Only files: an inline document's bytes exist nowhere but in the row that did not commit.
+  const filesOf = (docs: Iterable<StoredDocument>) => [...docs].filter((s) => !s.sealed).map((s) => s.blobKey);
+  const discard = () => removeBlobs(filesOf(stored.values()));
   try {
     const byId = new Map(submission.documents.map((d) => [d.entryUuid, d]));
     // One document at a time: each streams straight to disk, so memory stays flat.
@@ -83,13 +87,16 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
       extraRows: (registered) => {
         const rows: RepositoryRow[] = registered.documents.flatMap((d) => {
           const s = stored.get(givenIdOf.get(d.uniqueId) ?? '');
-          return s ? [{ repositoryUniqueId: deps.repository.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType }] : [];
+          if (!s) return [];
+          const row: RepositoryRow = { repositoryUniqueId: deps.repository.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType };
+          if (s.sealed) row.sealed = s.sealed;
+          return [row];
         });
         indexed = new Set(rows.map((r) => r.blobKey));
         return [repositoryTableRows(rows), ...(options.extraRows?.(registered) ?? [])];
       },
     });
-    const unused = [...stored.values()].map((s) => s.blobKey).filter((k) => !indexed.has(k));
+    const unused = filesOf([...stored.values()].filter((s) => !indexed.has(s.blobKey)));
     if (result.status === 'Failure') {
       await discard();
     } else if (unused.length > 0) {

@@ -41,7 +41,7 @@ export class RepositoryService {
     }
     const row = await findRepositoryRow(this.db, ref.repositoryUniqueId, ref.documentUniqueId);
     if (!row) throw unknownDocument(ref.documentUniqueId);
-    return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range) };
+    return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range, row.sealed) };
   }
 
   /**
@@ -56,13 +56,14 @@ export class RepositoryService {
         errors.push({ code: XdsErrorCode.XDSUnknownRepositoryId, severity: 'Error', context: `repository ${ref.repositoryUniqueId} is not this repository`, location: ref.documentUniqueId });
         continue;
       }
-      const blobKey = await this.db.transaction((tx) => deleteRepositoryRow(tx, ref.repositoryUniqueId, ref.documentUniqueId));
-      if (!blobKey) {
+      const deleted = await this.db.transaction((tx) => deleteRepositoryRow(tx, ref.repositoryUniqueId, ref.documentUniqueId));
+      if (!deleted) {
         errors.push(...unknownDocument(ref.documentUniqueId).errors);
         continue;
       }
       // The index row is gone first: if this delete fails, the orphan sweep removes the blob.
-      await this.documents.removeDocument(blobKey).catch(() => false);
+      // An inline document went with its row.
+      if (deleted.inFile) await this.documents.removeDocument(deleted.blobKey).catch(() => false);
       removed.push(ref);
     }
     return { removed, errors };

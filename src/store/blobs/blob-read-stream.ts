@@ -8,7 +8,8 @@
  * truncation before decrypting), then one read that takes the header and as many whole
  * segments as fit a read buffer — a document of up to a segment is open, stat, read, close.
  * Read buffers (a segment and a header each) are kept for the next stream rather than left to
- * the garbage collector.
+ * the garbage collector. A sealed blob held in memory (an inline document) is read the same
+ * way, with the buffer standing in for the file.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -41,8 +42,13 @@ function releaseBuffer(buf: Buffer): void {
   if (buf.length === POOLED_BUFFER_LENGTH && pooled.length < MAX_POOLED_BUFFERS) pooled.push(buf);
 }
 
+/** Where the blob's bytes are: its file (named once the key is checked), or the sealed bytes themselves. */
+export type BlobLocation = { pathFor: (key: string) => string } | { sealed: Buffer };
+
 export class BlobReadStream extends Readable {
   private fh: FileHandle | undefined;
+  /** False once destroyed: reads in flight then stop. */
+  private open = true;
   private header!: BlobHeader;
   private cipher!: SegmentCipher;
   private segments = 0;
@@ -58,7 +64,7 @@ export class BlobReadStream extends Readable {
   private fileSize = 0;
 
   constructor(
-    private readonly pathFor: (key: string) => string,
+    private readonly location: BlobLocation,
     private readonly key: string,
     private readonly keyring: BlobKeyring,
     private readonly range: BlobRange | undefined,
@@ -72,10 +78,18 @@ export class BlobReadStream extends Readable {
 
   private async init(): Promise<void> {
     checkKey(this.key);
-    this.fh = await openBlobFile(this.pathFor(this.key), this.key);
-    const fileSize = (this.fileSize = (await this.fh.stat()).size);
-    this.buf = takeBuffer(POOLED_BUFFER_LENGTH);
-    const n = await readFully(this.fh, this.buf, Math.min(fileSize, this.buf.length), 0);
+    let n: number;
+    if ('sealed' in this.location) {
+      // Never pooled: the buffer belongs to the caller. Every segment is already in it.
+      this.buf = this.location.sealed;
+      n = this.fileSize = this.buf.length;
+    } else {
+      this.fh = await openBlobFile(this.location.pathFor(this.key), this.key);
+      this.fileSize = (await this.fh.stat()).size;
+      this.buf = takeBuffer(POOLED_BUFFER_LENGTH);
+      n = await readFully(this.fh, this.buf, Math.min(this.fileSize, this.buf.length), 0);
+    }
+    const fileSize = this.fileSize;
     this.bufEnd = n;
     const header = decodeHeader(this.buf.subarray(0, n), this.key);
     checkFileLength(header, fileSize, this.key);
@@ -130,6 +144,8 @@ export class BlobReadStream extends Readable {
   /** Segment bytes at [offset, offset + length) of the file: from what the last read brought, or read now. */
   private async segmentBytes(offset: number, length: number): Promise<Buffer> {
     if (offset >= this.bufStart && offset + length <= this.bufEnd) return this.buf!.subarray(offset - this.bufStart, offset - this.bufStart + length);
+    // checkFileLength() already matched the header against the whole sealed buffer.
+    if (!this.fh) throw new BlobError('INTEGRITY', `blob ${this.key}: segment at ${offset} is truncated`, this.key);
     if (this.buf!.length < length) {
       releaseBuffer(this.buf!);
       this.buf = takeBuffer(length);
@@ -145,7 +161,7 @@ export class BlobReadStream extends Readable {
   private async readNext(): Promise<Buffer | null> {
     const { plaintextSize: size, segmentSize: S, headerLength } = this.header;
     while (this.next <= this.last) {
-      if (!this.fh) return null; // destroyed meanwhile
+      if (!this.open) return null; // destroyed meanwhile
       const i = this.next++;
       const final = i === this.segments - 1;
       const plainLength = final ? size - i * S : S;
@@ -162,10 +178,11 @@ export class BlobReadStream extends Readable {
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
     const fh = this.fh;
     const buf = this.buf;
+    this.open = false;
     this.fh = undefined;
     this.buf = undefined;
     if (!fh) {
-      if (buf) releaseBuffer(buf);
+      // Without a file, `buf` is the caller's sealed buffer (or none): not ours to pool.
       callback(err);
       return;
     }

@@ -13,6 +13,11 @@ export interface BlobPutOptions {
   signal?: AbortSignal;
   /** Reject (and remove the temp file) as soon as more than this many plaintext bytes arrive. */
   maxSize?: number;
+  /**
+   * A blob of at most this many plaintext bytes (and one segment) is not written to storage:
+   * put() returns it sealed, in the same format, for the caller to keep (in a table row).
+   */
+  inlineUpTo?: number;
 }
 
 export interface BlobPutResult {
@@ -24,6 +29,8 @@ export interface BlobPutResult {
   size: number;
   /** Lowercase hex SHA-1 of the plaintext (the XDS `hash` slot). */
   sha1: string;
+  /** Set when the blob came within `inlineUpTo`: its encrypted bytes, which are stored nowhere else. */
+  sealed?: Buffer;
 }
 
 export interface BlobStat {
@@ -61,6 +68,8 @@ export interface BlobStore {
   put(source: BlobSource, opts?: BlobPutOptions): Promise<BlobPutResult>;
   /** Plaintext stream. Errors (missing blob, unknown key id, tampering, truncation) arrive as a stream 'error'. */
   get(key: string, range?: BlobRange): Readable;
+  /** Plaintext stream of a blob that put() returned sealed (the key is part of what is authenticated). */
+  openSealed(key: string, sealed: Buffer, range?: BlobRange): Readable;
   stat(key: string): Promise<BlobStat>;
   /** Resolves true when a blob was removed, false when none existed. */
   delete(key: string): Promise<boolean>;

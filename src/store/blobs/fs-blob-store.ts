@@ -165,7 +165,7 @@ export class FsBlobStore implements BlobStore {
    * being encrypted (so disk I/O overlaps the crypto instead of alternating with it).
    */
   private async write(key: string, source: BlobSource, opts: BlobPutOptions, replace: boolean): Promise<BlobPutResult> {
-    const { signal, maxSize } = opts;
+    const { signal, maxSize, inlineUpTo = -1 } = opts;
     signal?.throwIfAborted();
     const keyId = this.keyring.activeKeyId;
     const masterKey = this.keyring.keys.get(keyId)!;
@@ -192,6 +192,7 @@ export class FsBlobStore implements BlobStore {
     let syncing: Promise<void> | undefined;
     let renamed = false;
     let headerWritten = false;
+    let sealed: Buffer | undefined;
     let entrySynced: Promise<void> | undefined;
     // A Readable is destroyed with the abort reason, which makes the for-await below throw even
     // while it is waiting for a chunk that never comes (a stalled client).
@@ -237,6 +238,12 @@ export class FsBlobStore implements BlobStore {
       const emit = async (pieces: Buffer[], final: boolean): Promise<void> => {
         if (index > MAX_SEGMENTS - 1) throw new BlobError('TOO_LARGE', `blob ${key}: more than ${MAX_SEGMENTS} segments`, key);
         const out = cipher.seal(index, pieces, final, size, hashPiece);
+        if (final && index === 0 && size <= inlineUpTo) {
+          // Small enough to live in the caller's table row: no file, no fsync (see inlineUpTo).
+          sealed = Buffer.concat([header, ...out]);
+          index += 1;
+          return;
+        }
         const file = await ensureOpen(final && index === 0);
         let length = 0;
         for (const b of out) length += b.length;
@@ -294,6 +301,7 @@ export class FsBlobStore implements BlobStore {
         headerWritten = true;
       }
       await emit(pending.splice(0), true);
+      if (sealed) return { key, keyId, size, sha1: sha1.digest('hex'), sealed };
       await inflight;
       inflight = undefined;
       if (syncing) await syncing;
@@ -324,7 +332,11 @@ export class FsBlobStore implements BlobStore {
   }
 
   get(key: string, range?: BlobRange): Readable {
-    return new BlobReadStream(this.pathFor.bind(this), key, this.keyring, range);
+    return new BlobReadStream({ pathFor: this.pathFor.bind(this) }, key, this.keyring, range);
+  }
+
+  openSealed(key: string, sealed: Buffer, range?: BlobRange): Readable {
+    return new BlobReadStream({ sealed }, key, this.keyring, range);
   }
 
   async stat(key: string): Promise<BlobStat> {

@@ -2,12 +2,14 @@ import type { Database, SqlExecutor } from './database';
 import * as m001 from './migrations/001-registry';
 import * as m002 from './migrations/002-audit';
 import * as m003 from './migrations/003-inline-metadata';
+import * as m004 from './migrations/004-inline-documents';
 
 /** Ordered migrations; append only. Each runs once, in its own transaction. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'registry', sql: m001.sql },
   { version: 2, name: 'audit', sql: m002.sql },
   { version: 3, name: 'inline-metadata', sql: m003.sql },
+  { version: 4, name: 'inline-documents', sql: m004.sql },
 ];
 
 /**

@@ -10,11 +10,19 @@ export interface RepositoryRow {
   size: number;
   hash: string;
   mimeType: string;
+  /** An inline document's encrypted bytes (the `content` column); absent: they are in the blob file. */
+  sealed?: Buffer;
 }
 
 const REPOSITORY_COLUMNS = {
   repository_unique_id: 'text', document_unique_id: 'text', blob_key: 'text', key_id: 'text', size: 'bigint', hash: 'text', mime_type: 'text',
+  content: 'bytea',
 } as const;
+
+/** pg hands bytea over as a Buffer, PGlite as a Uint8Array. */
+function toBuffer(v: Uint8Array): Buffer {
+  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
 
 /** Index rows as table rows, written with the registry objects in one statement (see table-rows.ts). */
 export function repositoryTableRows(rows: readonly RepositoryRow[]): TableRows {
@@ -24,26 +32,33 @@ export function repositoryTableRows(rows: readonly RepositoryRow[]): TableRows {
     rows: rows.map((r) => ({
       repository_unique_id: r.repositoryUniqueId, document_unique_id: r.documentUniqueId, blob_key: r.blobKey,
       key_id: r.keyId, size: r.size, hash: r.hash, mime_type: r.mimeType,
+      // bytea's hex input form, which jsonb_to_recordset parses like any bytea literal.
+      content: r.sealed ? `\\x${r.sealed.toString('hex')}` : null,
     })),
   };
 }
 
 export async function findRepositoryRow(db: SqlExecutor, repositoryUniqueId: string, documentUniqueId: string): Promise<RepositoryRow | undefined> {
-  const r = await db.query<{ blob_key: string; key_id: string; size: number; hash: string; mime_type: string }>(
-    `SELECT blob_key, key_id, size, hash, mime_type FROM repository_documents WHERE repository_unique_id = $1 AND document_unique_id = $2`,
+  const r = await db.query<{ blob_key: string; key_id: string; size: number; hash: string; mime_type: string; content: Uint8Array | null }>(
+    `SELECT blob_key, key_id, size, hash, mime_type, content FROM repository_documents WHERE repository_unique_id = $1 AND document_unique_id = $2`,
     [repositoryUniqueId, documentUniqueId],
   );
   const row = r.rows[0];
   if (!row) return undefined;
-  return { repositoryUniqueId, documentUniqueId, blobKey: row.blob_key, keyId: row.key_id, size: Number(row.size), hash: row.hash, mimeType: row.mime_type };
+  return {
+    repositoryUniqueId, documentUniqueId, blobKey: row.blob_key, keyId: row.key_id, size: Number(row.size), hash: row.hash, mimeType: row.mime_type,
+    ...(row.content ? { sealed: toBuffer(row.content) } : {}),
+  };
 }
 
-export async function deleteRepositoryRow(tx: SqlExecutor, repositoryUniqueId: string, documentUniqueId: string): Promise<string | undefined> {
-  const r = await tx.query<{ blob_key: string }>(
-    'DELETE FROM repository_documents WHERE repository_unique_id = $1 AND document_unique_id = $2 RETURNING blob_key',
+/** Removes an index row; says which blob it named and whether that blob is a file (not inline). */
+export async function deleteRepositoryRow(tx: SqlExecutor, repositoryUniqueId: string, documentUniqueId: string): Promise<{ blobKey: string; inFile: boolean } | undefined> {
+  const r = await tx.query<{ blob_key: string; in_file: boolean }>(
+    'DELETE FROM repository_documents WHERE repository_unique_id = $1 AND document_unique_id = $2 RETURNING blob_key, content IS NULL AS in_file',
     [repositoryUniqueId, documentUniqueId],
   );
-  return r.rows[0]?.blob_key;
+  const row = r.rows[0];
+  return row ? { blobKey: row.blob_key, inFile: row.in_file } : undefined;
 }
 
 /** For the orphan sweeper: which of these blob keys an index row still points at. */

@@ -1,12 +1,21 @@
 // ITI-68 over HTTP: the attachment URL a published DocumentReference carries serves the
 // bytes (streamed, typed, sized, with the SHA-1 as ETag and conditional GET), a Binary
 // resource when Accept or _format asks for FHIR, and 404/406 OperationOutcomes otherwise.
+// Once with the document kept in its database row (the default for small documents), once
+// with every document in a blob file.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { FHIR_JSON, FHIR_XML, documentBytes, feedPatient, freshBundle, fromXml, issuesOf, request, type Json } from './support';
 
-describeEachStoreOverHttp('mhd/http ITI-68 Retrieve Document', (ctx) => {
+const STORAGE: Array<{ where: string; files: number; env: Record<string, string> }> = [
+  { where: 'inline', files: 0, env: {} },
+  { where: 'in a blob file', files: 1, env: { DOCUMENT_INLINE_MAX_BYTES: '0' } },
+];
+
+for (const storage of STORAGE) describeEachStoreOverHttp(`mhd/http ITI-68 Retrieve Document (${storage.where})`, (ctx) => {
   let bundle: Json;
   let url: string;
   let bytes: Buffer;
@@ -23,6 +32,8 @@ describeEachStoreOverHttp('mhd/http ITI-68 Retrieve Document', (ctx) => {
     assert.equal(url, reply.resource!.entry[2].response.location, 'the Binary Location is the attachment URL');
     bytes = documentBytes(bundle);
     sha1 = createHash('sha1').update(bytes).digest('hex');
+    const files = (await readdir(path.join(ctx.dataDir, 'blobs'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    assert.equal(files.length, storage.files, 'where the document is stored');
   });
 
   it('GET returns the bytes with their mimeType, length and SHA-1 ETag', async () => {
@@ -122,4 +133,4 @@ describeEachStoreOverHttp('mhd/http ITI-68 Retrieve Document', (ctx) => {
     assert.equal(reply.status, 404);
     assert.deepEqual(issuesOf(reply.resource), [['XDSUnknownCommunity', undefined]]);
   });
-});
+}, storage.env);
