@@ -6,15 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { startBenchGateway } from './http-support';
 import { ITI41_GATEWAY_ENV, iti41Load } from './iti41-load';
-import { benchStore, latencySummary, report, runBench } from './support';
-import { keepAliveAgent } from './xds-support';
+import { benchStore, report, runBench } from './support';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 async function main(): Promise<void> {
   const gw = await startBenchGateway(ITI41_GATEWAY_ENV);
-  const agent = keepAliveAgent(concurrency);
   const scenarios: object[] = [];
   try {
     const wanted = (process.env.BENCH_SCENARIOS ?? 'small,1mb').split(',');
@@ -23,23 +21,21 @@ async function main(): Promise<void> {
       ['1mb', 'ITI-41, one 1 MB document, MTOM', randomBytes(1024 * 1024), '>= 200 per second, p95 <= 100 ms'],
     ] as const;
     for (const [, scenario, content, target] of all.filter(([key]) => wanted.includes(key))) {
-      await iti41Load(gw, agent, content, concurrency, 2000); // warm-up
-      const { latenciesMs, elapsedMs, failures } = await iti41Load(gw, agent, content, concurrency, seconds * 1000);
-      const perSecond = (latenciesMs.length / elapsedMs) * 1000;
+      const r = await iti41Load(gw, content, concurrency, seconds);
       scenarios.push({
         scenario,
+        generator: r.generator,
         documentBytes: content.length,
-        seconds: Math.round(elapsedMs) / 1000,
-        requests: latenciesMs.length,
-        failures,
-        perSecond: Math.round(perSecond),
-        uploadMBps: Math.round(((perSecond * content.length) / 1e6) * 10) / 10,
-        latencyMs: latencySummary(latenciesMs),
+        seconds: r.seconds,
+        requests: r.requests,
+        failures: r.failures + r.errors,
+        perSecond: r.perSecond,
+        uploadMBps: Math.round(((r.perSecond * content.length) / 1e6) * 10) / 10,
+        latencyMs: r.latencyMs,
         target,
       });
     }
   } finally {
-    agent.destroy();
     await gw.stop();
   }
   await report(`xds-iti41-${benchStore()}`, { bench: 'xds-iti41', store: benchStore(), concurrency, scenarios, gatewayPeakRssMb: gw.peakRssMb() });

@@ -63,6 +63,23 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
     assert.ok((await buffer(doc.open({ start: 17, end: 33 }))).equals(bytes.subarray(17, 34)));
   });
 
+  it('several documents of one submission, inline and in a file, each keep their own bytes', async () => {
+    const bodies = [Buffer.from('první'), randomBytes(INLINE_UP_TO + 10), Buffer.from('třetí'), Buffer.alloc(0)];
+    const docs = bodies.map((b) => {
+      const d = documentEntry(patient, { hash: sha1(b), size: b.length });
+      delete (d as { repositoryUniqueId?: string }).repositoryUniqueId;
+      return d;
+    });
+    const contents = docs.map((d, i) => ({ entryUuid: d.entryUuid, source: Readable.from([bodies[i]!]) }));
+    const r = await provideAndRegister({ registry, repository: repo }, submission(patient, { documents: docs }), contents, SYSTEM_PRINCIPAL);
+    assert.equal(r.status, 'Success', JSON.stringify(r.errors));
+    for (const [i, d] of docs.entries()) {
+      const doc = await repo.retrieve({ repositoryUniqueId: REPOSITORY_ID, documentUniqueId: d.uniqueId });
+      assert.ok((await buffer(doc.open())).equals(bodies[i]!), `document ${i}`);
+      assert.equal((await content(d.uniqueId)) === null, i === 1, `document ${i} inline`);
+    }
+  });
+
   it('a document over the limit goes to a blob file as before', async () => {
     const files = await fileCount(blobDir);
     const bytes = randomBytes(INLINE_UP_TO + 1);

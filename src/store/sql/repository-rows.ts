@@ -32,8 +32,7 @@ export function repositoryTableRows(rows: readonly RepositoryRow[]): TableRows {
     rows: rows.map((r) => ({
       repository_unique_id: r.repositoryUniqueId, document_unique_id: r.documentUniqueId, blob_key: r.blobKey,
       key_id: r.keyId, size: r.size, hash: r.hash, mime_type: r.mimeType,
-      // bytea's hex input form, which jsonb_to_recordset parses like any bytea literal.
-      content: r.sealed ? `\\x${r.sealed.toString('hex')}` : null,
+      content: r.sealed ?? null,
     })),
   };
 }

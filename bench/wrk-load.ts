@@ -1,0 +1,123 @@
+// A write load from wrk (C, with a LuaJIT hook per request) instead of autocannon. On this
+// 2-core machine the load generator shares the CPU with the gateway and PostgreSQL, and
+// autocannon building every 14 KB ITI-65 body in JavaScript took about a quarter of a core,
+// CPU the gateway then did not have. wrk, the other generator the issues name, comes from
+// Debian (`apt-get install wrk`); without it the benchmarks fall back to autocannon and say so.
+//
+// wrk sends one body template: these placeholders are replaced afresh in every request, so
+// every submission carries new ids (a repeated body would be an identical retry, which the
+// registry answers without storing anything):
+//   @@U@@  12 hex digits (the tail of a urn:uuid), @@O@@  12 decimal digits (the tail of an
+//   OID), @@P@@  the next of `patients`.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadResult } from './http-support';
+
+export interface TemplateLoad {
+  url: string;
+  headers: Record<string, string>;
+  template: string | Buffer;
+  patients: readonly string[];
+  /** Text every successful response body contains (a SOAP RegistryResponse answers 200 also on Failure). */
+  successMarker?: string;
+  seconds?: number;
+  connections?: number;
+}
+
+export type LoadGenerator = 'wrk' | 'autocannon';
+
+/** BENCH_LOADGEN, else wrk when installed. */
+export function loadGenerator(): LoadGenerator {
+  const asked = process.env.BENCH_LOADGEN;
+  if (asked === 'wrk' || asked === 'autocannon') return asked;
+  return spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
+}
+
+const lua = (s: string) => JSON.stringify(s); // a JSON string literal is a valid Lua string literal for these (ASCII) values
+
+function script(load: TemplateLoad, templateFile: string, base: number): string {
+  const headers = Object.entries(load.headers).map(([k, v]) => `[${lua(k)}] = ${lua(v)}`).join(', ');
+  const marker = load.successMarker;
+  return `
+local f = assert(io.open(${lua(templateFile)}, "rb"))
+local template = f:read("*a")
+f:close()
+-- Only the part up to the last placeholder is rewritten: a 1 MB attachment after it is appended as is.
+local cut = 0
+local from = 1
+while true do
+  local s, e = string.find(template, "@@[UOP]@@", from)
+  if not s then break end
+  cut = e
+  from = e + 1
+end
+local head = string.sub(template, 1, cut)
+local tail = string.sub(template, cut + 1)
+local patients = { ${load.patients.map(lua).join(', ')} }
+local headers = { ${headers} }
+local path = ${lua(new URL(load.url).pathname + new URL(load.url).search)}
+local n = ${base}
+failures = 0
+
+request = function()
+  n = n + 1
+  local body = head:gsub("@@U@@", string.format("%012x", n)):gsub("@@O@@", string.format("%012d", n)):gsub("@@P@@", patients[n % #patients + 1])
+  return wrk.format("POST", path, headers, body .. tail)
+end
+${marker === undefined ? '' : `
+response = function(status, hdrs, body)
+  if status < 300 and not string.find(body, ${lua(marker)}, 1, true) then failures = failures + 1 end
+end`}
+
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+
+done = function(summary, latency, requests)
+  local failed = 0
+  for _, t in ipairs(threads) do failed = failed + (t:get("failures") or 0) end
+  local e = summary.errors
+  io.write(string.format('\\n{"wrk":true,"requests":%d,"durationUs":%d,"bytes":%d,"status":%d,"socket":%d,"failed":%d,"p50":%d,"p95":%d,"p99":%d,"max":%d}\\n',
+    summary.requests, summary.duration, summary.bytes, e.status, e.connect + e.read + e.write + e.timeout, failed,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+`;
+}
+
+const ms = (us: number) => Math.round(us / 10) / 100;
+
+/** One wrk thread (it needs far less than a core at these rates), `connections` keep-alive connections. */
+export async function runWrk(load: TemplateLoad): Promise<LoadResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-wrk-'));
+  try {
+    const templateFile = path.join(dir, 'body');
+    await writeFile(templateFile, load.template);
+    const base = (Math.floor(Date.now() / 1000) % 1_000_000) * 1_000_000;
+    await writeFile(path.join(dir, 'load.lua'), script(load, templateFile, base));
+    const seconds = load.seconds ?? Number(process.env.BENCH_SECONDS ?? 15);
+    const args = ['-t1', `-c${load.connections ?? 16}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(dir, 'load.lua'), load.url];
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}: ${text}`))));
+    });
+    const line = out.split('\n').find((l) => l.startsWith('{"wrk":true'));
+    if (!line) throw new Error(`no summary from wrk: ${out}`);
+    const r = JSON.parse(line) as { requests: number; durationUs: number; bytes: number; status: number; socket: number; failed: number; p50: number; p95: number; p99: number; max: number };
+    const elapsed = r.durationUs / 1e6;
+    return {
+      requests: r.requests,
+      seconds: Math.round(elapsed * 100) / 100,
+      perSecond: Math.round(r.requests / elapsed),
+      non2xx: r.status + r.failed,
+      errors: r.socket,
+      latencyMs: { count: r.requests, p50: ms(r.p50), p95: ms(r.p95), p99: ms(r.p99), max: ms(r.max) },
+      throughputMBps: Math.round((r.bytes / elapsed / 1e6) * 10) / 10,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
