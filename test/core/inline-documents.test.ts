@@ -11,8 +11,7 @@ import { provideAndRegister, type DocumentContent } from '../../src/repository/p
 import type { RepositoryService } from '../../src/repository/repository-service';
 import { describeEachStore } from '../support/databases';
 import { documentEntry, patientCx, REPOSITORY_ID, sha1, submission } from '../support/metadata-builders';
-import { testRegistry } from '../support/registry-fixture';
-import { testRepository } from '../support/repository-fixture';
+import { withRepositoryAndPatient } from '../support/repository-fixture';
 
 const INLINE_UP_TO = 4096;
 
@@ -24,18 +23,8 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
   let registry: Registry;
   let repo: RepositoryService;
   let blobDir: string;
-  let cleanup: () => Promise<void>;
   let patient: string;
-
-  before(async () => {
-    registry = testRegistry(ctx.db);
-    ({ service: repo, blobDir, cleanup } = await testRepository(ctx.db, { inlineUpTo: INLINE_UP_TO }));
-  });
-  after(() => cleanup());
-  beforeEach(async () => {
-    patient = patientCx();
-    await registry.registerPatient(patient);
-  });
+  withRepositoryAndPatient(ctx, (s) => ({ registry, repo, blobDir, patient } = s), { inlineUpTo: INLINE_UP_TO });
 
   function withContent(bytes: Buffer, overrides: Parameters<typeof documentEntry>[1] = {}): { s: Submission; contents: DocumentContent[]; uniqueId: string } {
     const d = documentEntry(patient, { hash: sha1(bytes), size: bytes.length, ...overrides });

@@ -10,8 +10,8 @@ import { provideAndRegister, type DocumentContent } from '../../src/repository/p
 import type { RepositoryService } from '../../src/repository/repository-service';
 import { describeEachStore } from '../support/databases';
 import { documentEntry, patientCx, REPOSITORY_ID, sha1, submission } from '../support/metadata-builders';
-import { countRows, testRegistry } from '../support/registry-fixture';
-import { testRepository } from '../support/repository-fixture';
+import { countRows } from '../support/registry-fixture';
+import { withRepositoryAndPatient } from '../support/repository-fixture';
 
 async function blobFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -23,18 +23,8 @@ describeEachStore('provide and register', (ctx) => {
   let registry: Registry;
   let repo: RepositoryService;
   let blobDir: string;
-  let cleanup: () => Promise<void>;
   let patient: string;
-
-  before(async () => {
-    registry = testRegistry(ctx.db);
-    ({ service: repo, blobDir, cleanup } = await testRepository(ctx.db));
-  });
-  after(() => cleanup());
-  beforeEach(async () => {
-    patient = patientCx();
-    await registry.registerPatient(patient);
-  });
+  withRepositoryAndPatient(ctx, (s) => ({ registry, repo, blobDir, patient } = s));
 
   function withContent(body: string, overrides: Parameters<typeof documentEntry>[1] = {}): { s: Submission; contents: DocumentContent[] } {
     const d = documentEntry(patient, { hash: sha1(body), size: Buffer.byteLength(body), ...overrides });

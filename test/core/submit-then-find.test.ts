@@ -8,8 +8,7 @@ import { provideAndRegister } from '../../src/repository/provide-and-register';
 import type { RepositoryService } from '../../src/repository/repository-service';
 import { describeEachStore } from '../support/databases';
 import { association, documentEntry, patientCx, sha1, submission } from '../support/metadata-builders';
-import { testRegistry } from '../support/registry-fixture';
-import { testRepository } from '../support/repository-fixture';
+import { withRepositoryAndPatient } from '../support/repository-fixture';
 
 const APPROVED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved';
 const DEPRECATED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated';
@@ -19,18 +18,8 @@ const DEPRECATED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated';
 describeEachStore('core: provide, find, retrieve', (ctx) => {
   let registry: Registry;
   let repo: RepositoryService;
-  let cleanup: () => Promise<void>;
   let patient: string;
-
-  before(async () => {
-    registry = testRegistry(ctx.db);
-    ({ service: repo, cleanup } = await testRepository(ctx.db));
-  });
-  after(() => cleanup());
-  beforeEach(async () => {
-    patient = patientCx();
-    await registry.registerPatient(patient);
-  });
+  withRepositoryAndPatient(ctx, (s) => ({ registry, repo, patient } = s));
 
   const find = (status: string, principal = SYSTEM_PRINCIPAL) =>
     registry.query({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[status]] } }, principal);

@@ -3,6 +3,7 @@ import * as m001 from './migrations/001-registry';
 import * as m002 from './migrations/002-audit';
 import * as m003 from './migrations/003-inline-metadata';
 import * as m004 from './migrations/004-inline-documents';
+import * as m005 from './migrations/005-inline-audit';
 
 /** Ordered migrations; append only. Each runs once, in its own transaction. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -10,6 +11,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 2, name: 'audit', sql: m002.sql },
   { version: 3, name: 'inline-metadata', sql: m003.sql },
   { version: 4, name: 'inline-documents', sql: m004.sql },
+  { version: 5, name: 'inline-audit', sql: m005.sql },
 ];
 
 /**
