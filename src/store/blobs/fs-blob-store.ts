@@ -6,6 +6,9 @@
  * place and the directory fsynced, so after put() resolves the blob survives a power loss and
  * a reader never sees a partial file. The registry commits its row only after put() resolves;
  * a crash in between leaves an unreferenced blob (or a temp file), which sweepOrphans() removes.
+ *
+ * A put() with `inlineUpTo` returns a small blob sealed instead (same format, same keys): the
+ * caller keeps those bytes, in a table row, and openSealed() reads them back.
  */
 import crypto from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
