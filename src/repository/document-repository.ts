@@ -33,22 +33,37 @@ export interface DocumentRepositoryOptions {
    * commit with their registration: no file to create and fsync, nothing to orphan. 0: none.
    */
   inlineUpTo?: number;
+  /**
+   * Inline bytes one submission may hold (default 8 MiB). Inline documents wait in memory for
+   * their commit: past this, a submission's further documents stream to files, so ten thousand
+   * small parts of one MTOM body cannot pile up in memory.
+   */
+  inlineBytesPerSubmission?: number;
 }
+
+const DEFAULT_INLINE_BYTES_PER_SUBMISSION = 8 * 1024 * 1024;
 
 export interface StoreDocumentOptions {
   /** Aborts the upload (e.g. the client disconnected); nothing is left behind. */
   signal?: AbortSignal;
   /** Location reported in a RegistryError (the document's uniqueId or entryUUID). */
   location?: string;
+  /** false: a file even for a small document (the submission's inline budget is spent). */
+  inline?: boolean;
 }
 
 const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
 
 export class DocumentRepository {
+  /** See DocumentRepositoryOptions.inlineBytesPerSubmission. */
+  readonly inlineBytesPerSubmission: number;
+
   constructor(
     private readonly blobs: BlobStore,
     private readonly options: DocumentRepositoryOptions = {},
-  ) {}
+  ) {
+    this.inlineBytesPerSubmission = options.inlineBytesPerSubmission ?? DEFAULT_INLINE_BYTES_PER_SUBMISSION;
+  }
 
   /**
    * Stores one document. With `expected`, a mismatch deletes the blob and throws
@@ -73,7 +88,7 @@ export class DocumentRepository {
       stored = await this.blobs.put(source, {
         ...(expected.size !== undefined ? { maxSize: expected.size } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(this.options.inlineUpTo ? { inlineUpTo: this.options.inlineUpTo } : {}),
+        ...(this.options.inlineUpTo && opts.inline !== false ? { inlineUpTo: this.options.inlineUpTo } : {}),
       });
     } catch (err) {
       if (err instanceof BlobError && err.code === 'TOO_LARGE' && expected.size !== undefined) {

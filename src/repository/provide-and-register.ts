@@ -65,11 +65,16 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
   const discard = () => removeBlobs(filesOf(stored.values()));
   try {
     const byId = new Map(submission.documents.map((d) => [d.entryUuid, d]));
-    // One document at a time: each streams straight to disk, so memory stays flat.
+    // One document at a time: each streams straight to disk, so memory stays flat; small ones
+    // are held for the commit, up to the repository's inline budget per submission.
+    const documents = deps.repository.documents;
+    let inlined = 0;
     for (const c of contents) {
       const d = byId.get(c.entryUuid)!;
       const expected = { ...(d.hash !== undefined ? { hash: d.hash } : {}), ...(d.size !== undefined ? { size: d.size } : {}) };
-      stored.set(c.entryUuid, await deps.repository.documents.storeDocument(c.source, expected, { location: d.uniqueId }));
+      const s = await documents.storeDocument(c.source, expected, { location: d.uniqueId, inline: inlined < documents.inlineBytesPerSubmission });
+      inlined += s.sealed?.length ?? 0;
+      stored.set(c.entryUuid, s);
     }
     // extraRows sees registry entryUUIDs, not the ids of the request: pair by uniqueId.
     const givenIdOf = new Map(submission.documents.map((d) => [d.uniqueId, d.entryUuid]));

@@ -14,6 +14,8 @@ import { documentEntry, patientCx, REPOSITORY_ID, sha1, submission } from '../su
 import { withRepositoryAndPatient } from '../support/repository-fixture';
 
 const INLINE_UP_TO = 4096;
+/** Three 3,000-byte documents (about 3,100 bytes each, sealed) stay below it: a fourth still goes inline, then it is spent. */
+const INLINE_BUDGET = 9_400;
 
 async function fileCount(dir: string): Promise<number> {
   return (await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).length;
@@ -24,7 +26,7 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
   let repo: RepositoryService;
   let blobDir: string;
   let patient: string;
-  withRepositoryAndPatient(ctx, (s) => ({ registry, repo, blobDir, patient } = s), { inlineUpTo: INLINE_UP_TO });
+  withRepositoryAndPatient(ctx, (s) => ({ registry, repo, blobDir, patient } = s), { inlineUpTo: INLINE_UP_TO, inlineBytesPerSubmission: INLINE_BUDGET });
 
   function withContent(bytes: Buffer, overrides: Parameters<typeof documentEntry>[1] = {}): { s: Submission; contents: DocumentContent[]; uniqueId: string } {
     const d = documentEntry(patient, { hash: sha1(bytes), size: bytes.length, ...overrides });
@@ -67,6 +69,27 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
       assert.ok((await buffer(doc.open())).equals(bodies[i]!), `document ${i}`);
       assert.equal((await content(d.uniqueId)) === null, i === 1, `document ${i} inline`);
     }
+  });
+
+  it('once a submission has held its inline budget, its further small documents stream to files', async () => {
+    const files = await fileCount(blobDir);
+    const bodies = Array.from({ length: 6 }, () => randomBytes(3000));
+    const docs = bodies.map((b) => {
+      const d = documentEntry(patient, { hash: sha1(b), size: b.length });
+      delete (d as { repositoryUniqueId?: string }).repositoryUniqueId;
+      return d;
+    });
+    const contents = docs.map((d, i) => ({ entryUuid: d.entryUuid, source: Readable.from([bodies[i]!]) }));
+    const r = await provideAndRegister({ registry, repository: repo }, submission(patient, { documents: docs }), contents, SYSTEM_PRINCIPAL);
+    assert.equal(r.status, 'Success', JSON.stringify(r.errors));
+    const inline: boolean[] = [];
+    for (const [i, d] of docs.entries()) {
+      inline.push((await content(d.uniqueId)) !== null);
+      const doc = await repo.retrieve({ repositoryUniqueId: REPOSITORY_ID, documentUniqueId: d.uniqueId });
+      assert.ok((await buffer(doc.open())).equals(bodies[i]!), `document ${i}`);
+    }
+    assert.deepEqual(inline, [true, true, true, true, false, false]);
+    assert.equal(await fileCount(blobDir), files + 2);
   });
 
   it('a document over the limit goes to a blob file as before', async () => {
