@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream';
 import { XdsErrorCode } from '../domain/error-codes';
 import { RegistryError } from '../domain/registry-error';
-import { BlobError, type BlobRange, type BlobReferenceCheck, type BlobSource, type BlobStore, type BlobSweepResult } from '../store/blobs/blob-store';
+import { BlobError, type BlobRange, type BlobReferenceCheck, type BlobSource, type BlobStore, type BlobSweepResult, type SealedBytes } from '../store/blobs/blob-store';
 
 export interface ExpectedDocument {
   /** Hex SHA-1 from the metadata (any case). */
@@ -120,9 +120,10 @@ export class DocumentRepository {
    * Plaintext of a stored document, streamed; a missing, undecryptable or tampered blob
    * surfaces as a BlobError 'error' event before any byte of the affected segment is emitted.
    * `range` (inclusive ends, like HTTP Range) serves partial retrieves without decrypting the rest.
-   * `sealed`: the bytes of an inline document (StoredDocument.sealed), read instead of a file.
+   * `sealed`: the bytes of an inline document (StoredDocument.sealed), or their loader, read
+   * instead of a file.
    */
-  openDocument(blobKey: string, range?: BlobRange, sealed?: Buffer): Readable {
+  openDocument(blobKey: string, range?: BlobRange, sealed?: SealedBytes): Readable {
     return sealed ? this.blobs.openSealed(blobKey, sealed, range) : this.blobs.get(blobKey, range);
   }
 

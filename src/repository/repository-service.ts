@@ -5,12 +5,12 @@
 import type { Readable } from 'node:stream';
 import { XdsErrorCode } from '../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
-import type { BlobRange } from '../store/blobs/blob-store';
 import type { Database } from '../store/sql/database';
-import { deleteRepositoryRow, findRepositoryRow, referencedBlobKeys, type RepositoryRow } from '../store/sql/repository-rows';
+import { BlobError, type BlobRange } from '../store/blobs/blob-store';
+import { deleteRepositoryRow, findRepositoryRow, readInlineContent, referencedBlobKeys, type RepositoryEntry } from '../store/sql/repository-rows';
 import type { DocumentRepository } from './document-repository';
 
-export interface RetrievedDocument extends RepositoryRow {
+export interface RetrievedDocument extends RepositoryEntry {
   /** Opens the plaintext stream (lazily, so a caller can answer 304 without reading). */
   open(range?: BlobRange): Readable;
 }
@@ -41,7 +41,16 @@ export class RepositoryService {
     }
     const row = await findRepositoryRow(this.db, ref.repositoryUniqueId, ref.documentUniqueId);
     if (!row) throw unknownDocument(ref.documentUniqueId);
-    return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range, row.sealed) };
+    // An inline document's bytes are read when its stream starts, not here: an ITI-43 of a
+    // thousand documents holds their rows, not their bytes, while it answers.
+    const load = () => this.inlineContent(row.blobKey);
+    return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range, row.inline ? load : undefined) };
+  }
+
+  private async inlineContent(blobKey: string): Promise<Buffer> {
+    const sealed = await readInlineContent(this.db, blobKey);
+    if (!sealed) throw new BlobError('NOT_FOUND', `document ${blobKey} was removed`, blobKey);
+    return sealed;
   }
 
   /**

@@ -37,6 +37,12 @@ describe('FsBlobStore sealed (inline) blobs', () => {
     assert.equal(await store.exists(r.key), false);
     assert.ok((await readAll(store.openSealed(r.key, r.sealed))).equals(data));
     assert.ok((await readAll(store.openSealed(r.key, r.sealed, { start: 100, end: 199 }))).equals(data.subarray(100, 200)));
+    // Or through a loader, called when the stream starts (a row read lazily).
+    let loads = 0;
+    const loaded = store.openSealed(r.key, async () => (loads++, r.sealed!));
+    assert.equal(loads, 0);
+    assert.ok((await readAll(loaded)).equals(data));
+    assert.equal(loads, 1);
   });
 
   it('holds ciphertext only: the plaintext appears nowhere in the sealed bytes', async () => {

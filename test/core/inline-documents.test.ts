@@ -8,6 +8,7 @@ import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
 import type { Submission } from '../../src/domain/submission';
 import type { Registry } from '../../src/registry/registry';
 import { provideAndRegister, type DocumentContent } from '../../src/repository/provide-and-register';
+import { BlobError } from '../../src/store/blobs/blob-store';
 import type { RepositoryService } from '../../src/repository/repository-service';
 import { describeEachStore } from '../support/databases';
 import { documentEntry, patientCx, REPOSITORY_ID, sha1, submission } from '../support/metadata-builders';
@@ -113,6 +114,15 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
     assert.equal(r.errors[0]!.code, 'XDSUnknownPatientId');
     assert.equal(await content(uniqueId), undefined);
     assert.equal(await fileCount(blobDir), files);
+  });
+
+  it('a retrieve reads the bytes when its stream starts: a document removed in between fails the stream (NOT_FOUND)', async () => {
+    const { s, contents, uniqueId } = withContent(Buffer.from('removed before it was read'));
+    await provideAndRegister({ registry, repository: repo }, s, contents, SYSTEM_PRINCIPAL);
+    const doc = await repo.retrieve({ repositoryUniqueId: REPOSITORY_ID, documentUniqueId: uniqueId });
+    assert.equal(doc.inline, true);
+    await repo.remove([{ repositoryUniqueId: REPOSITORY_ID, documentUniqueId: uniqueId }]);
+    await assert.rejects(buffer(doc.open()), (err: unknown) => err instanceof BlobError && err.code === 'NOT_FOUND');
   });
 
   it('ITI-86 removes an inline document with its row', async () => {

@@ -13,7 +13,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { BlobError, type BlobRange } from './blob-store';
+import { BlobError, type BlobRange, type SealedBytes } from './blob-store';
 import { checkFileLength, checkKey, openBlobFile, readFully } from './blob-files';
 import {
   DEFAULT_SEGMENT_SIZE,
@@ -42,8 +42,8 @@ function releaseBuffer(buf: Buffer): void {
   if (buf.length === POOLED_BUFFER_LENGTH && pooled.length < MAX_POOLED_BUFFERS) pooled.push(buf);
 }
 
-/** Where the blob's bytes are: its file (named once the key is checked), or the sealed bytes themselves. */
-export type BlobLocation = { pathFor: (key: string) => string } | { sealed: Buffer };
+/** Where the blob's bytes are: its file (named once the key is checked), or the sealed bytes (or their loader). */
+export type BlobLocation = { pathFor: (key: string) => string } | { sealed: SealedBytes };
 
 export class BlobReadStream extends Readable {
   private fh: FileHandle | undefined;
@@ -81,7 +81,8 @@ export class BlobReadStream extends Readable {
     let n: number;
     if ('sealed' in this.location) {
       // Never pooled: the buffer belongs to the caller. Every segment is already in it.
-      this.buf = this.location.sealed;
+      const { sealed } = this.location;
+      this.buf = typeof sealed === 'function' ? await sealed() : sealed;
       n = this.fileSize = this.buf.length;
     } else {
       this.fh = await openBlobFile(this.location.pathFor(this.key), this.key);

@@ -33,6 +33,9 @@ export interface BlobPutResult {
   sealed?: Buffer;
 }
 
+/** A sealed blob's bytes, or a loader of them (a caller that keeps them in a table row). */
+export type SealedBytes = Buffer | (() => Promise<Buffer>);
+
 export interface BlobStat {
   key: string;
   keyId: string;
@@ -68,8 +71,11 @@ export interface BlobStore {
   put(source: BlobSource, opts?: BlobPutOptions): Promise<BlobPutResult>;
   /** Plaintext stream. Errors (missing blob, unknown key id, tampering, truncation) arrive as a stream 'error'. */
   get(key: string, range?: BlobRange): Readable;
-  /** Plaintext stream of a blob that put() returned sealed (the key is part of what is authenticated). */
-  openSealed(key: string, sealed: Buffer, range?: BlobRange): Readable;
+  /**
+   * Plaintext stream of a blob that put() returned sealed (the key is part of what is
+   * authenticated). `sealed` may be a loader, called when the stream first reads.
+   */
+  openSealed(key: string, sealed: SealedBytes, range?: BlobRange): Readable;
   stat(key: string): Promise<BlobStat>;
   /** Resolves true when a blob was removed, false when none existed. */
   delete(key: string): Promise<boolean>;

@@ -26,6 +26,7 @@ import {
   type BlobStat,
   type BlobStore,
   type BlobSweepResult,
+  type SealedBytes,
 } from './blob-store';
 import {
   DEFAULT_SEGMENT_SIZE,
@@ -338,7 +339,7 @@ export class FsBlobStore implements BlobStore {
     return new BlobReadStream({ pathFor: this.pathFor.bind(this) }, key, this.keyring, range);
   }
 
-  openSealed(key: string, sealed: Buffer, range?: BlobRange): Readable {
+  openSealed(key: string, sealed: SealedBytes, range?: BlobRange): Readable {
     return new BlobReadStream({ sealed }, key, this.keyring, range);
   }
 
