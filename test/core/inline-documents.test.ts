@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { loadConfig } from '../../src/config';
+import type { DocumentEntry } from '../../src/domain/metadata';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
 import type { Submission } from '../../src/domain/submission';
 import type { Registry } from '../../src/registry/registry';
@@ -35,6 +36,15 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
     return { s: submission(patient, { documents: [d] }), contents: [{ entryUuid: d.entryUuid, source: Readable.from([bytes]) }], uniqueId: d.uniqueId };
   }
 
+  /** One submission with a document per body; returns the DocumentEntries in body order. */
+  async function provideAll(bodies: Buffer[]): Promise<DocumentEntry[]> {
+    const docs = bodies.map((b) => withContent(b).s.documents[0]!);
+    const contents = docs.map((d, i) => ({ entryUuid: d.entryUuid, source: Readable.from([bodies[i]!]) }));
+    const r = await provideAndRegister({ registry, repository: repo }, submission(patient, { documents: docs }), contents, SYSTEM_PRINCIPAL);
+    assert.equal(r.status, 'Success', JSON.stringify(r.errors));
+    return docs;
+  }
+
   async function content(uniqueId: string): Promise<Buffer | null | undefined> {
     const r = await ctx.db.query<{ content: Uint8Array | null }>('SELECT content FROM repository_documents WHERE document_unique_id = $1', [uniqueId]);
     const c = r.rows[0]?.content;
@@ -57,14 +67,7 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
 
   it('several documents of one submission, inline and in a file, each keep their own bytes', async () => {
     const bodies = [Buffer.from('první'), randomBytes(INLINE_UP_TO + 10), Buffer.from('třetí'), Buffer.alloc(0)];
-    const docs = bodies.map((b) => {
-      const d = documentEntry(patient, { hash: sha1(b), size: b.length });
-      delete (d as { repositoryUniqueId?: string }).repositoryUniqueId;
-      return d;
-    });
-    const contents = docs.map((d, i) => ({ entryUuid: d.entryUuid, source: Readable.from([bodies[i]!]) }));
-    const r = await provideAndRegister({ registry, repository: repo }, submission(patient, { documents: docs }), contents, SYSTEM_PRINCIPAL);
-    assert.equal(r.status, 'Success', JSON.stringify(r.errors));
+    const docs = await provideAll(bodies);
     for (const [i, d] of docs.entries()) {
       const doc = await repo.retrieve({ repositoryUniqueId: REPOSITORY_ID, documentUniqueId: d.uniqueId });
       assert.ok((await buffer(doc.open())).equals(bodies[i]!), `document ${i}`);
@@ -75,14 +78,7 @@ describeEachStore('documents kept inline in the repository row', (ctx) => {
   it('once a submission has held its inline budget, its further small documents stream to files', async () => {
     const files = await fileCount(blobDir);
     const bodies = Array.from({ length: 6 }, () => randomBytes(3000));
-    const docs = bodies.map((b) => {
-      const d = documentEntry(patient, { hash: sha1(b), size: b.length });
-      delete (d as { repositoryUniqueId?: string }).repositoryUniqueId;
-      return d;
-    });
-    const contents = docs.map((d, i) => ({ entryUuid: d.entryUuid, source: Readable.from([bodies[i]!]) }));
-    const r = await provideAndRegister({ registry, repository: repo }, submission(patient, { documents: docs }), contents, SYSTEM_PRINCIPAL);
-    assert.equal(r.status, 'Success', JSON.stringify(r.errors));
+    const docs = await provideAll(bodies);
     const inline: boolean[] = [];
     for (const [i, d] of docs.entries()) {
       inline.push((await content(d.uniqueId)) !== null);
