@@ -9,16 +9,12 @@
  * stream so the rest of the body is read and discarded as it arrives.
  */
 import { Readable } from 'node:stream';
+import { toBuffer } from '../bytes';
 
 export type BodySource = Readable | AsyncIterable<Buffer | Uint8Array | string>;
 
 export function bodyIterator(source: BodySource): AsyncIterator<Buffer | Uint8Array | string> {
   return source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source[Symbol.asyncIterator]();
-}
-
-export function toBuffer(chunk: Buffer | Uint8Array | string): Buffer {
-  if (typeof chunk === 'string') return Buffer.from(chunk);
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /**

@@ -11,7 +11,8 @@
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Document } from '@xmldom/xmldom';
-import { toBuffer, type BodySource } from './body-source';
+import { toBuffer } from '../bytes';
+import type { BodySource } from './body-source';
 import { assertHeaderSafeContentId, assertHeaderSafeMediaType, cidUrl, formatMediaType } from './mime-headers';
 import { NS } from './namespaces';
 import { el, serializeXml, type XmlElementSpec } from './xml-dom';

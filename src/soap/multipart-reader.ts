@@ -17,7 +17,8 @@
  * is ignored; the preamble and epilogue are discarded; header lines may end in LF. A line that
  * only starts with the boundary (`--boundaryX`) is data.
  */
-import { abandonBody, bodyIterator, toBuffer, type BodySource } from './body-source';
+import { toBuffer } from '../bytes';
+import { abandonBody, bodyIterator, type BodySource } from './body-source';
 import { MtomError } from './mtom-error';
 import { normalizeContentId, parseHeaderBlock } from './mime-headers';
 

@@ -47,8 +47,6 @@ export type BlobLocation = { pathFor: (key: string) => string } | { sealed: Seal
 
 export class BlobReadStream extends Readable {
   private fh: FileHandle | undefined;
-  /** False once destroyed: reads in flight then stop. */
-  private open = true;
   private header!: BlobHeader;
   private cipher!: SegmentCipher;
   private segments = 0;
@@ -78,22 +76,19 @@ export class BlobReadStream extends Readable {
 
   private async init(): Promise<void> {
     checkKey(this.key);
-    let n: number;
     if ('sealed' in this.location) {
       // Never pooled: the buffer belongs to the caller. Every segment is already in it.
       const { sealed } = this.location;
       this.buf = typeof sealed === 'function' ? await sealed() : sealed;
-      n = this.fileSize = this.buf.length;
+      this.fileSize = this.bufEnd = this.buf.length;
     } else {
       this.fh = await openBlobFile(this.location.pathFor(this.key), this.key);
       this.fileSize = (await this.fh.stat()).size;
       this.buf = takeBuffer(POOLED_BUFFER_LENGTH);
-      n = await readFully(this.fh, this.buf, Math.min(this.fileSize, this.buf.length), 0);
+      this.bufEnd = await readFully(this.fh, this.buf, Math.min(this.fileSize, this.buf.length), 0);
     }
-    const fileSize = this.fileSize;
-    this.bufEnd = n;
-    const header = decodeHeader(this.buf.subarray(0, n), this.key);
-    checkFileLength(header, fileSize, this.key);
+    const header = decodeHeader(this.buf.subarray(0, this.bufEnd), this.key);
+    checkFileLength(header, this.fileSize, this.key);
     const masterKey = this.keyring.keys.get(header.keyId);
     if (!masterKey) {
       throw new BlobError('UNKNOWN_KEY_ID', `blob ${this.key} is encrypted with key id "${header.keyId}", which is not configured (BLOB_KEYS)`, this.key);
@@ -162,7 +157,7 @@ export class BlobReadStream extends Readable {
   private async readNext(): Promise<Buffer | null> {
     const { plaintextSize: size, segmentSize: S, headerLength } = this.header;
     while (this.next <= this.last) {
-      if (!this.open) return null; // destroyed meanwhile
+      if (this.destroyed) return null; // destroyed meanwhile
       const i = this.next++;
       const final = i === this.segments - 1;
       const plainLength = final ? size - i * S : S;
@@ -179,7 +174,6 @@ export class BlobReadStream extends Readable {
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
     const fh = this.fh;
     const buf = this.buf;
-    this.open = false;
     this.fh = undefined;
     this.buf = undefined;
     if (!fh) {

@@ -40,6 +40,7 @@ import {
   deriveBlobKey,
   encodeHeader,
 } from './format';
+import { toBuffer } from '../../bytes';
 import { BlobReadStream } from './blob-read-stream';
 import { checkKey, isErrno, KEY_PATTERN, openBlobFile, readHeader } from './blob-files';
 import { DirSyncer } from './dir-syncer';
@@ -76,11 +77,6 @@ const noop = (): void => undefined;
  * do not pile up in the page cache.
  */
 const BACKGROUND_SYNC_BYTES = 16 * 1024 * 1024;
-
-function toBuffer(chunk: Uint8Array | string): Buffer {
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
 
 /** Takes exactly n bytes off the front of `pending` as views (no copying). */
 function takeBytes(pending: Buffer[], n: number): Buffer[] {

@@ -1,4 +1,5 @@
 /** The repository's index: (repositoryUniqueId, documentUniqueId) -> blob (a file, or bytes in the row). */
+import { toBuffer } from '../../bytes';
 import type { SqlExecutor } from './database';
 import type { TableRows } from './table-rows';
 
@@ -19,10 +20,6 @@ const REPOSITORY_COLUMNS = {
   content: 'bytea',
 } as const;
 
-/** pg hands bytea over as a Buffer, PGlite as a Uint8Array. */
-function toBuffer(v: Uint8Array): Buffer {
-  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
 
 /** Index rows as table rows, written with the registry objects in one statement (see table-rows.ts). */
 export function repositoryTableRows(rows: readonly RepositoryRow[]): TableRows {
@@ -57,6 +54,7 @@ export async function findRepositoryRow(db: SqlExecutor, repositoryUniqueId: str
 export async function readInlineContent(db: SqlExecutor, blobKey: string): Promise<Buffer | undefined> {
   const r = await db.query<{ content: Uint8Array | null }>('SELECT content FROM repository_documents WHERE blob_key = $1', [blobKey]);
   const content = r.rows[0]?.content;
+  // pg hands bytea over as a Buffer, PGlite as a Uint8Array.
   return content ? toBuffer(content) : undefined;
 }
 
