@@ -39,6 +39,8 @@ export interface Config {
   /** Blob encryption keys by id (32 bytes each) and the id new blobs are written with. */
   blobKeys: Map<string, Buffer>;
   blobActiveKeyId?: string;
+  /** Most entries in one ITI-65 Bundle (FHIR_MAX_BUNDLE_ENTRIES); larger ones are refused with 413 before they are parsed. */
+  fhirMaxBundleEntries: number;
   /** Documents up to this many bytes live (encrypted) in the database row, larger ones in blob files; 0: all in files. */
   documentInlineMaxBytes: number;
   shutdownGraceMs: number;
@@ -60,6 +62,16 @@ function loadProfile(file: string): AffinityProfile {
 
 /** Inline documents are one blob segment at most (1 MiB): a larger limit would not take effect. */
 const MAX_INLINE_BYTES = 1024 * 1024;
+
+/** FHIR_MAX_BUNDLE_ENTRIES unset: 1000 entries, about 500 documents with their Binaries (the XDS registry's 8 MB covers a couple of thousand). */
+export const DEFAULT_FHIR_MAX_BUNDLE_ENTRIES = 1000;
+
+function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
 
 function parseInlineMax(value: string | undefined): number {
   if (value === undefined || value === '') return 64 * 1024;
@@ -121,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     blobKeys,
     documentInlineMaxBytes: parseInlineMax(env.DOCUMENT_INLINE_MAX_BYTES),
+    fhirMaxBundleEntries: positiveInteger(env.FHIR_MAX_BUNDLE_ENTRIES, 'FHIR_MAX_BUNDLE_ENTRIES', DEFAULT_FHIR_MAX_BUNDLE_ENTRIES),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
     workers: parseWorkers(env),

@@ -29,6 +29,7 @@ import { FhirHttpError } from './http/http-error';
 import { putPatient, readPatient, searchPatient } from './http/patient-feed';
 import { provideDocumentBundle } from './http/provide-document-bundle';
 import { sendResource } from './http/respond';
+import { refuseUnstorableUrl } from './http/unstorable-text';
 import { retrieveDocument } from './http/retrieve-document';
 import { searchHandlers } from './http/search-resources';
 import { mhdRequest, mhdServices, type MhdHandler, type MhdOptions, type MhdServices } from './http/services';
@@ -89,6 +90,10 @@ export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {})
   const withErrors = fhirErrors(logger);
   return async (ctx, next) => {
     if (!isFhirPath(ctx.path)) return next();
-    await withErrors(ctx, () => dispatch(ctx as never, async () => unmatched(ctx)));
+    await withErrors(ctx, async () => {
+      // Before any handler: text the store cannot keep never reaches a query or an audit record.
+      refuseUnstorableUrl(ctx);
+      await dispatch(ctx as never, async () => unmatched(ctx));
+    });
   };
 }

@@ -46,7 +46,7 @@ function checkAuditEvent(body: Record<string, unknown>): AuditEvent {
 
 export const createAuditEvent: MhdHandler = async (ctx, services) => {
   const req = mhdRequest(ctx, services);
-  const received = checkAuditEvent(await readResource(ctx, BODY_LIMITS.resource));
+  const received = checkAuditEvent(await readResource(ctx, BODY_LIMITS.resource, services.inputLimits));
   // The server assigns the id on create (FHIR R4 http.html#create); a client's id could collide.
   const event: AuditEvent = { ...received, id: randomUUID() };
   await services.audit.store(services.db, event, { forward: false });

@@ -3,15 +3,26 @@
  * serializer of our own. Inbound XML is checked first, because FHIR.js is lenient where
  * a server must not be:
  * - any DOCTYPE is refused outright (FHIR forbids it; it is how XXE and entity-expansion
- *   attacks start), before any parser sees the text;
+ *   attacks start), by the pre-scan, before any parser sees the text;
+ * - the lexical pre-scan of the SOAP side (soap/xml-scan.ts) enforces the input limits
+ *   (depth, elements) before any parser builds a tree, and refuses what XML 1.0 cannot
+ *   carry (U+0000 and other control characters, `&#0;`, unpaired surrogates);
  * - the text must be well-formed (FHIR.js quietly accepts an unclosed document, so a
  *   truncated upload would be processed) and its root must be in the FHIR namespace;
- *   @xmldom/xmldom checks both and stops at the first error.
+ *   @xmldom/xmldom checks both and stops at the first error;
+ * - a Bundle has at most maxBundleEntries entries.
+ * Parsing a body inside the limits still takes seconds at the top of them, so requests are
+ * parsed off the main thread (fhir-xml-thread.ts runs parseFhirXmlBody in a worker).
  * Known limit: FHIR.js drops elements its R4 model does not know instead of failing.
  */
 import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
 import { Fhir } from 'fhir';
+import { scanXml } from '../../soap/xml-scan';
+import { XmlSafetyError } from '../../soap/xml-errors';
+import { resourceText } from './body-text';
 import { FhirHttpError } from './http-error';
+import { inputLimitError } from './input-limits';
+import type { FhirInputLimits } from './limits';
 
 export const FHIR_NAMESPACE = 'http://hl7.org/fhir';
 
@@ -22,7 +33,6 @@ function fhirJs(): Fhir {
   return fhir;
 }
 
-const DOCTYPE = /<!DOCTYPE/i;
 
 function malformed(reason: string): FhirHttpError {
   return FhirHttpError.of(400, 'structure', `the body is not a FHIR XML resource: ${reason}`);
@@ -36,17 +46,37 @@ function wellFormedRoot(text: string) {
   }
 }
 
-/** Parses a FHIR XML resource; throws FhirHttpError 400 for anything unsafe or malformed. */
-export function parseFhirXml(text: string): Record<string, unknown> {
-  if (DOCTYPE.test(text)) throw FhirHttpError.of(400, 'security', 'XML with a DOCTYPE declaration is refused (FHIR forbids DTDs; they enable entity expansion and external entity attacks)');
+function scanError(err: XmlSafetyError, limits: FhirInputLimits): FhirHttpError {
+  if (err.code === 'TOO_DEEP') return inputLimitError({ limit: 'maxDepth', value: limits.maxDepth }, 'XML');
+  if (err.code === 'TOO_MANY_ELEMENTS') return inputLimitError({ limit: 'maxElements', value: limits.maxElements }, 'XML');
+  if (err.code === 'DTD_FORBIDDEN') return FhirHttpError.of(400, 'security', 'XML with a DOCTYPE declaration is refused (FHIR forbids DTDs; they enable entity expansion and external entity attacks)');
+  return malformed(err.message);
+}
+
+/** Parses a FHIR XML resource; throws FhirHttpError 400 (413) for anything unsafe, malformed or past `limits`. */
+export function parseFhirXml(text: string, limits: FhirInputLimits): Record<string, unknown> {
+  try {
+    scanXml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { maxDepth: limits.maxDepth, maxElements: limits.maxElements, maxAttributesPerElement: 64, allowProcessingInstructions: true });
+  } catch (err) {
+    if (err instanceof XmlSafetyError) throw scanError(err, limits);
+    throw err;
+  }
   const root = wellFormedRoot(text);
   if (!root) throw malformed('no root element');
   if (root.namespaceURI !== FHIR_NAMESPACE) throw malformed(`the root element <${root.nodeName}> is not in the FHIR namespace ${FHIR_NAMESPACE}`);
+  let resource: Record<string, unknown>;
   try {
-    return fhirJs().xmlToObj(text) as Record<string, unknown>;
+    resource = fhirJs().xmlToObj(text) as Record<string, unknown>;
   } catch (err) {
     throw malformed(err instanceof Error ? err.message : String(err));
   }
+  if (Array.isArray(resource.entry) && resource.entry.length > limits.maxBundleEntries) throw inputLimitError({ limit: 'maxBundleEntries', value: limits.maxBundleEntries }, 'XML');
+  return resource;
+}
+
+/** A request body (bytes) as a FHIR XML resource: UTF-8, not empty, then parseFhirXml. */
+export function parseFhirXmlBody(body: Uint8Array, limits: FhirInputLimits): Record<string, unknown> {
+  return parseFhirXml(resourceText(body), limits);
 }
 
 /** Serialises a resource (JSON object model) as FHIR XML. */

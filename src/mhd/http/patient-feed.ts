@@ -43,7 +43,7 @@ export const putPatient: AuditedHandler = async (ctx, services, audit) => {
   const identifier = parseIdentifierToken(identifierParameter(ctx));
   const cx = patientCxOf(identifier, req.mapping);
   audit.note({ patientId: cx });
-  const body = await readResource(ctx, BODY_LIMITS.resource);
+  const body = await readResource(ctx, BODY_LIMITS.resource, services.inputLimits);
   checkBody(body, identifier.system!, identifier.value!);
   const id = patientResourceId(cx);
   const { id: _clientId, ...rest } = body;

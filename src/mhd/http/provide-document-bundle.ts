@@ -36,7 +36,7 @@ function noteSubmission(audit: AuditScope, submission: Submission, repositoryUni
 
 export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
-  const body = await readResource(ctx, BODY_LIMITS.transaction);
+  const body = await readResource(ctx, BODY_LIMITS.transaction, services.inputLimits);
   if (body.resourceType !== 'Bundle') {
     throw FhirHttpError.of(400, 'invalid', `POST ${req.base} takes a transaction Bundle (ITI-65), not a ${String(body.resourceType)}`);
   }

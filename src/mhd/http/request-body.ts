@@ -1,12 +1,16 @@
 /**
  * Reading request bodies with a hard size limit (413 before buffering anything past it)
- * and turning them into a FHIR resource (JSON or XML, by Content-Type) or a search form.
- * Bodies are UTF-8 (FHIR R4 http.html); invalid UTF-8 is refused, not patched over.
+ * and turning them into a FHIR resource (JSON or XML, by Content-Type; both within the
+ * structural input limits, and holding only text the store can keep) or a search form.
  */
 import type Koa from 'koa';
-import { parseFhirXml } from './fhir-xml';
+import { decodeUtf8, resourceText } from './body-text';
+import { parseFhirJson } from './fhir-json';
+import { parseFhirXmlOffThread } from './fhir-xml-thread';
 import { requestFormat } from './formats';
 import { FhirHttpError } from './http-error';
+import type { FhirInputLimits } from './limits';
+import { refuseUnstorableParameters } from './unstorable-text';
 
 function tooLarge(limit: number): FhirHttpError {
   // Connection: close, so the rest of an oversize upload is not read into the next request.
@@ -50,35 +54,11 @@ export function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
   });
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-function decodeUtf8(body: Buffer): string {
-  try {
-    return utf8.decode(body);
-  } catch {
-    throw FhirHttpError.of(400, 'structure', 'the request body is not valid UTF-8');
-  }
-}
-
-function parseJsonResource(text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw FhirHttpError.of(400, 'structure', `the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as { resourceType?: unknown }).resourceType !== 'string') {
-    throw FhirHttpError.of(400, 'structure', 'the body is not a FHIR resource (a JSON object with a resourceType)');
-  }
-  return value as Record<string, unknown>;
-}
-
 /** The FHIR resource in the body, in the format its Content-Type names (415 otherwise). */
-export async function readResource(ctx: Koa.Context, limit: number): Promise<Record<string, unknown>> {
+export async function readResource(ctx: Koa.Context, limit: number, inputLimits: FhirInputLimits): Promise<Record<string, unknown>> {
   const format = requestFormat(ctx);
-  const text = decodeUtf8(await readBody(ctx, limit));
-  if (text.trim() === '') throw FhirHttpError.of(400, 'required', 'the request has no body');
-  return format === 'json' ? parseJsonResource(text) : parseFhirXml(text);
+  const body = await readBody(ctx, limit);
+  return format === 'json' ? parseFhirJson(resourceText(body), inputLimits) : parseFhirXmlOffThread(body, inputLimits);
 }
 
 /** An application/x-www-form-urlencoded body as ordered name/value pairs (POST _search). */
@@ -86,5 +66,7 @@ export async function readForm(ctx: Koa.Context, limit: number): Promise<Array<[
   if (!ctx.is('application/x-www-form-urlencoded')) {
     throw FhirHttpError.of(415, 'not-supported', `POST _search takes application/x-www-form-urlencoded, not ${ctx.get('Content-Type') || '(none)'}`);
   }
-  return [...new URLSearchParams(decodeUtf8(await readBody(ctx, limit)))];
+  const form = [...new URLSearchParams(decodeUtf8(await readBody(ctx, limit)))];
+  refuseUnstorableParameters(form);
+  return form;
 }

@@ -13,6 +13,7 @@ import type { RepositoryService } from '../../repository/repository-service';
 import type { SqlExecutor } from '../../store/sql/database';
 import type { MhdMapping } from '../mapping';
 import { fhirBaseOf, MappingsByBase } from './fhir-base';
+import { DEFAULT_FHIR_INPUT_LIMITS, type FhirInputLimits } from './limits';
 
 export interface MhdOptions {
   /** Public base URL of the FHIR endpoint (e.g. https://gw.example.cz/fhir) when behind a proxy; default: from the request. */
@@ -34,6 +35,8 @@ export interface MhdServices {
   publicBase?: string;
   /** What the security layer allows beyond scopes (emergency access). */
   accessPolicy: AccessPolicy;
+  /** Structural limits of request bodies (depth, elements, Bundle entries). */
+  inputLimits: FhirInputLimits;
 }
 
 export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
@@ -48,6 +51,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     patientAuthorities: config.acceptedPatientAuthorities,
     mappings: new MappingsByBase(config.profile.patientIdSystems),
     accessPolicy: { emergencyAccess: config.security.emergencyAccess },
+    inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries },
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
   };
 }
