@@ -17,6 +17,8 @@ export interface BenchGateway {
   baseUrl: string;
   /** Connection string of the gateway's own schema (PostgreSQL), for bulk loading. */
   databaseUrl?: string;
+  /** The gateway process (the supervisor when WORKERS > 1). */
+  pid: number;
   stop(): Promise<void>;
   peakRssMb(): number;
 }
@@ -63,6 +65,7 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
   return {
     store,
     baseUrl,
+    pid: child.pid!,
     ...(databaseUrl ? { databaseUrl } : {}),
     peakRssMb: () => Math.round(peak),
     async stop() {

@@ -29,15 +29,35 @@ export async function feedPatients(baseUrl: string, rids: string[]): Promise<voi
   }
 }
 
-/** A fresh one-document ITI-65 bundle for the patient, carrying `content` as its Binary. */
-export function provideBundle(rid: string, content: Buffer): string {
+/** A fresh one-document ITI-65 bundle (as an object) for the patient, carrying `content` as its Binary. */
+export function provideBundleObject(rid: string, content: Buffer): Json {
   const b = withFreshIds(JSON.parse(JSON.stringify(template).replaceAll(RID, rid)));
   const doc = b.entry.find((e: Json) => e.resource.resourceType === 'DocumentReference').resource;
   const binary = b.entry.find((e: Json) => e.resource.resourceType === 'Binary').resource;
   binary.data = content.toString('base64');
   doc.content[0].attachment.size = content.length;
   doc.content[0].attachment.hash = createHash('sha1').update(content).digest('base64');
-  return JSON.stringify(b);
+  return b;
+}
+
+/** A fresh one-document ITI-65 bundle (JSON text) for the patient, carrying `content` as its Binary. */
+export function provideBundle(rid: string, content: Buffer): string {
+  return JSON.stringify(provideBundleObject(rid, content));
+}
+
+/**
+ * A fresh ITI-65 bundle of `documents` documents of `bytes` bytes each: the SubmissionSet
+ * List and, per document, a DocumentReference and its Binary (1 + 2 x documents entries).
+ */
+export function manyDocumentsBundle(rid: string, documents: number, bytes: number): Json {
+  const content = documentOf(bytes);
+  const bundles = Array.from({ length: documents }, () => provideBundleObject(rid, content));
+  const bundle = bundles[0]!;
+  const [submissionSet] = bundle.entry; // the template's order: SubmissionSet List, DocumentReference, Binary
+  const pairs = bundles.flatMap((b) => b.entry.slice(1));
+  submissionSet.resource.entry = pairs.filter((e: Json) => e.resource.resourceType === 'DocumentReference').map((e: Json) => ({ item: { reference: e.fullUrl } }));
+  bundle.entry = [submissionSet, ...pairs];
+  return bundle;
 }
 
 export function documentOf(bytes: number): Buffer {
