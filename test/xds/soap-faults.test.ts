@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { NS } from '../../src/soap';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
-import { fillFixture, rawFixture } from './support/fixtures';
+import { fillFixture, rawFixture, xml } from './support/fixtures';
 import { newPatient, sendFixture, XDS_TRANSACTIONS } from './support/messages';
 import { faultOf, registryResult, relatesToOf } from './support/responses';
 import { postRaw, readReply, type SoapReply } from './support/soap-client';
@@ -88,6 +88,18 @@ describeEachStoreOverHttp('xds SOAP faults', (ctx) => {
     const envelope = rawFixture('envelope-no-action.xml').replace('<lcm:RemoveObjectsRequest xmlns:lcm="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"/>', `${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`);
     await senderFault(() => post('registry', envelope), /TOO_DEEP/);
   });
+
+  // XML 1.0 has no U+0000 (nor lone surrogates), raw or as a character reference, so metadata
+  // cannot carry text PostgreSQL refuses: such a message is not well-formed, a Sender fault.
+  for (const [fixture, transaction] of [['iti42-register.xml', 'ITI-42'], ['iti57-update-document-entry.xml', 'ITI-57']] as const) {
+    for (const text of ['&#0;', '&#x0;', '\u0000', '&#xD800;']) {
+      it(`${transaction} with ${JSON.stringify(text)} in its metadata: a Sender fault, not a 500`, async () => {
+        const uid = xml(`1.2.203.1${text}`);
+        const values = { PATIENT: await newPatient(ctx.gw), SS_UID: uid, DOC_UID: uid, HASH: 'da39a3ee5e6b4b0d3255bfef95601890afd80709', SIZE: 0, REPOSITORY_ID: '1.2.203.2', LOGICAL_ID: 'urn:uuid:e1e2e3e4-0000-4000-8000-000000000009' };
+        await senderFault(() => sendFixture(ctx.baseUrl, 'registry', fixture, values), /MALFORMED.*(not allowed in XML|not an XML character)/);
+      });
+    }
+  }
 
   it('a registry request over the registry size limit is refused, and the endpoint still answers', async () => {
     const big = Buffer.alloc(12 * 1024 * 1024, 0x20);
