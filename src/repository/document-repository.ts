@@ -69,7 +69,8 @@ export class DocumentRepository {
    * Stores one document. With `expected`, a mismatch deletes the blob and throws
    * RegistryError(XDSRepositoryMetadataError); a declared size also caps the upload, so a body
    * larger than its metadata says is cut off instead of being stored in full first.
-   * Disk full maps to XDSRepositoryOutOfResources; other failures (client abort, I/O) propagate.
+   * A full or failing disk propagates as a StorageError (see storage-failure.ts for its XDS
+   * code); other failures (client abort) propagate as they are.
    * Like BlobStore.put(), this never destroys `source` (except on abort): after a rejection the
    * caller still owns it, so an HTTP layer can answer with the error instead of resetting the socket.
    */
@@ -93,10 +94,6 @@ export class DocumentRepository {
     } catch (err) {
       if (err instanceof BlobError && err.code === 'TOO_LARGE' && expected.size !== undefined) {
         throw metadataError(`document is larger than the size in its metadata (${expected.size} bytes)`);
-      }
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT') {
-        throw RegistryError.of(XdsErrorCode.XDSRepositoryOutOfResources, 'document storage is full', location);
       }
       throw err;
     }

@@ -50,6 +50,12 @@ function pairContents(documents: DocumentEntry[], contents: DocumentContent[]): 
 export interface ProvideOptions {
   /** Rows of other tables (the audit outbox) that commit in the same statement as the submission. */
   extraRows?: (registered: Submission) => TableRows[];
+  /**
+   * The front end's last look at its request once every document is stored and before anything
+   * is registered (ITI-41: the MTOM body read to its end). Problems it returns fail the
+   * submission, an error it throws propagates; either way the stored bytes are discarded.
+   */
+  completeRequest?: () => Promise<RegistryErrorDetail[]>;
 }
 
 export async function provideAndRegister(deps: ProvideDeps, submission: Submission, contents: DocumentContent[], principal: Principal, options: ProvideOptions = {}): Promise<SubmitResult> {
@@ -75,6 +81,11 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
       const s = await documents.storeDocument(c.source, expected, { location: d.uniqueId, inline: inlined < documents.inlineBytesPerSubmission });
       inlined += s.sealed?.length ?? 0;
       stored.set(c.entryUuid, s);
+    }
+    const late = (await options.completeRequest?.()) ?? [];
+    if (late.length > 0) {
+      await discard();
+      return failedSubmission(late);
     }
     // extraRows sees registry entryUUIDs, not the ids of the request: pair by uniqueId.
     const givenIdOf = new Map(submission.documents.map((d) => [d.uniqueId, d.entryUuid]));

@@ -13,6 +13,9 @@
  *   access order works, nothing deadlocks, and memory stays bounded by one chunk per stream.
  * - With spooling off (`spoolDir: false`), skipped parts are discarded and reading them later,
  *   or asking for a later part while one is being streamed, fails with OUT_OF_ORDER.
+ * - complete() reads the body to its closing delimiter, so a transaction can have the whole
+ *   packaging checked (truncation, duplicate Content-IDs, parts nobody references) before it
+ *   commits what it took from the parts it streamed.
  * Reader operations are serialised on one promise chain; a failure of the reader itself
  * (truncation, size limit) is sticky and fails every stream that still needs it.
  */
@@ -47,6 +50,14 @@ export class Attachments {
   private failure: unknown;
   private disposed = false;
   private atEnd = false;
+  /** Every part passed so far, in body order (at most maxParts). */
+  private readonly order: Part[] = [];
+  private root: Part | undefined;
+  /** Content-IDs the envelope's xop:Include elements name; unknown until the root is read. */
+  private references: ReadonlySet<string> | undefined;
+  private completion: Promise<PartHeaders[]> | undefined;
+  /** complete() is reading the rest: nobody can ask for an unreferenced part any more. */
+  private completing = false;
 
   constructor(private readonly reader: MultipartReader, private readonly spoolDir: string | false) {}
 
@@ -61,12 +72,35 @@ export class Attachments {
         if (!part) throw new MtomError('MISSING_ROOT', startId === undefined ? 'multipart body has no parts' : `no MIME part has Content-ID <${startId}> (the start parameter)`);
         if (startId !== undefined && part.headers.contentId !== startId) continue;
         this.reader.limitCurrentPart(maxBytes);
+        this.root = part;
         const chunks: Buffer[] = [];
         for (let c = await this.reader.read(); c !== null; c = await this.reader.read()) chunks.push(c);
         part.finished = true;
         return { part: part.headers, bytes: Buffer.concat(chunks) };
       }
     });
+  }
+
+  /** Names the Content-IDs the envelope's xop:Include elements reference (see complete()). */
+  referTo(contentIds: ReadonlySet<string>): void {
+    this.references = contentIds;
+  }
+
+  /**
+   * Reads the rest of the body to its closing delimiter. Fails (MtomError) on truncation or a
+   * duplicate Content-ID anywhere in it. Parts the envelope references that nobody opened yet
+   * are spooled and can still be opened; the parts still ahead that it does not reference are
+   * read through and dropped. Resolves with the parts (the root aside) that neither an
+   * xop:Include references nor anyone opened, in body order: whether they are an error is the
+   * transaction's call. Idempotent.
+   */
+  complete(): Promise<PartHeaders[]> {
+    this.completion ??= this.run(async () => {
+      this.completing = true;
+      while (await this.advance());
+      return this.order.filter((p) => p !== this.root && !this.referenced(p) && !this.claims.has(p.headers.contentId ?? '')).map((p) => p.headers);
+    });
+    return this.completion;
   }
 
   /**
@@ -172,6 +206,7 @@ export class Attachments {
       return undefined;
     }
     const part: Part = { headers, owner: undefined, finished: false, spool: undefined, discarded: false };
+    this.order.push(part);
     if (headers.contentId !== undefined) {
       if (this.parts.has(headers.contentId)) throw new MtomError('DUPLICATE_CID', `two MIME parts have Content-ID <${headers.contentId}>`);
       this.parts.set(headers.contentId, part);
@@ -180,10 +215,21 @@ export class Attachments {
     return part;
   }
 
+  /** Whether an xop:Include names `part` (before the root is read, any part with a Content-ID may be named). */
+  private referenced(part: Part): boolean {
+    const id = part.headers.contentId;
+    return id !== undefined && (this.references === undefined || this.references.has(id));
+  }
+
+  /** Whether someone may still open `part` by its Content-ID, once the reader has gone past it. */
+  private mayBeOpened(part: Part): boolean {
+    return this.completing ? this.referenced(part) : part.headers.contentId !== undefined;
+  }
+
   /** Gets the reader past the rest of `part`: into a spool file if someone may still want it, else discarded. */
   private async setAside(part: Part): Promise<void> {
     const owner = part.owner;
-    const wanted = owner ? !owner.abandoned : part.headers.contentId !== undefined;
+    const wanted = owner ? !owner.abandoned : this.mayBeOpened(part);
     if (wanted && this.spoolDir === false) {
       if (owner) throw new MtomError('OUT_OF_ORDER', `attachment <${owner.contentId}> is still being read and spooling is off: read attachments in the order of their parts`);
       part.discarded = true;

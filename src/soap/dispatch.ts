@@ -8,17 +8,19 @@
  * Order of checks, as SOAP 1.2 and WS-Addressing 1.0 require: unpack and parse safely, envelope
  * structure (VersionMismatch / Sender), mustUnderstand (before anything is processed),
  * addressing (Action and MessageID present, anonymous replies, cardinality), the action param of
- * the Content-Type agreeing with wsa:Action, then the handler. Every failure becomes a fault
- * message related to the request's MessageID when it could be read.
+ * the Content-Type agreeing with wsa:Action, the whole MTOM body (unless the handler streams
+ * attachments and checks it itself), then the handler. Every failure becomes a fault message
+ * related to the request's MessageID when it could be read.
  */
 import type { Element } from '@xmldom/xmldom';
 import { actionNotSupported, invalidAddressingHeader, wsaHeader } from './addressing-faults';
 import { ADDRESSING_HEADERS, readAddressing, requireRequestAddressing, type AddressingHeaders, type RequestAddressing, type RequestAddressingPolicy } from './addressing';
 import type { BodySource } from './body-source';
+import { MtomError } from './mtom-error';
 import { checkMustUnderstand, parseEnvelope, targetedRoles, type SoapEnvelope } from './envelope';
 import { faultForError } from './error-faults';
 import { SoapFault } from './fault';
-import { readSoapMessage, type HeaderBag, type InboundSoapMessage, type ReadSoapOptions } from './mtom';
+import { describePart, readSoapMessage, type HeaderBag, type InboundSoapMessage, type ReadSoapOptions } from './mtom';
 import { writeMtom, writePlain, type OutboundAttachment, type SoapHttpBody } from './mtom-writer';
 import { buildFaultEnvelope, buildReplyEnvelope, type ReplyContent } from './responses';
 
@@ -39,6 +41,19 @@ export interface SoapReply extends ReplyContent {
 }
 
 export type SoapHandler = (request: SoapRequest) => Promise<SoapReply>;
+
+export interface SoapHandlerOptions {
+  /**
+   * The handler streams attachments as the body arrives (ITI-41 documents into storage), so
+   * the body cannot be read to its end first: the handler must call message.complete() before
+   * it commits anything. Otherwise the dispatcher checks the whole body before the handler runs.
+   */
+  streamsAttachments?: boolean;
+}
+
+interface Registered extends SoapHandlerOptions {
+  handler: SoapHandler;
+}
 
 export interface SoapHttpResponse extends SoapHttpBody {
   status: number;
@@ -63,7 +78,7 @@ export interface SoapDispatcherOptions {
 }
 
 export class SoapDispatcher {
-  private readonly handlers = new Map<string, SoapHandler>();
+  private readonly handlers = new Map<string, Registered>();
   private readonly understood: Set<string>;
   private readonly roles: ReadonlySet<string>;
 
@@ -73,9 +88,9 @@ export class SoapDispatcher {
   }
 
   /** Registers the handler of one wsa:Action (the request action of a transaction). */
-  on(action: string, handler: SoapHandler): this {
+  on(action: string, handler: SoapHandler, options: SoapHandlerOptions = {}): this {
     if (this.handlers.has(action)) throw new Error(`a handler for ${action} is already registered`);
-    this.handlers.set(action, handler);
+    this.handlers.set(action, { ...options, handler });
     return this;
   }
 
@@ -103,9 +118,10 @@ export class SoapDispatcher {
       if ((this.options.checkActionMismatch ?? true) && message.contentTypeAction !== undefined && message.contentTypeAction !== request.action) {
         throw invalidAddressingHeader(wsaHeader('Action'), 'ActionMismatch', `Content-Type action "${message.contentTypeAction}" differs from wsa:Action`);
       }
-      const handler = this.handlers.get(request.action);
-      if (!handler) throw actionNotSupported(request.action);
-      const reply = await handler({ message, envelope, addressing: request, payload: envelope.bodyElements[0] });
+      const registered = this.handlers.get(request.action);
+      if (!registered) throw actionNotSupported(request.action);
+      if (!registered.streamsAttachments) await requireWholeBody(message);
+      const reply = await registered.handler({ message, envelope, addressing: request, payload: envelope.bodyElements[0] });
       const doc = buildReplyEnvelope(reply, request);
       const attachments = reply.attachments ?? [];
       const mtom = reply.mtom ?? (attachments.length > 0 || message.packaging === 'mtom');
@@ -121,6 +137,17 @@ export class SoapDispatcher {
       await message?.dispose();
     }
   }
+}
+
+/**
+ * Reads the rest of an MTOM body before a handler acts on it, so a truncated body, a repeated
+ * Content-ID or a part no xop:Include references is refused before anything is done: XOP
+ * packages binary content for the xop:Include elements of the envelope, so a part none of
+ * them names is content the receiver would silently drop.
+ */
+async function requireWholeBody(message: InboundSoapMessage): Promise<void> {
+  const [unreferenced] = await message.complete();
+  if (unreferenced) throw new MtomError('UNREFERENCED_PART', `MIME part ${describePart(unreferenced)} is referenced by no xop:Include of the envelope`);
 }
 
 /**

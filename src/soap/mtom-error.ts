@@ -27,6 +27,8 @@ export type MtomErrorCode =
   | 'UNSUPPORTED_ENCODING'
   /** Two parts with the same Content-ID. */
   | 'DUPLICATE_CID'
+  /** A MIME part that no xop:Include of the envelope references (XOP parts exist to be included). */
+  | 'UNREFERENCED_PART'
   /** An attachment stream was requested a second time. */
   | 'ALREADY_CONSUMED'
   /** Out-of-order access with spooling turned off. */

@@ -15,9 +15,12 @@ import { Attachments, failedStream } from './attachments';
 import { readBounded, type BodySource } from './body-source';
 import { parseMediaType, normalizeContentId, type MediaType } from './mime-headers';
 import { MtomError } from './mtom-error';
-import { assertIdentityEncoding, MultipartReader } from './multipart-reader';
+import { assertIdentityEncoding, MultipartReader, type PartHeaders } from './multipart-reader';
 import { DEFAULT_XML_LIMITS, parseXml, type XmlLimits } from './safe-xml';
-import { binaryContent, type BinaryContent } from './xop';
+import { binaryContent, includedContentIds, type BinaryContent } from './xop';
+
+export type { PartHeaders } from './multipart-reader';
+export { describePart } from './multipart-reader';
 
 export interface SoapReadLimits {
   /** Largest envelope: a plain body or the MTOM root part (inline base64 documents count here). */
@@ -65,6 +68,13 @@ export interface InboundSoapMessage {
   /** Binary content of an element: its xop:Include resolved to an attachment, or its inline base64. */
   binary(element: Element): BinaryContent;
   /**
+   * Reads the body to its end before the caller commits anything: fails (MtomError) if it is
+   * truncated or repeats a Content-ID, even after the last part anyone asked for. Resolves
+   * with the MIME parts no xop:Include of the envelope references ([] for a plain message).
+   * Referenced parts not opened yet can still be opened afterwards.
+   */
+  complete(): Promise<readonly PartHeaders[]>;
+  /**
    * Releases the message: stops reading the body (the rest is drained, not destroyed), fails
    * attachment streams still open, removes spool files. Call it when the handler is done.
    */
@@ -89,11 +99,11 @@ function unsupported(contentType: string | undefined): MtomError {
   return new MtomError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${contentType ? `"${contentType.slice(0, 200)}"` : '(none)'} is not application/soap+xml or MTOM multipart/related`);
 }
 
-function noAttachments(): Pick<InboundSoapMessage, 'attachment' | 'binary' | 'dispose'> {
+function noAttachments(): Pick<InboundSoapMessage, 'attachment' | 'binary' | 'complete' | 'dispose'> {
   const source = {
     open: (contentId: string): Readable => failedStream(new MtomError('UNKNOWN_CID', `no MIME part has Content-ID <${contentId}> (the message is not multipart)`)),
   };
-  return { attachment: (id) => source.open(id), binary: (e) => binaryContent(e, source), dispose: async () => undefined };
+  return { attachment: (id) => source.open(id), binary: (e) => binaryContent(e, source), complete: async () => [], dispose: async () => undefined };
 }
 
 /**
@@ -138,12 +148,14 @@ export async function readSoapMessage(body: BodySource, headers: HeaderBag | str
     const startInfo = type.params.get('start-info');
     const startInfoAction = startInfo === undefined ? undefined : safeAction(startInfo);
     const document = parseXml(root.bytes, xmlLimits);
+    attachments.referTo(includedContentIds(document));
     return {
       document,
       packaging: 'mtom',
       contentTypeAction: type.params.get('action') ?? startInfoAction ?? rootContentType.params.get('action'),
       attachment: (id) => attachments.open(id),
       binary: (e) => binaryContent(e, attachments),
+      complete: () => attachments.complete(),
       dispose: () => attachments.dispose(),
     };
   } catch (err) {

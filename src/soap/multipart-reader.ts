@@ -43,6 +43,11 @@ export interface PartHeaders {
   index: number;
 }
 
+/** How an error message names a part: its Content-ID, else its position. */
+export function describePart(part: PartHeaders): string {
+  return part.contentId !== undefined ? `<${part.contentId}>` : `#${part.index} (no Content-ID)`;
+}
+
 type State = 'preamble' | 'headers' | 'body' | 'done';
 
 const CR = 0x0d;

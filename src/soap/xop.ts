@@ -5,7 +5,7 @@
  * binaryContent() and get a stream either way.
  */
 import { Readable } from 'node:stream';
-import type { Element } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
 import { contentIdFromCidUrl } from './mime-headers';
 import { MtomError } from './mtom-error';
 import { NS } from './namespaces';
@@ -67,4 +67,15 @@ export function binaryContent(element: Element, attachments: AttachmentSource): 
   if (text === undefined) throw new MtomError('BAD_XOP', `<${element.nodeName}> holds elements, not binary content`);
   const bytes = decodeBase64Strict(text);
   return { kind: 'inline', contentType, bytes, open: () => Readable.from([bytes], { objectMode: false }) };
+}
+
+/** The Content-IDs the document's xop:Include elements name (hrefs that are no cid: URL name none). */
+export function includedContentIds(document: Document): Set<string> {
+  const ids = new Set<string>();
+  const includes = document.getElementsByTagNameNS(NS.xop, 'Include');
+  for (let i = 0; i < includes.length; i++) {
+    const id = contentIdFromCidUrl(includes.item(i)?.getAttribute('href') ?? '');
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
 }

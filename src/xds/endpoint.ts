@@ -25,6 +25,8 @@ export interface XdsEndpointOptions {
 export interface XdsOperation {
   transaction: XdsTransaction;
   handler: XdsHandler;
+  /** See SoapHandlerOptions: the handler reads the whole MTOM body itself (ITI-41). */
+  streamsAttachments?: boolean;
 }
 
 export class XdsEndpoint {
@@ -50,12 +52,12 @@ export class XdsEndpoint {
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     const traceparent = headers['traceparent'];
-    for (const [action, { transaction, handler }] of this.operations) {
+    for (const [action, { transaction, handler, streamsAttachments }] of this.operations) {
       dispatcher.on(action, async (request) => {
         if (caller.retryAfterSeconds !== undefined) return busyReply(transaction, caller.retryAfterSeconds);
         const principal = await authenticator.principalOf(request, caller);
         return handler(request, { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
-      });
+      }, { streamsAttachments: streamsAttachments ?? false });
     }
     return dispatcher.handle(body, headers);
   }

@@ -29,9 +29,10 @@ export interface XdsSecurity {
 export function createXdsEndpoints(services: XdsServices, security: XdsSecurity, onError?: (err: unknown, action: string | undefined) => void): XdsEndpoints {
   // Every handler checks access first, and is wrapped so that a request it answers with a SOAP
   // fault (a refusal included) is audited too.
-  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: XdsHandler): XdsOperation => ({
+  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: XdsHandler, streamsAttachments = false): XdsOperation => ({
     transaction,
     handler: auditingFaults(services, transaction.id, authorized(accesses, security.policy, handler)),
+    streamsAttachments,
   });
   const options = { authenticator: security.authenticator, ...(onError ? { onError } : {}) };
   return {
@@ -43,7 +44,8 @@ export function createXdsEndpoints(services: XdsServices, security: XdsSecurity,
       operation(XDS_TRANSACTIONS.delete, ACCESS.deleteMetadata, deleteDocumentSet(services)),
     ], { limits: REGISTRY_LIMITS, ...options }),
     repository: new XdsEndpoint([
-      operation(XDS_TRANSACTIONS.provideAndRegister, ACCESS.provideBundle, provideAndRegisterDocumentSet(services)),
+      // Documents stream from the request into storage; the handler checks the rest of the body before it commits.
+      operation(XDS_TRANSACTIONS.provideAndRegister, ACCESS.provideBundle, provideAndRegisterDocumentSet(services), true),
       operation(XDS_TRANSACTIONS.retrieve, ACCESS.retrieveDocument, retrieveDocumentSet(services)),
       operation(XDS_TRANSACTIONS.removeDocuments, ACCESS.removeDocuments, removeDocuments(services)),
     ], { limits: REPOSITORY_LIMITS, ...options }),

@@ -5,6 +5,8 @@
  */
 import { RegistryError, type RegistryErrorDetail, type Severity } from '../domain/registry-error';
 import type { ResponseStatus } from '../domain/submission';
+import { storageFailureDetail } from '../repository/storage-failure';
+import { StorageError } from '../storage-error';
 import { el, type XmlElementSpec } from '../soap';
 import { XDS_NS } from './namespaces';
 
@@ -81,11 +83,12 @@ export function withWarnings(outcome: Outcome, warnings: readonly RegistryErrorD
 }
 
 /**
- * The errors a rejected request is answered with. Only a RegistryError is a rejection; any
- * other error is a fault of ours (or a broken message stream) and goes on to the dispatcher,
- * which answers with a SOAP fault.
+ * The errors a rejected request is answered with: a RegistryError's, or the XDS error of a full
+ * or failing document storage. Any other error is a fault of ours (or a broken message stream)
+ * and goes on to the dispatcher, which answers with a SOAP fault.
  */
 export function rejectionOf(err: unknown): RegistryErrorDetail[] {
   if (err instanceof RegistryError) return err.errors;
+  if (err instanceof StorageError) return [storageFailureDetail(err)];
   throw err;
 }

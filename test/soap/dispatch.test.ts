@@ -146,6 +146,28 @@ describe('SOAP dispatcher', () => {
     assert.equal(readAddressing(env).relatesTo[0]?.messageId, 'urn:uuid:9a6c2f0e-3b1d-4c5e-8f7a-6b5c4d3e2f10');
   });
 
+  it('MTOM request to a handler that does not stream: a truncated body, a repeated Content-ID or an unreferenced part is refused before the handler runs', async () => {
+    let called = 0;
+    const d = new SoapDispatcher().on('urn:ihe:iti:2007:RegistryStoredQuery', async (req) => {
+      called += 1;
+      return echoQuery(req);
+    });
+    const query = rootPart(fixture('iti18-request.xml'));
+    const cases: [string, Buffer][] = [
+      ['TRUNCATED', multipart(BOUNDARY, [query, binaryPart('a@x', bytes(5000, 1))], { omitClose: true })],
+      ['DUPLICATE_CID', multipart(BOUNDARY, [query, binaryPart('root.message@example.org', bytes(10, 1))])],
+      ['UNREFERENCED_PART', multipart(BOUNDARY, [query, binaryPart('a@x', bytes(10, 1))])],
+    ];
+    for (const [code, body] of cases) {
+      const { fault } = await expectFault(await d.handle(splitAt(body, [300]), { 'content-type': mtomContentType() }), 400, 'Sender');
+      assert.match(fault.reasons[0]!.text, new RegExp(code));
+    }
+    assert.equal(called, 0);
+    const whole = await d.handle(splitAt(multipart(BOUNDARY, [query]), []), { 'content-type': mtomContentType() });
+    assert.equal(whole.status, 200);
+    assert.equal(called, 1);
+  });
+
   it('over HTTP: an oversized attachment is refused with a fault, the rest of the body is drained, and the connection serves the next request', async () => {
     const d = new SoapDispatcher({ read: { limits: { maxAttachmentBytes: 1024 * 1024 } } }).on('urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b', async (req) => {
       for (const doc of childrenNamed(req.payload!, XDSB, 'Document')) await readAll(req.message.binary(doc).open());

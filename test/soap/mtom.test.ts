@@ -301,6 +301,50 @@ describe('inbound SOAP messages (plain and MTOM)', () => {
       });
     });
 
+    describe('complete(): the rest of the body, read and checked', () => {
+      const trailing = (extra: TestPart[], shape: MultipartShape = {}) => inChunksOf(iti41Body(shape, [...iti41Parts(), ...extra]), 777);
+
+      it('a whole body: nothing unreferenced, referenced parts not read yet stay readable (spooled)', async () => {
+        await withMessage(inChunksOf(iti41Body(), 777), mtomContentType(), async (msg) => {
+          const docs = documents(msg);
+          assert.ok((await readAll(msg.binary(docs[0]!).open())).equals(DOCS[0]!));
+          assert.deepEqual(await msg.complete(), []);
+          assert.ok((await readAll(msg.binary(docs[2]!).open())).equals(DOCS[2]!));
+          assert.deepEqual(await msg.complete(), [], 'idempotent');
+        }, opts());
+      });
+
+      it('a duplicate Content-ID after the last part anyone read: DUPLICATE_CID', async () => {
+        await withMessage(trailing([binaryPart(CIDS[1]!, bytes(10, 9))]), mtomContentType(), async (msg) => {
+          await readInOrder(msg);
+          await rejectsWith(msg.complete(), MtomError, 'DUPLICATE_CID');
+        }, opts());
+      });
+
+      it('a body cut off inside a trailing part: TRUNCATED', async () => {
+        await withMessage(trailing([binaryPart('extra@x', bytes(3000, 9))], { omitClose: true }), mtomContentType(), async (msg) => {
+          await readInOrder(msg);
+          await rejectsWith(msg.complete(), MtomError, 'TRUNCATED');
+        }, opts());
+      });
+
+      it('names the parts no xop:Include references (one without a Content-ID too), without spooling them', async () => {
+        const unnamed: TestPart = { headers: ['Content-Type: text/plain'], body: 'no id' };
+        await withMessage(trailing([binaryPart('extra@x', bytes(70_000, 9)), unnamed]), mtomContentType(), async (msg) => {
+          await readAll(msg.binary(documents(msg)[0]!).open());
+          const parts = await msg.complete();
+          assert.deepEqual(parts.map((p) => [p.contentId, p.index]), [['extra@x', 4], [undefined, 5]]);
+          assert.equal((await fs.readdir(spoolDir)).length, 2, 'only the two referenced parts not read yet are spooled');
+        }, opts());
+      });
+
+      it('a plain message has nothing more to read', async () => {
+        await withMessage(splitAt(Buffer.from(fixture('iti41-inline.xml')), []), 'application/soap+xml', async (msg) => {
+          assert.deepEqual(await msg.complete(), []);
+        }, opts());
+      });
+    });
+
     it('dispose: fails streams still open, removes spool files, drains (does not destroy) the request', async () => {
       const body = iti41Body();
       let offset = 0;

@@ -24,9 +24,15 @@ export interface HttpGatewayContext {
   dataDir: string;
 }
 
+/** Around the gateway's life: e.g. a filesystem mounted into DATA_DIR before it opens, unmounted after it closed. */
+export interface DataDirHooks {
+  beforeOpen?: (dataDir: string, mocha: Mocha.Context) => Promise<void>;
+  afterClose?: (dataDir: string) => Promise<void>;
+}
+
 /** Declares `body` once per store; `ctx` is filled in `before` and torn down in `after`. */
 /** `env` may be a function, called in `before`, for settings known only then (a provider's port). */
-export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGatewayContext) => void, env: Record<string, string> | (() => Record<string, string>) = {}): void {
+export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGatewayContext) => void, env: Record<string, string> | (() => Record<string, string>) = {}, hooks: DataDirHooks = {}): void {
   for (const kind of ['pglite', 'postgres'] as const) {
     describe(`${title} [${kind}]`, function () {
       this.timeout(60_000);
@@ -41,6 +47,7 @@ export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGateway
           databaseEnv.DATABASE_URL = schema.url;
         }
         ctx.dataDir = await mkdtemp(path.join(os.tmpdir(), 'hie-mhd-http-'));
+        await hooks.beforeOpen?.(ctx.dataDir, this);
         // Suites fire requests faster than one client may by default; the rate limit has tests of its own.
         const config = loadConfig({ AUTH: 'off', HOST: '127.0.0.1', PORT: '0', DATA_DIR: ctx.dataDir, DATABASE_POOL_SIZE: '4', RATE_LIMIT: 'off', ...databaseEnv, ...(typeof env === 'function' ? env() : env) });
         const logger = createLogger('silent');
@@ -57,6 +64,7 @@ export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGateway
           await new Promise((resolve) => server!.close(resolve));
         }
         await ctx.gw?.close();
+        if (ctx.dataDir) await hooks.afterClose?.(ctx.dataDir);
         await dropSchema?.();
         if (ctx.dataDir) await rm(ctx.dataDir, { recursive: true, force: true });
       });

@@ -6,7 +6,8 @@ import net from 'node:net';
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const required = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
+/** CI (CI=true or REQUIRE_SERVICES=1): what a suite needs must be there; it fails instead of skipping. */
+export const required = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 
 function reachable(url: string, defaultPort: number): Promise<boolean> {
   const u = new URL(url);

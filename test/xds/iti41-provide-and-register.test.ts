@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { AssociationType, AvailabilityStatus } from '../../src/domain/metadata';
 import { hasName, NS, writeMtom } from '../../src/soap';
+import { binaryPart, mtomContentType, multipart, BOUNDARY, rootPart, type MultipartShape, type TestPart } from '../soap/helpers';
 import { describeEachStoreOverHttp, storedCounts } from '../support/http-gateway';
 import { fillFixture } from './support/fixtures';
 import { documentParts, newPatient, oid, provideSingle, registered, sendFixture, sha1, singleSubmission, XDS_TRANSACTIONS, type Packaging } from './support/messages';
@@ -144,6 +145,44 @@ describeEachStoreOverHttp('xds ITI-41 Provide and Register Document Set-b', (ctx
       assert.ok(hasName(reply.payload, NS.soap12, 'Fault'));
       assert.match(faultOf(reply).message, /TRUNCATED/);
       assert.deepEqual(await storedCounts(ctx), before);
+    });
+
+    describe('the MTOM body after the last document part is checked before anything is registered', () => {
+      // Above DOCUMENT_INLINE_MAX_BYTES: the document goes to a blob file, which must not stay.
+      const content = Buffer.alloc(100_000, 0x61);
+      /** The single submission as an MTOM body built part by part, with the parts `extra` returns after its document. */
+      async function sendWithTrailing(extra: (documentCid: string) => TestPart[], shape: MultipartShape = {}) {
+        const { envelope, attachments } = singleSubmission({ patient, content });
+        const document = attachments[0]!;
+        const parts = [rootPart(envelope), binaryPart(document.contentId, content), ...extra(document.contentId)];
+        return readReply(await postRaw(`${ctx.baseUrl}/xds/repository`, multipart(BOUNDARY, parts, shape), mtomContentType()));
+      }
+
+      it('a Content-ID repeated after the document part: Sender fault DUPLICATE_CID, nothing stored', async () => {
+        const before = await storedCounts(ctx);
+        const reply = await sendWithTrailing((cid) => [binaryPart(cid, Buffer.from('jiný obsah'))]);
+        assert.equal(reply.status, 400);
+        assert.match(faultOf(reply).message, /DUPLICATE_CID/);
+        assert.deepEqual(await storedCounts(ctx), before);
+      });
+
+      it('a body cut off inside a trailing part: Sender fault TRUNCATED, nothing stored', async () => {
+        const before = await storedCounts(ctx);
+        const reply = await sendWithTrailing(() => [binaryPart('priloha@example.cz', Buffer.alloc(50_000, 0x62))], { omitClose: true });
+        assert.equal(reply.status, 400);
+        assert.match(faultOf(reply).message, /TRUNCATED/);
+        assert.deepEqual(await storedCounts(ctx), before);
+      });
+
+      it('a part no xdsb:Document includes: XDSMissingDocumentMetadata naming it, nothing stored', async () => {
+        const before = await storedCounts(ctx);
+        const reply = await sendWithTrailing(() => [binaryPart('priloha@example.cz', Buffer.from('bez metadat'))]);
+        const r = registryResult(reply, RESPONSE);
+        assert.equal(r.status, 'Failure');
+        assert.deepEqual(errorCodes(r), ['XDSMissingDocumentMetadata']);
+        assert.equal(r.errors[0]!.location, 'priloha@example.cz');
+        assert.deepEqual(await storedCounts(ctx), before);
+      });
     });
 
     it('an xop:Include naming no MIME part: Sender fault', async () => {

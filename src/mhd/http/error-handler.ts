@@ -1,13 +1,17 @@
 /**
  * Every failure under /fhir becomes an OperationOutcome in the negotiated format:
  * FhirHttpError (HTTP-level problems) with its own status, RegistryError with the status
- * its XDS codes call for, the search module's SearchParameterError as 400, and anything
- * unforeseen as a 500 that says nothing about its cause (the cause goes to the log).
+ * its XDS codes call for, the search module's SearchParameterError as 400, a full or failing
+ * document storage as 507 Insufficient Storage (RFC 4918 11.5: the server cannot store what
+ * the request needs) when writing and 503 when reading, and anything unforeseen as a 500
+ * that says nothing about its cause (the cause goes to the log).
  */
 import type Koa from 'koa';
 import { AccessDeniedError } from '../../domain/access-denied';
 import { RegistryError } from '../../domain/registry-error';
 import type { Logger } from '../../logger';
+import { storageFailureDetail } from '../../repository/storage-failure';
+import { StorageError } from '../../storage-error';
 import { responseFormatOrJson } from './formats';
 import { FhirHttpError } from './http-error';
 import { issue, operationOutcome, type OperationOutcomeIssue } from './operation-outcome';
@@ -29,6 +33,7 @@ function answerFor(err: unknown): Answer | undefined {
     return { status: 403, issues: [issue('error', 'forbidden', err.publicReason)], ...(headers ? { headers } : {}) };
   }
   if (err instanceof RegistryError) return { status: registryStatus(err.errors), issues: registryIssues(err.errors) };
+  if (err instanceof StorageError) return { status: err.operation === 'write' ? 507 : 503, issues: registryIssues([storageFailureDetail(err)]) };
   if (err instanceof SearchParameterError) {
     // The search module's issues are OperationOutcome issues already, naming the parameter.
     return { status: 400, issues: err.issues.map((i) => ({ severity: i.severity, code: i.code as OperationOutcomeIssue['code'], diagnostics: i.diagnostics, ...(i.expression ? { expression: [i.expression] } : {}) })) };

@@ -10,7 +10,7 @@ export type IssueSeverity = 'fatal' | 'error' | 'warning' | 'information';
 export type IssueType =
   | 'invalid' | 'structure' | 'required' | 'value' | 'duplicate' | 'not-found' | 'not-supported'
   | 'business-rule' | 'conflict' | 'processing' | 'too-costly' | 'too-long' | 'transient'
-  | 'exception' | 'security' | 'login' | 'forbidden' | 'throttled' | 'informational' | 'incomplete';
+  | 'exception' | 'no-store' | 'security' | 'login' | 'forbidden' | 'throttled' | 'informational' | 'incomplete';
 
 export interface OperationOutcomeIssue {
   severity: IssueSeverity;

@@ -12,8 +12,12 @@
  *   homeCommunityId: 404 XDSUnknownCommunity (cross-community routing is not here yet).
  * - A patient-context principal may only retrieve its own patient's documents; anything
  *   else is answered exactly like an unknown document.
+ * - A disk that fails when the document is opened: 503 with XDSRepositoryError (a failure
+ *   after the first bytes can only cut the response off).
  * - Audited (ITI-68) with the document's patient before the first byte is sent.
  */
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import type Koa from 'koa';
 import { XdsErrorCode } from '../../domain/error-codes';
 import { RegistryError } from '../../domain/registry-error';
@@ -65,24 +69,36 @@ function notModified(ctx: Koa.Context, etag: string): boolean {
   return true;
 }
 
-function send(ctx: Koa.Context, type: string, length: number, open: () => NodeJS.ReadableStream): void {
+function send(ctx: Koa.Context, type: string, length: number, body: NodeJS.ReadableStream | undefined): void {
   ctx.status = 200;
-  // HEAD: headers only, the blob is never opened.
-  if (ctx.method !== 'HEAD') ctx.body = open();
+  if (body) ctx.body = body;
   ctx.set('Content-Type', type);
   ctx.length = length;
 }
 
-function respond(ctx: Koa.Context, doc: RetrievedDocument): void {
+/**
+ * The document's stream once its first bytes can be read (HEAD: none, the blob is never
+ * opened): a disk that fails on opening is then answered (503, see error-handler.ts) before
+ * the status line goes out, instead of cutting off a 200.
+ */
+async function openedDocument(ctx: Koa.Context, doc: RetrievedDocument): Promise<Readable | undefined> {
+  if (ctx.method === 'HEAD') return undefined;
+  const stream = doc.open();
+  await once(stream, 'readable');
+  return stream;
+}
+
+async function respond(ctx: Koa.Context, doc: RetrievedDocument): Promise<void> {
   const as = representation(ctx, doc.mimeType);
   if (as === 'raw') {
     if (notModified(ctx, `"${doc.hash}"`)) return;
-    send(ctx, doc.mimeType, doc.size, () => doc.open());
+    send(ctx, doc.mimeType, doc.size, await openedDocument(ctx, doc));
     return;
   }
   if (notModified(ctx, `"${doc.hash}.${as}"`)) return;
-  const binary = binaryRepresentation(as, { id: doc.documentUniqueId, contentType: doc.mimeType, size: doc.size, open: () => doc.open() });
-  send(ctx, contentTypeOf(as), binary.length, () => binary.body());
+  const content = await openedDocument(ctx, doc);
+  const binary = binaryRepresentation(as, { id: doc.documentUniqueId, contentType: doc.mimeType, size: doc.size, open: () => content! });
+  send(ctx, contentTypeOf(as), binary.length, content && binary.body());
 }
 
 export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => {
@@ -98,5 +114,5 @@ export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => 
   const patientId = await patientOfDocument(services, req, documentUniqueId);
   if (patientId) audit.note({ patientId });
   await audit.record();
-  respond(ctx, doc);
+  await respond(ctx, doc);
 };

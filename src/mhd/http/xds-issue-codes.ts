@@ -7,7 +7,8 @@
  * content that breaks a profile or business rule (MHD ITI-65 defers to FHIR transaction
  * rules, which name no finer status), 409 for a clash with what is already registered,
  * 404 only where the URL itself names something unknown (ITI-68 documents, repositories,
- * communities), 503/502 for a busy or unreachable backend. The core reports client
+ * communities), 503/502 for a busy or unreachable backend, 507 for a repository that has
+ * no room left for the documents. The core reports client
  * mistakes in stored-query parameters as XDSRegistryError, so that code is 400, not 500.
  */
 import type { XdsErrorCode } from '../../domain/error-codes';
@@ -54,7 +55,7 @@ export const XDS_ISSUES: Readonly<Record<XdsErrorCode, IssueMapping>> = {
   XDSRepositoryMetadataError: invalid,
   XDSRegistryNotAvailable: busy,
   XDSRegistryOutOfResources: busy,
-  XDSRepositoryOutOfResources: busy,
+  XDSRepositoryOutOfResources: { issue: 'no-store', status: 507 },
   XDSReplaceFailed: { issue: 'processing', status: 422 },
   XDSResultNotSinglePatient: { issue: 'business-rule', status: 422 },
   XDSStoredQueryMissingParam: { issue: 'required', status: 400 },
@@ -90,7 +91,7 @@ export function issueMapping(code: string): IssueMapping {
  * errors (422), then conflicts with stored state (409), which only matter once the
  * content is right.
  */
-const STATUS_PRECEDENCE = [503, 502, 500, 400, 404, 422, 409];
+const STATUS_PRECEDENCE = [507, 503, 502, 500, 400, 404, 422, 409];
 
 export function statusForCodes(codes: readonly string[]): number {
   const statuses = new Set(codes.map((c) => issueMapping(c).status));

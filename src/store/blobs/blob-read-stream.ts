@@ -13,6 +13,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { storageErrorOf } from '../../storage-error';
 import { BlobError, type BlobRange, type SealedBytes } from './blob-store';
 import { checkFileLength, checkKey, openBlobFile, readFully } from './blob-files';
 import {
@@ -71,7 +72,7 @@ export class BlobReadStream extends Readable {
   }
 
   override _construct(callback: (err?: Error | null) => void): void {
-    this.init().then(() => callback(), (err: Error) => callback(err));
+    this.init().then(() => callback(), (err: Error) => callback(this.failure(err)));
   }
 
   private async init(): Promise<void> {
@@ -133,8 +134,13 @@ export class BlobReadStream extends Readable {
       (chunk) => {
         if (!this.destroyed) this.push(chunk);
       },
-      (err: Error) => this.destroy(err),
+      (err: Error) => this.destroy(this.failure(err)),
     );
+  }
+
+  /** A failing disk (EIO, ...) as a StorageError, so a retrieve answers it as such rather than as a bug. */
+  private failure(err: Error): Error {
+    return storageErrorOf(err, 'read', `document ${this.key}`) as Error;
   }
 
   /** Segment bytes at [offset, offset + length) of the file: from what the last read brought, or read now. */

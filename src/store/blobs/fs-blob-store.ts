@@ -41,6 +41,8 @@ import {
   encodeHeader,
 } from './format';
 import { toBuffer } from '../../bytes';
+import { takeBytes, writeAll } from '../../file-writes';
+import { storageErrorOf } from '../../storage-error';
 import { BlobReadStream } from './blob-read-stream';
 import { checkKey, isErrno, KEY_PATTERN, openBlobFile, readHeader } from './blob-files';
 import { DirSyncer } from './dir-syncer';
@@ -77,32 +79,6 @@ const noop = (): void => undefined;
  * do not pile up in the page cache.
  */
 const BACKGROUND_SYNC_BYTES = 16 * 1024 * 1024;
-
-/** Takes exactly n bytes off the front of `pending` as views (no copying). */
-function takeBytes(pending: Buffer[], n: number): Buffer[] {
-  const out: Buffer[] = [];
-  let need = n;
-  while (need > 0) {
-    const c = pending[0]!;
-    if (c.length <= need) {
-      out.push(c);
-      pending.shift();
-      need -= c.length;
-    } else {
-      out.push(c.subarray(0, need));
-      pending[0] = c.subarray(need);
-      need = 0;
-    }
-  }
-  return out;
-}
-
-async function writeAll(fh: FileHandle, bufs: Buffer[], position: number): Promise<void> {
-  let total = 0;
-  for (const b of bufs) total += b.length;
-  const { bytesWritten } = await fh.writev(bufs, position);
-  if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`);
-}
 
 export class FsBlobStore implements BlobStore {
   private constructor(
@@ -325,7 +301,8 @@ export class FsBlobStore implements BlobStore {
       // After the rename the blob is in place (an fsync failed); leave it to the orphan sweep
       // rather than deleting a file that, in reencrypt(), is the only copy.
       if (!renamed) await fs.unlink(tmpPath).catch(noop);
-      throw err;
+      // A full or failing disk becomes a StorageError; the source's own failures stay as they are.
+      throw storageErrorOf(err, 'write', `document ${key}`);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -6,12 +6,16 @@
  *
  * Pairing of documents and DocumentEntries (XDSMissingDocument, XDSMissingDocumentMetadata),
  * hash and size checks (XDSRepositoryMetadataError) and every registry rule live in the core.
+ * Before the core commits, the rest of the MTOM body is read: a truncated body or a repeated
+ * Content-ID is a Sender fault, and a part no xdsb:Document includes is XDSMissingDocumentMetadata,
+ * which ITI TF-3 Table 4.2.4.1-2 defines as "MIME package contains MIME part with Content-Id
+ * header not found in metadata".
  */
 import type { Element } from '@xmldom/xmldom';
 import { XdsErrorCode } from '../../domain/error-codes';
-import { RegistryError } from '../../domain/registry-error';
+import { RegistryError, type RegistryErrorDetail } from '../../domain/registry-error';
 import { provideAndRegister as provideAndRegisterCore, type DocumentContent } from '../../repository/provide-and-register';
-import { childrenNamed, type SoapRequest } from '../../soap';
+import { childrenNamed, describePart, type SoapRequest } from '../../soap';
 import { XDS_TRANSACTIONS } from '../actions';
 import { auditedSubmission } from '../audit';
 import type { XdsHandler, XdsServices } from '../handler';
@@ -35,13 +39,24 @@ function documentContents(request: SoapRequest, documents: Element[]): DocumentC
   });
 }
 
+/** The rest of the MTOM body, read and checked; each part no xop:Include names is an error. */
+async function unreferencedParts(request: SoapRequest): Promise<RegistryErrorDetail[]> {
+  const parts = await request.message.complete();
+  return parts.map((p) => ({
+    code: XdsErrorCode.XDSMissingDocumentMetadata,
+    severity: 'Error',
+    context: `MIME part ${describePart(p)} is included by no xdsb:Document, so no DocumentEntry describes it`,
+    ...(p.contentId !== undefined ? { location: p.contentId } : {}),
+  }));
+}
+
 export function provideAndRegisterDocumentSet(services: XdsServices): XdsHandler {
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.xdsb, 'ProvideAndRegisterDocumentSetRequest');
     const list = registryObjectListOf(requireChild(payload, XDS_NS.lcm, 'SubmitObjectsRequest'));
     const documents = childrenNamed(payload, XDS_NS.xdsb, 'Document');
     const outcome = await auditedSubmission(services, 'ITI-41', call, () => readSubmission(list), (submission, extraRows) =>
-      provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal, { extraRows }));
+      provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal, { extraRows, completeRequest: () => unreferencedParts(request) }));
     return { action: XDS_TRANSACTIONS.provideAndRegister.response, body: [responseOf(outcome)] };
   };
 }

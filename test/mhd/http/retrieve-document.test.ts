@@ -5,7 +5,7 @@
 // with every document in a blob file.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import fsp, { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { FHIR_JSON, FHIR_XML, documentBytes, feedPatient, freshBundle, fromXml, issuesOf, request, type Json } from './support';
@@ -109,6 +109,28 @@ for (const storage of STORAGE) describeEachStoreOverHttp(`mhd/http ITI-68 Retrie
     const asJson = await request(location, { headers: { Accept: FHIR_JSON } });
     assert.deepEqual(Buffer.from(asJson.resource!.data, 'base64'), content);
   });
+
+  if (storage.files > 0) {
+    it('a disk that fails (EIO) when the document is opened: 503 OperationOutcome with XDSRepositoryError, not a cut-off 200', async () => {
+      const open = fsp.open;
+      // The blob store opens its files through this module object: fail those opens only.
+      fsp.open = (async (file: Parameters<typeof open>[0], ...rest: unknown[]) => {
+        if (String(file).includes(path.join(ctx.dataDir, 'blobs'))) throw Object.assign(new Error('i/o error'), { code: 'EIO' });
+        return (open as (...a: unknown[]) => ReturnType<typeof open>)(file, ...rest);
+      }) as typeof open;
+      try {
+        for (const accept of ['text/plain', FHIR_JSON]) {
+          const reply = await request(url, { headers: { Accept: accept } });
+          assert.equal(reply.status, 503, reply.text);
+          assert.deepEqual(issuesOf(reply.resource).map(([code]) => code), ['XDSRepositoryError']);
+          assert.match(reply.resource!.issue[0].diagnostics, /could not be read \(EIO\)/);
+        }
+      } finally {
+        fsp.open = open;
+      }
+      assert.equal((await fetch(url)).status, 200, 'readable again once the disk is');
+    });
+  }
 
   it('an Accept that allows neither the document type nor FHIR: 406', async () => {
     const reply = await request(url, { headers: { Accept: 'application/pdf' } });
