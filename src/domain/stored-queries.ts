@@ -9,7 +9,7 @@
 import { parseCodeKey } from './codes';
 import { XdsErrorCode } from './error-codes';
 import { isDtm, normalizeCx } from './hl7v2';
-import { AvailabilityStatus, DocumentEntryType, RELATIONSHIP_TYPES } from './metadata';
+import { AssociationType, AvailabilityStatus, DocumentEntryType, RELATIONSHIP_TYPES } from './metadata';
 import { RegistryError } from './registry-error';
 import { querySpecById, type ParamKind, type ParamSpec, type QuerySpec, type StoredQueryName } from './stored-query-catalog';
 
@@ -114,6 +114,7 @@ export type StoredQueryOf<N extends StoredQueryName> = StoredQuery extends infer
 
 const STATUSES: ReadonlySet<string> = new Set(Object.values(AvailabilityStatus));
 const OBJECT_TYPES: ReadonlySet<string> = new Set(Object.values(DocumentEntryType));
+const ASSOCIATION_TYPES: ReadonlySet<string> = new Set(Object.values(AssociationType));
 
 function fail(code: XdsErrorCode, context: string, location?: string): never {
   throw RegistryError.of(code, context, location);
@@ -141,7 +142,7 @@ function normalise(kind: ParamKind, value: string, name: string): unknown {
     case 'objectType':
       return OBJECT_TYPES.has(v) ? v : bad('a DocumentEntry objectType');
     case 'associationType':
-      return RELATIONSHIP_TYPES.has(v) ? v : bad('a document relationship association type');
+      return ASSOCIATION_TYPES.has(v) ? v : bad('an association type');
     case 'metadataLevel':
       return v === '1' ? 1 : v === '2' ? 2 : bad('1 or 2');
     case 'pattern':
@@ -197,8 +198,23 @@ function checkChoices(spec: QuerySpec, present: (name: string) => boolean): void
 }
 
 /**
+ * Early ITI-18 versions gave each coded parameter a `...Scheme` companion; the scheme now travels
+ * inside each code value (code^^scheme). Ignoring the companion, as an unknown parameter, would
+ * answer a question the consumer did not ask (codes of any scheme), so it is refused instead.
+ */
+function refuseObsoleteSchemeParams(spec: QuerySpec, present: (name: string) => boolean): void {
+  for (const p of spec.params) {
+    const obsolete = `${p.name}Scheme`;
+    if (p.kind === 'code' && present(obsolete)) {
+      fail(XdsErrorCode.XDSStoredQueryParamNumber, `${obsolete} is no longer an ITI-18 parameter: give the scheme in each ${p.name} value (code^^codingScheme)`, obsolete);
+    }
+  }
+}
+
+/**
  * Validates a request against its query's parameter table and returns the typed query.
- * Parameters the query does not define are ignored (ebRS 3.0 6.3.2.1, which ITI-18 inherits).
+ * Parameters the query does not define are ignored (ebRS 3.0 6.3.2.1, which ITI-18 inherits),
+ * except the obsolete `...CodeScheme` ones (refuseObsoleteSchemeParams).
  * @throws RegistryError XDSUnknownStoredQuery, XDSStoredQueryMissingParam, XDSStoredQueryParamNumber, XDSRegistryError
  */
 export function validateStoredQuery(request: StoredQueryRequest): StoredQuery {
@@ -210,6 +226,7 @@ export function validateStoredQuery(request: StoredQueryRequest): StoredQuery {
   const given = indexParams(request.params ?? {});
   const present = (name: string) => given.has(name.toLowerCase());
   checkChoices(spec, present);
+  refuseObsoleteSchemeParams(spec, present);
 
   const query: Record<string, unknown> = { name: spec.name, queryId: spec.id, returnType: request.returnType, metadataLevel: 1 };
   if (request.homeCommunityId) query.homeCommunityId = request.homeCommunityId;
@@ -228,6 +245,12 @@ export function validateStoredQuery(request: StoredQueryRequest): StoredQuery {
     if (!ids) continue;
     const [by, values] = Object.entries(ids)[0]!;
     query[key] = { by, values: Array.isArray(values) ? values : [values] };
+  }
+  // GetRelatedDocuments follows document relationships only. Consumers (the NIST tests among them)
+  // also name HasMember, which links a SubmissionSet or Folder, never two documents: such a type
+  // relates no documents, so it matches nothing rather than failing the query.
+  if (spec.name === 'GetRelatedDocuments') {
+    query.associationTypes = (query.associationTypes as string[]).filter((t) => RELATIONSHIP_TYPES.has(t));
   }
   // Without $XDSDocumentEntryType a registry returns stable DocumentEntries only (On-Demand Documents Option).
   if (spec.params.some((p) => p.name === '$XDSDocumentEntryType')) {

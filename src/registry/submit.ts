@@ -17,6 +17,7 @@ import { checkMessage } from './message-checks';
 import { assertPatientKnown, type PatientPolicy } from './patient-feed';
 import { deprecateReplaced, joinFoldersOf, touchFolders } from './relationships';
 import { lookupReferences, type RegisteredRef } from './references';
+import { reusedEntryUuids } from './registered-entry-uuids';
 
 export interface SubmitOptions {
   profile: AffinityProfile;
@@ -80,7 +81,8 @@ export async function submitToRegistry(db: Database, input: Submission, options:
   } catch (err) {
     if (err instanceof RegistryError) return failedSubmission(err.errors);
     if (isUniqueViolation(err)) {
-      return failedSubmission([{ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: 'a uniqueId of this submission was registered concurrently' }]);
+      const reused = await reusedEntryUuids(db, submission);
+      return failedSubmission(reused.length > 0 ? reused : [{ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: 'a uniqueId of this submission was registered concurrently' }]);
     }
     throw err;
   }

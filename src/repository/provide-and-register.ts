@@ -58,9 +58,24 @@ export interface ProvideOptions {
   completeRequest?: () => Promise<RegistryErrorDetail[]>;
 }
 
+/**
+ * The submission as the registry's precheck sees it: a document that comes with its bytes has its
+ * hash and size checked by the repository when they are stored, so that a malformed one (`123e2`)
+ * is answered like a wrong one, XDSRepositoryMetadataError, not as a registry metadata error.
+ */
+function withoutRepositoryChecked(submission: Submission, contents: DocumentContent[]): Submission {
+  const withBytes = new Set(contents.map((c) => c.entryUuid));
+  const documents = submission.documents.map((d) => {
+    if (!withBytes.has(d.entryUuid)) return d;
+    const { hash: _hash, size: _size, ...rest } = d;
+    return rest;
+  });
+  return { ...submission, documents };
+}
+
 export async function provideAndRegister(deps: ProvideDeps, submission: Submission, contents: DocumentContent[], principal: Principal, options: ProvideOptions = {}): Promise<SubmitResult> {
   const paired = pairContents(submission.documents, contents);
-  const pre = deps.registry.precheck(submission, { requireRepositoryFields: false });
+  const pre = deps.registry.precheck(withoutRepositoryChecked(submission, contents), { requireRepositoryFields: false });
   if (paired.length + pre.errors.length > 0) return failedSubmission([...paired, ...pre.errors]);
 
   const stored = new Map<string, StoredDocument>();

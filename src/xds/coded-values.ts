@@ -1,17 +1,25 @@
 /**
  * Coded query parameters ($XDSDocumentEntryClassCode, ...ConfidentialityCode, $XDSFolderCodeList,
  * ...): on the ITI-18 wire a code is an HL7 v2 CE, `code^^codingScheme` (the display component
- * left empty), or a bare `code` matching it in any scheme. The registry keys codes its own way
- * (domain/codes.ts codeKey), so each value is rewritten into that form here. The `code^^^scheme`
- * spelling, which some senders use, is read as well.
+ * left empty). The registry keys codes its own way (domain/codes.ts codeKey), so each value is
+ * rewritten into that form here. The `code^^^scheme` spelling, which some senders use, is read
+ * as well. A value without its coding scheme (`code`, `code^^`) is refused rather than matched
+ * in any scheme: ITI-18 codes every code parameter with its scheme, and a sender that leaves it
+ * out would otherwise get an answer to a question it did not ask.
  */
 import { codeKey } from '../domain/codes';
+import { XdsErrorCode } from '../domain/error-codes';
+import { RegistryError } from '../domain/registry-error';
 import { querySpecById } from '../domain/stored-queries';
 
-export function codeValueToKey(value: string): string {
+/** `name` is the parameter, named in the error. */
+export function codeValueToKey(value: string, name: string): string {
   const [code = '', , ceScheme, fourth] = value.split('^');
-  const scheme = ceScheme || fourth;
-  return scheme ? codeKey({ code, scheme }) : code;
+  const scheme = (ceScheme || fourth)?.trim();
+  if (!code.trim() || !scheme) {
+    throw RegistryError.of(XdsErrorCode.XDSRegistryError, `${name}: '${value}' is not a code with its coding scheme (code^^codingScheme)`, name);
+  }
+  return codeKey({ code, scheme });
 }
 
 /** The parameters with every value of a code-valued parameter (per the query's parameter table) rewritten. */
@@ -19,5 +27,5 @@ export function withCodeKeys(queryId: string, params: Record<string, string[][]>
   const spec = querySpecById(queryId);
   if (!spec) return params;
   const coded = new Set(spec.params.filter((p) => p.kind === 'code').map((p) => p.name.toLowerCase()));
-  return Object.fromEntries(Object.entries(params).map(([name, groups]) => [name, coded.has(name.toLowerCase()) ? groups.map((g) => g.map(codeValueToKey)) : groups]));
+  return Object.fromEntries(Object.entries(params).map(([name, groups]) => [name, coded.has(name.toLowerCase()) ? groups.map((g) => g.map((v) => codeValueToKey(v, name))) : groups]));
 }

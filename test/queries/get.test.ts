@@ -192,6 +192,20 @@ const CASES: Case[] = [
     expected: ['d1', 'd7', 'xfrm'],
   },
   {
+    // NIST sends HasMember beside RPLC: HasMember relates no two documents, so it adds nothing,
+    // neither d3's folder (f1d3) nor its submission set (ss2d3) memberships.
+    title: 'GetRelatedDocuments with HasMember beside RPLC and APND follows the document relationships only',
+    query: 'GetRelatedDocuments',
+    params: (r) => ({ $XDSDocumentEntryEntryUUID: r.docs.d3.entryUuid, $AssociationTypes: [AssociationType.HasMember, AssociationType.Replace, AssociationType.Append] }),
+    expected: ['d2', 'd3', 'd6', 'rplc', 'apnd'],
+  },
+  {
+    title: 'GetRelatedDocuments with HasMember alone, for a document in a folder, is an empty success',
+    query: 'GetRelatedDocuments',
+    params: (r) => ({ $XDSDocumentEntryEntryUUID: r.docs.d1.entryUuid, $AssociationTypes: [AssociationType.HasMember] }),
+    expected: [],
+  },
+  {
     title: 'GetRelatedDocuments without related documents returns nothing',
     query: 'GetRelatedDocuments',
     params: (r) => ({ $XDSDocumentEntryEntryUUID: r.docs.d1.entryUuid, $AssociationTypes: [AssociationType.Replace] }),

@@ -113,7 +113,7 @@ describe('queries/validateStoredQuery', () => {
     rejects(() => validateStoredQuery(findDocs({ $XDSDocumentEntryServiceStopTimeTo: '2024011' })), 'XDSRegistryError', /DTM/);
     rejects(() => validateStoredQuery(findDocs({ $XDSDocumentEntryClassCode: ['^^^1.2.3'] })), 'XDSRegistryError', /ClassCode/);
     rejects(() => validateStoredQuery(findDocs({ $XDSDocumentEntryType: ['stable'] })), 'XDSRegistryError', /Type/);
-    rejects(() => validateStoredQuery(request('GetRelatedDocuments', { $XDSDocumentEntryUniqueId: '1.2', $AssociationTypes: ['urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember'] })), 'XDSRegistryError');
+    rejects(() => validateStoredQuery(request('GetRelatedDocuments', { $XDSDocumentEntryUniqueId: '1.2', $AssociationTypes: ['urn:example:AssociationType:Cites'] })), 'XDSRegistryError', /AssociationTypes/);
     rejects(() => validateStoredQuery(request('GetDocuments', { $XDSDocumentEntryUniqueId: '1.2', $MetadataLevel: '3' })), 'XDSRegistryError', /MetadataLevel/);
     rejects(() => validateStoredQuery({ ...findDocs(), returnType: 'Everything' as 'LeafClass' }), 'XDSRegistryError', /returnType/);
   });
@@ -123,6 +123,16 @@ describe('queries/validateStoredQuery', () => {
     assert.deepEqual(q.documents.statuses, [APPROVED]);
     // Only values it does not understand leave the required status missing.
     rejects(() => validateStoredQuery(findDocs({ $XDSDocumentEntryStatus: ['Approved'] })), 'XDSStoredQueryMissingParam');
+  });
+
+  it('refuses the obsolete ...CodeScheme parameters: XDSStoredQueryParamNumber naming them', () => {
+    for (const [name, q] of [
+      ['$XDSDocumentEntryClassCodeScheme', findDocs({ $XDSDocumentEntryClassCode: ['REPORT'], $XDSDocumentEntryClassCodeScheme: ['1.2.3'] })],
+      ['$XDSDocumentEntryEventCodeListScheme', findDocs({ $XDSDocumentEntryEventCodeListScheme: ['1.2.3'] })],
+      ['$XDSFolderCodeListScheme', request('FindFolders', { $XDSFolderPatientId: PATIENT_A, $XDSFolderStatus: [APPROVED], $xdsfoldercodelistscheme: ['1.2.3'] })],
+    ] as const) {
+      rejects(() => validateStoredQuery(q), 'XDSStoredQueryParamNumber', new RegExp(name.replace('$', '\\$')));
+    }
   });
 
   it('matches parameter names case-insensitively and normalises the patient CX', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { AssociationType } from '../../src/domain/metadata';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
 import type { Submission } from '../../src/domain/submission';
@@ -163,6 +164,14 @@ describeEachStore('registry submit', (ctx) => {
     const d = documentEntry(patient);
     await ok(submission(patient, { documents: [d] }));
     await fails(submission(patient, { documents: [{ ...d, hash: sha1('other bytes') }] }), 'XDSNonIdenticalHash');
+  });
+
+  it('rejects a registered entryUUID in a new submission, naming it rather than a concurrent uniqueId', async () => {
+    const d = { ...documentEntry(patient), entryUuid: `urn:uuid:${randomUUID()}` };
+    await ok(submission(patient, { documents: [d] }));
+    await fails(submission(patient, { documents: [{ ...documentEntry(patient), entryUuid: d.entryUuid }] }), 'XDSDuplicateUniqueIdInRegistry');
+    const r = await registry.submit(submission(patient, { documents: [{ ...documentEntry(patient), entryUuid: d.entryUuid }] }), SYSTEM_PRINCIPAL);
+    assert.deepEqual(r.errors.map((e) => [e.location, e.context]), [[d.entryUuid, `entryUUID ${d.entryUuid} is already registered (as a DocumentEntry); a new object needs a new entryUUID`]]);
   });
 
   it('rejects a registered folder uniqueId', async () => {

@@ -6,8 +6,8 @@ import net from 'node:net';
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** CI (CI=true or REQUIRE_SERVICES=1): what a suite needs must be there; it fails instead of skipping. */
-export const required = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
+/** Whether a missing service fails the run instead of skipping (CI=true or REQUIRE_SERVICES=1). */
+export const SERVICES_REQUIRED = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 
 function reachable(url: string, defaultPort: number): Promise<boolean> {
   const u = new URL(url);
@@ -24,7 +24,7 @@ function reachable(url: string, defaultPort: number): Promise<boolean> {
 export async function needService(ctx: Mocha.Context, name: 'postgres' | 'redis'): Promise<string> {
   const url = name === 'postgres' ? POSTGRES_URL : REDIS_URL;
   if (await reachable(url, name === 'postgres' ? 5432 : 6379)) return url;
-  if (required) throw new Error(`${name} is required (CI or REQUIRE_SERVICES=1) but not reachable at ${url}`);
+  if (SERVICES_REQUIRED) throw new Error(`${name} is required (CI or REQUIRE_SERVICES=1) but not reachable at ${url}`);
   ctx.skip();
   return url;
 }

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { required } from './services';
+import { SERVICES_REQUIRED as required } from './services';
 
 const run = promisify(execFile);
 const FILLER = '.filler';

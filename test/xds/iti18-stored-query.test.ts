@@ -207,6 +207,23 @@ describeEachStoreOverHttp('xds ITI-18 Registry Stored Query', (ctx) => {
     });
   }
 
+  describe('GetRelatedDocuments as the NIST tests send it (HasMember beside the relationship types)', () => {
+    const related = (doc: () => string, ...types: string[]) => async () =>
+      kinds(success(await storedQuery(ctx.baseUrl, StoredQueryId.GetRelatedDocuments, 'LeafClass', [slot('$XDSDocumentEntryEntryUUID', quoted(doc())), slot('$AssociationTypes', quoted(...types))])));
+
+    it('returns the related documents and the relationship, not the HasMember links of the document', async () => {
+      const k = await related(() => s.d3, AssociationType.HasMember, AssociationType.Replace, AssociationType.Append)();
+      assert.deepEqual(k.documents, [s.d3, s.d4].sort());
+      assert.deepEqual(k.packages, []);
+      assert.equal(k.associations, 1);
+    });
+
+    it('a document in a folder with no related document: an empty success', async () => {
+      const k = await related(() => s.d2, AssociationType.HasMember, AssociationType.Replace)();
+      assert.deepEqual(k, { documents: [], packages: [], associations: 0, refs: [] });
+    });
+  });
+
   it('reads the value syntax: lists, lists over several Values, unquoted times, an escaped quote', async () => {
     for (const returnType of ['LeafClass', 'ObjectRef']) {
       const objects = success(await sendFixture(ctx.baseUrl, 'registry', 'iti18-find-documents.xml', { PATIENT: s.patient, RETURN_TYPE: returnType }));
@@ -265,6 +282,23 @@ describeEachStoreOverHttp('xds ITI-18 Registry Stored Query', (ctx) => {
         assert.equal(r.errors[0]!.location, '$XDSDocumentEntryPatientId');
       });
     }
+
+    const findByClass = (...extra: string[]) =>
+      storedQuery(ctx.baseUrl, StoredQueryId.FindDocuments, 'LeafClass', [slot('$XDSDocumentEntryPatientId', quoted(s.patient)), slot('$XDSDocumentEntryStatus', quoted(APPROVED)), ...extra]);
+
+    for (const value of ['18842-5^^', '18842-5']) {
+      it(`a code without its coding scheme (${value}): XDSRegistryError naming the parameter`, async () => {
+        const r = failure(await findByClass(slot('$XDSDocumentEntryClassCode', quoted(value))));
+        assert.deepEqual(errorCodes(r), ['XDSRegistryError']);
+        assert.equal(r.errors[0]!.location, '$XDSDocumentEntryClassCode');
+      });
+    }
+
+    it('the obsolete $XDSDocumentEntryClassCodeScheme: XDSStoredQueryParamNumber naming it', async () => {
+      const r = failure(await findByClass(slot('$XDSDocumentEntryClassCode', quoted(`18842-5^^${LOINC}`)), slot('$XDSDocumentEntryClassCodeScheme', quoted(LOINC))));
+      assert.deepEqual(errorCodes(r), ['XDSStoredQueryParamNumber']);
+      assert.equal(r.errors[0]!.location, '$XDSDocumentEntryClassCodeScheme');
+    });
 
     it('a returnType the registry does not answer: XDSRegistryError', async () => {
       const r = failure(await storedQuery(ctx.baseUrl, StoredQueryId.FindDocuments, 'RegistryObject', [slot('$XDSDocumentEntryPatientId', quoted(s.patient)), slot('$XDSDocumentEntryStatus', quoted(APPROVED))]));

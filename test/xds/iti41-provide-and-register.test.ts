@@ -117,6 +117,16 @@ describeEachStoreOverHttp('xds ITI-41 Provide and Register Document Set-b', (ctx
       assert.deepEqual(await storedCounts(ctx), before);
     });
 
+    it('a malformed hash (123e2): XDSRepositoryMetadataError like a wrong one, nothing stored', async () => {
+      const before = await storedCounts(ctx);
+      const { reply } = await provideSingle(ctx.baseUrl, { patient, hash: '123e2' });
+      const r = registryResult(reply, RESPONSE);
+      assert.equal(r.status, 'Failure');
+      assert.deepEqual(errorCodes(r), ['XDSRepositoryMetadataError']);
+      assert.match(r.errors[0]!.context, /hash/);
+      assert.deepEqual(await storedCounts(ctx), before);
+    });
+
     it('a patient the registry does not know: XDSUnknownPatientId, nothing stored', async () => {
       const before = await storedCounts(ctx);
       const { reply } = await provideSingle(ctx.baseUrl, { patient: await newPatient(ctx.gw, false) });

@@ -37,10 +37,21 @@ describe('xds ITI-18 slot values', () => {
     assert.throws(() => parseSlotValues('$s', []), RegistryError);
   });
 
-  it('reads coded values as CE (code^^scheme), the ^^^ spelling, and bare codes', () => {
-    assert.equal(codeValueToKey('18842-5^^2.16.840.1.113883.6.1'), '18842-5^^^2.16.840.1.113883.6.1');
-    assert.equal(codeValueToKey('18842-5^Propouštěcí zpráva^2.16.840.1.113883.6.1'), '18842-5^^^2.16.840.1.113883.6.1');
-    assert.equal(codeValueToKey('18842-5^^^2.16.840.1.113883.6.1'), '18842-5^^^2.16.840.1.113883.6.1');
-    assert.equal(codeValueToKey('18842-5'), '18842-5');
+  it('reads coded values as CE (code^^scheme) and the ^^^ spelling', () => {
+    const CLASS = '$XDSDocumentEntryClassCode';
+    assert.equal(codeValueToKey('18842-5^^2.16.840.1.113883.6.1', CLASS), '18842-5^^^2.16.840.1.113883.6.1');
+    assert.equal(codeValueToKey('18842-5^Propouštěcí zpráva^2.16.840.1.113883.6.1', CLASS), '18842-5^^^2.16.840.1.113883.6.1');
+    assert.equal(codeValueToKey('18842-5^^^2.16.840.1.113883.6.1', CLASS), '18842-5^^^2.16.840.1.113883.6.1');
+  });
+
+  it('refuses a coded value without its coding scheme (or without a code): XDSRegistryError naming the parameter', () => {
+    for (const value of ['a^^', 'a^^^', 'a', 'a^Display^', '^^2.16.840.1.113883.6.1']) {
+      assert.throws(() => codeValueToKey(value, '$XDSDocumentEntryClassCode'), (err: unknown) => {
+        assert.ok(err instanceof RegistryError, value);
+        assert.equal(err.errors[0]!.code, 'XDSRegistryError');
+        assert.equal(err.errors[0]!.location, '$XDSDocumentEntryClassCode');
+        return true;
+      });
+    }
   });
 });
