@@ -7,11 +7,14 @@
  * numbers are RID-shaped (10 digits, divisible by 13) so the MHD front end accepts them.
  */
 import path from 'node:path';
+import pino from 'pino';
 import { loadConfig } from '../src/config';
+import { startEmbeddedPostgres } from '../src/store/embedded-postgres/embedded-postgres';
 import type { Database } from '../src/store/sql/database';
 import { migrate } from '../src/store/sql/migrate';
 import { PgliteDatabase } from '../src/store/sql/pglite';
 import { PostgresDatabase } from '../src/store/sql/postgres';
+import { benchStore } from './support';
 
 export const CLASS_SCHEME = '1.2.203.999.5.1';
 export const CLASSES = ['REPORT', 'SUMMARY', 'LAB', 'IMAGING', 'REFERRAL'];
@@ -109,15 +112,18 @@ export async function loadDocuments(db: Database, o: { docs: number; patients: n
 /** A startBenchGateway beforeStart hook: migrates the gateway's store and bulk-loads it. */
 export function documentsLoader(docs: number, patients: number): (where: { databaseUrl?: string; dataDir: string }) => Promise<void> {
   return async (where) => {
-    const db: Database = where.databaseUrl
-      ? new PostgresDatabase({ connectionString: where.databaseUrl, maxConnections: 2 })
-      : await PgliteDatabase.open(path.join(where.dataDir, 'pglite'));
+    // The embedded default's server is started here for the load, under the gateway's
+    // DATA_DIR, and stopped before the gateway starts and takes it over.
+    const embedded = !where.databaseUrl && benchStore() === 'embedded' ? await startEmbeddedPostgres({ dataDir: where.dataDir, connections: 4, logger: pino({ level: 'warn' }) }) : undefined;
+    const url = where.databaseUrl ?? embedded?.url;
+    const db: Database = url ? new PostgresDatabase({ connectionString: url, maxConnections: 2 }) : await PgliteDatabase.open(path.join(where.dataDir, 'pglite'));
     try {
       await migrate(db);
       const seconds = await loadDocuments(db, { docs, patients, authority: loadConfig({ AUTH: 'off' }).patientIdAuthority });
       if (seconds !== undefined) console.log(`\n  loaded ${docs} documents in ${seconds.toFixed(1)} s`);
     } finally {
       await db.close();
+      await embedded?.stop();
     }
   };
 }

@@ -2,7 +2,6 @@
 // fresh schema, or PGlite under a temp DATA_DIR), a load run with autocannon whose per-response
 // latencies are kept (autocannon reports no p95 itself), and the result summary.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startGateway } from '../test/support/gateway-process';
+import { treeMemoryKb } from './process-memory';
 import { benchStore, latencySummary, type BenchStore } from './support';
 
 export interface BenchGateway {
@@ -21,6 +21,8 @@ export interface BenchGateway {
   pid: number;
   stop(): Promise<void>;
   peakRssMb(): number;
+  /** Peak proportional set size of the process tree (shared pages divided among their users). */
+  peakPssMb(): number;
 }
 
 /**
@@ -54,13 +56,18 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
   await beforeStart?.({ ...(databaseUrl ? { databaseUrl } : {}), dataDir });
   // One load generator is one client: the per-client rate limit would measure itself.
   // BENCH_WORKERS: gateway processes (WORKERS) for the PostgreSQL runs.
-  const workers: Record<string, string> = process.env.BENCH_WORKERS && databaseUrl ? { WORKERS: process.env.BENCH_WORKERS } : {};
-  const gateway = await startGateway({ LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...workers, DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env }, undefined, main);
+  const workers: Record<string, string> = process.env.BENCH_WORKERS && store !== 'pglite' ? { WORKERS: process.env.BENCH_WORKERS } : {};
+  const storeEnv: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : store === 'pglite' ? { EMBEDDED_STORE: 'pglite' } : {};
+  const gateway = await startGateway({ LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...workers, DATA_DIR: dataDir, ...storeEnv, ...env }, undefined, main);
   const { child, baseUrl } = gateway;
-  // The gateway's resident memory, sampled from /proc while the bench runs.
+  // The gateway's resident memory, sampled from /proc while the bench runs: its process tree
+  // (with the embedded default, the PostgreSQL server's processes too), as resident pages
+  // and as proportional set size, which counts shared buffers once rather than per backend.
   let peak = 0;
+  let peakPss = 0;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, treeRssKb(child.pid!) / 1024);
+    peak = Math.max(peak, treeMemoryKb(child.pid!, 'VmRSS') / 1024);
+    peakPss = Math.max(peakPss, treeMemoryKb(child.pid!, 'Pss') / 1024);
   }, 200);
   return {
     store,
@@ -68,6 +75,7 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
     pid: child.pid!,
     ...(databaseUrl ? { databaseUrl } : {}),
     peakRssMb: () => Math.round(peak),
+    peakPssMb: () => Math.round(peakPss),
     async stop() {
       clearInterval(sampler);
       await gateway.stop();
@@ -75,25 +83,6 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function rssKb(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0; // process gone
-  }
-}
-
-/** Resident memory of the gateway and its worker processes (WORKERS > 1), summed. */
-function treeRssKb(pid: number): number {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    /* gone */
-  }
-  return rssKb(pid) + children.reduce((sum, c) => sum + treeRssKb(c), 0);
 }
 
 export interface LoadResult {

@@ -7,10 +7,17 @@ import { migrate } from '../src/store/sql/migrate';
 import { PgliteDatabase } from '../src/store/sql/pglite';
 import { PostgresDatabase } from '../src/store/sql/postgres';
 
-export type BenchStore = 'postgres' | 'pglite';
+/**
+ * `postgres`: the machine's PostgreSQL server (DATABASE_URL or 127.0.0.1:5432/test), a schema
+ * per run; `embedded`: the gateway's default, its own PostgreSQL server under DATA_DIR;
+ * `pglite`: EMBEDDED_STORE=pglite.
+ */
+export type BenchStore = 'postgres' | 'pglite' | 'embedded';
 
 export function benchStore(): BenchStore {
-  return process.env.BENCH_STORE === 'pglite' ? 'pglite' : 'postgres';
+  const store = process.env.BENCH_STORE ?? 'postgres';
+  if (store !== 'postgres' && store !== 'pglite' && store !== 'embedded') throw new Error(`BENCH_STORE must be postgres, embedded or pglite (got ${store})`);
+  return store;
 }
 
 /** A migrated database in its own schema (PostgreSQL) or in memory (PGlite); drop() removes it. */

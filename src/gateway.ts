@@ -18,8 +18,15 @@ import { migrate } from './store/sql/migrate';
 import { PgliteDatabase } from './store/sql/pglite';
 import { PostgresDatabase } from './store/sql/postgres';
 
+/** Which store the gateway runs on, as /health and the start-up log name it. */
+export interface StoreDescription {
+  backend: 'embedded-postgres' | 'postgres' | 'pglite';
+  version?: string;
+}
+
 export interface Gateway {
   config: Config;
+  store: StoreDescription;
   /** ATNA: the audit trail front ends record into, and the forwarder to the repositories. */
   audit: AuditService;
   db: Database;
@@ -61,8 +68,12 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     );
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const store: StoreDescription = config.embeddedPostgresVersion
+    ? { backend: 'embedded-postgres', version: config.embeddedPostgresVersion }
+    : { backend: db.kind };
   return {
     config,
+    store,
     audit,
     db,
     registry,

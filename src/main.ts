@@ -1,6 +1,8 @@
 /**
  * Process entry: config -> store -> app -> listen, and a graceful stop on SIGTERM/SIGINT.
  * With WORKERS > 1 the first process supervises that many workers (worker-supervisor.ts).
+ * The embedded PostgreSQL server (no DATABASE_URL) belongs to the first process: it starts
+ * before any worker and stops after the last.
  */
 import cluster from 'node:cluster';
 import { loadConfig } from './config';
@@ -8,20 +10,26 @@ import { openGateway } from './gateway';
 import { createApp } from './http/app';
 import { createServer } from './http/server';
 import { createLogger } from './logger';
+import { startEmbeddedStore } from './store/embedded-postgres/embedded-store';
 import { superviseWorkers } from './worker-supervisor';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const loaded = loadConfig();
+  const logger = createLogger(loaded.logLevel);
+  const store = await startEmbeddedStore(loaded, logger);
+  const config = store.config;
   if (config.workers > 1 && cluster.isPrimary) {
-    superviseWorkers(config.workers, logger);
+    superviseWorkers(config.workers, logger, store);
     return;
   }
-  const gw = await openGateway(config, logger);
+  const gw = await openGateway(config, logger).catch(async (err: unknown) => {
+    await store.stop();
+    throw err;
+  });
   const { app, security } = createApp(gw, logger);
   const server = createServer(config, app.callback(), security, logger);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  logger.info({ host: config.host, port: config.port, tls: Boolean(config.security.tls), auth: config.security.auth, store: gw.db.kind, jobs: gw.jobs.backend, dataDir: config.dataDir }, 'hie-gateway listening');
+  logger.info({ host: config.host, port: config.port, tls: Boolean(config.security.tls), auth: config.security.auth, store: gw.store.backend, jobs: gw.jobs.backend, dataDir: config.dataDir }, 'hie-gateway listening');
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -34,7 +42,7 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     server.close(() => {
-      gw.close().then(
+      gw.close().then(() => store.stop()).then(
         () => {
           logger.info('stopped');
           process.exit(0);

@@ -12,15 +12,26 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from './logger';
+import type { StoreProcess } from './store/embedded-postgres/embedded-store';
 
 /** A worker that keeps dying this soon after its start is not restarted again and again. */
 const MIN_UPTIME_MS = 5_000;
 
-export function superviseWorkers(count: number, logger: Logger): void {
+/** `store`: the embedded PostgreSQL server the workers share, if any; it stops after the last worker. */
+export function superviseWorkers(count: number, logger: Logger, store: Pick<StoreProcess, 'workerEnv' | 'stop'>): void {
   let stopping = false;
   let exitCode = 0;
   const started = new Map<Worker, number>();
-  const fork = () => started.set(cluster.fork(), Date.now());
+  const fork = () => started.set(cluster.fork(store.workerEnv), Date.now());
+  const exit = () => {
+    store.stop().then(
+      () => process.exit(exitCode),
+      (err: unknown) => {
+        logger.error({ err }, 'error while stopping the embedded PostgreSQL');
+        process.exit(1);
+      },
+    );
+  };
   for (let i = 0; i < count; i++) fork();
 
   cluster.on('exit', (worker, code, signal) => {
@@ -29,7 +40,7 @@ export function superviseWorkers(count: number, logger: Logger): void {
     if (stopping) {
       if (started.size === 0) {
         logger.info('all workers stopped');
-        process.exit(exitCode);
+        exit();
       }
       return;
     }
@@ -40,7 +51,7 @@ export function superviseWorkers(count: number, logger: Logger): void {
       stopping = true;
       exitCode = 1;
       for (const w of started.keys()) w.process.kill('SIGTERM');
-      if (started.size === 0) process.exit(exitCode);
+      if (started.size === 0) exit();
       return;
     }
     fork();

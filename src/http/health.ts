@@ -2,7 +2,7 @@ import type { Gateway } from '../gateway';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
-  store: { backend: string; ok: boolean };
+  store: { backend: string; version?: string; ok: boolean };
   jobs: { backend: string; ok: boolean; waiting?: number; delayed?: number; active?: number; failed?: number };
   /** Per Audit Record Repository: records pending and failed, last error. A dead repository degrades health but never blocks work. */
   audit: { ok: boolean; destinations: Awaited<ReturnType<Gateway['audit']['health']>> };
@@ -23,7 +23,7 @@ export async function healthReport(gw: Gateway): Promise<HealthReport> {
   const auditOk = destinations.every((d) => !d.configured || (d.failed === 0 && !(d.lastErrorAt && (!d.lastSentAt || d.lastErrorAt > d.lastSentAt))));
   return {
     status: store && jobs.ok && auditOk ? 'ok' : 'degraded',
-    store: { backend: gw.db.kind, ok: store },
+    store: { ...gw.store, ok: store },
     jobs,
     audit: { ok: auditOk, destinations },
     homeCommunityId: gw.config.homeCommunityId,

@@ -22,12 +22,13 @@ async function withSchema(pgUrl: string, body: (databaseUrl: string, admin: pg.C
 describe('gateway process', function () {
   this.timeout(60_000);
 
-  it('starts on the embedded default (PGlite, in-process jobs), serves /health and /metrics, stops on SIGTERM', async () => {
+  it('starts on the embedded default (PostgreSQL server under DATA_DIR, in-process jobs), serves /health and /metrics, stops on SIGTERM', async () => {
     const gw = await startGateway();
     try {
-      const health = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { status: string; store: { backend: string }; jobs: { backend: string } };
+      const health = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { status: string; store: { backend: string; version?: string }; jobs: { backend: string } };
       assert.equal(health.status, 'ok');
-      assert.equal(health.store.backend, 'pglite');
+      assert.equal(health.store.backend, 'embedded-postgres');
+      assert.match(health.store.version ?? '', /^\d+\.\d+$/);
       assert.equal(health.jobs.backend, 'in-process');
       const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
       assert.match(metrics, /^# TYPE hie_http_request_duration_seconds histogram$/m);
@@ -76,10 +77,10 @@ describe('gateway process', function () {
     });
   });
 
-  it('refuses WORKERS > 1 on the embedded PGlite store', async () => {
-    const r = await runGatewayToExit({ HOST: '127.0.0.1', PORT: '0', WORKERS: '2' });
+  it('refuses WORKERS > 1 on the embedded PGlite store (EMBEDDED_STORE=pglite)', async () => {
+    const r = await runGatewayToExit({ HOST: '127.0.0.1', PORT: '0', WORKERS: '2', EMBEDDED_STORE: 'pglite' });
     assert.notEqual(r.code, 0);
-    assert.match(r.output, /WORKERS > 1 needs DATABASE_URL/);
+    assert.match(r.output, /WORKERS > 1 needs a PostgreSQL server/);
   });
 
   it('on SIGTERM finishes an in-flight request before exiting', async () => {
@@ -109,7 +110,7 @@ describe('gateway process', function () {
     const r = await reply;
     assert.equal(r.status, 200, r.text);
     assert.equal(JSON.parse(r.text).type, 'transaction-response');
-    assert.equal(await gw.stop(), 0);
+    assert.equal(await gw.stop(), 0, gw.output());
     assert.match(gw.output(), /shutting down: finishing in-flight requests/);
   });
 
