@@ -47,14 +47,18 @@ export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit
   const locate = planLocator(plan);
   // Throws with the FHIR path of each refused attachment; the error middleware answers it.
   const contents = documentContents(plan);
+  // Set when the record went into the submission's statement (not for an identical retry, which stores nothing).
+  let inStatement = false;
   const result = await provideAndRegister({ registry: services.registry, repository: services.repository }, plan.submission, contents, req.principal, {
     extraRows: (registered) => {
       noteSubmission(audit, registered, services.repository.repositoryUniqueId);
+      inStatement = true;
       return audit.rows();
     },
   });
   if (result.status === 'Failure') throw new FhirHttpError(registryStatus(result.errors), registryIssues(result.errors, locate));
-  audit.committed();
+  if (inStatement) audit.committed();
+  else await audit.record();
 
   const response = req.mapping.transactionResponse(plan, result.ids, {
     repositoryUniqueId: services.repository.repositoryUniqueId,
