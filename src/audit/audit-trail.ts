@@ -1,9 +1,8 @@
 /**
- * The audit trail as front ends use it: built once from configuration, it turns an
- * AuditInput into an AuditEvent and into rows for the outbox. A change passes
- * `rows(input)` to the registry's extraRows (same statement as the change); a read or
- * search awaits `record(db, input)` before it responds; a failed request records its
- * failure the same way.
+ * The audit trail: built once from configuration, it turns an AuditInput into an
+ * AuditEvent and into rows for the outbox. Requests are audited through the scope it opens
+ * (audit-scope.ts): the core puts a change's rows into the change's statement and records a
+ * read before it is answered.
  */
 import type { SqlExecutor } from '../store/sql/database';
 import type { TableRows } from '../store/sql/table-rows';
@@ -12,6 +11,7 @@ import { buildAuditEvent } from './build-audit-event';
 import type { AuditEvent } from './fhir-audit-event';
 import { GroupedAuditWriter } from './grouped-audit-writer';
 import { auditRows, recordAudit, type OutboxOptions } from './outbox';
+import { AuditScope, type AuditRequest } from './audit-scope';
 
 export class AuditTrail {
   private readonly outbox: OutboxOptions;
@@ -26,6 +26,18 @@ export class AuditTrail {
   ) {
     this.outbox = { destinations, patientIdSystems: context.patientIdSystems };
     this.grouped = groupedDb ? new GroupedAuditWriter(groupedDb, this.outbox) : undefined;
+  }
+
+  /** The audit of one request; its records written on their own go to the trail's database. */
+  scope(request: AuditRequest): AuditScope {
+    if (!this.grouped) throw new Error('an audit trail without a database opens no request scopes');
+    return new AuditScope(this, this.grouped.db, request);
+  }
+
+  /** Stores an event another actor sent (ITI-20) in the trail's database, not forwarded. */
+  async receive(event: AuditEvent): Promise<void> {
+    if (!this.grouped) throw new Error('an audit trail without a database stores no received events');
+    await this.store(this.grouped.db, event, { forward: false });
   }
 
   event(input: AuditInput): AuditEvent {

@@ -30,6 +30,8 @@ export interface SubmitOptions {
   extraRows?: (registered: Submission) => TableRows[];
   /** Extra writes that need a transaction around the submission; prefer extraRows, which keeps the one-statement path. */
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
+  /** Called when the submission is an identical retry of a registered one: nothing is stored, no statement runs. */
+  onReplay?: () => void;
 }
 
 export function dtmNow(): string {
@@ -102,7 +104,10 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
   if (!options.withinTransaction && !referencesRegisteredObjects(submission)) {
     const refs = await lookupReferences(db, submission, { lock: false });
     assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
-    if (refs.replay) return remapReused(givenIds, refs.replay);
+    if (refs.replay) {
+      options.onReplay?.();
+      return remapReused(givenIds, refs.replay);
+    }
     if (refs.reusedDocuments.size === 0) {
       checkAssociations(submission, refs.external);
       await insertRegistryObjects(db, objectsOf(submission), options.extraRows?.(submission) ?? []);
@@ -113,7 +118,10 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
     const refs = await lookupReferences(tx, submission, { lock: true });
     assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
     // An identical retry of a registered submission: answer as before, store nothing.
-    if (refs.replay) return remapReused(givenIds, refs.replay);
+    if (refs.replay) {
+      options.onReplay?.();
+      return remapReused(givenIds, refs.replay);
+    }
     const toStore = applyResubmissions(submission, refs.reusedDocuments);
     const linked = checkAssociations(toStore, refs.external);
     await insertRegistryObjects(tx, objectsOf(toStore), options.extraRows?.(toStore) ?? []);

@@ -3,10 +3,10 @@ import { ACCESS } from '../security/access-table';
 import type { AccessPolicy } from '../security/authorize';
 import type { Access } from '../security/scopes';
 import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
-import { auditingFaults } from './audit';
+import { audited } from './audit';
 import { authorized } from './authorized';
 import { XdsEndpoint, type XdsOperation } from './endpoint';
-import type { XdsAuthenticator, XdsHandler, XdsServices } from './handler';
+import type { AuditedXdsHandler, XdsAuthenticator, XdsServices } from './handler';
 import { REGISTRY_LIMITS, REPOSITORY_LIMITS } from './limits';
 import { deleteDocumentSet } from './transactions/delete-document-set';
 import { provideAndRegisterDocumentSet } from './transactions/provide-and-register';
@@ -29,9 +29,9 @@ export interface XdsSecurity {
 export function createXdsEndpoints(services: XdsServices, security: XdsSecurity, onError?: (err: unknown, action: string | undefined) => void): XdsEndpoints {
   // Every handler checks access first, and is wrapped so that a request it answers with a SOAP
   // fault (a refusal included) is audited too.
-  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: XdsHandler): XdsOperation => ({
+  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: AuditedXdsHandler): XdsOperation => ({
     transaction,
-    handler: auditingFaults(services, transaction.id, authorized(accesses, security.policy, handler)),
+    handler: audited(services, transaction.id, authorized(accesses, security.policy, handler)),
   });
   const options = { authenticator: security.authenticator, ...(onError ? { onError } : {}) };
   return {

@@ -1,4 +1,5 @@
 /** What every XDS.b transaction handler gets and returns. */
+import type { AuditScope } from '../audit/audit-scope';
 import type { AuditService } from '../audit/audit-service';
 import type { Principal } from '../domain/principal';
 import type { RequestCaller } from '../http/principal';
@@ -24,6 +25,13 @@ export interface XdsCall {
 }
 
 export type XdsHandler = (request: SoapRequest, call: XdsCall) => Promise<SoapReply>;
+
+/** A call with the request's audit, which the handler hands to the core (xds/audit.ts opens it). */
+export interface AuditedCall extends XdsCall {
+  audit: AuditScope;
+}
+
+export type AuditedXdsHandler = (request: SoapRequest, call: AuditedCall) => Promise<SoapReply>;
 
 /**
  * Who sent a SOAP message: the security layer reads the WS-Security header (XUA) or falls

@@ -49,7 +49,7 @@ export const createAuditEvent: MhdHandler = async (ctx, services) => {
   const received = checkAuditEvent(await readResource(ctx, BODY_LIMITS.resource));
   // The server assigns the id on create (FHIR R4 http.html#create); a client's id could collide.
   const event: AuditEvent = { ...received, id: randomUUID() };
-  await services.audit.store(services.db, event, { forward: false });
+  await services.audit.receive(event);
   ctx.set('Location', `${req.base}/AuditEvent/${event.id}`);
   sendResource(ctx, 201, event);
 };
@@ -58,7 +58,7 @@ function searchHandler(withForm: boolean): AuditedHandler {
   return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
     const params = await sentParameters(ctx, withForm);
-    audit.note({ query: new URLSearchParams(params).toString() });
+    audit.note({ query: { text: new URLSearchParams(params).toString() } });
     const search = parseAuditSearch(params, strictHandling(ctx), req.mapping);
     // Reading the log adds to it (this read's own record, others' work): the first page
     // pins the end of the search, and its links carry that bound, so pages don't shift.
@@ -79,7 +79,7 @@ function searchHandler(withForm: boolean): AuditedHandler {
       resources: result.events as unknown as FhirResource[],
       issues: search.warnings,
     });
-    await audit.record();
+    await audit.succeeded();
     sendResource(ctx, 200, bundle);
   };
 }
@@ -94,6 +94,6 @@ export const readAuditEvent: AuditedHandler = async (ctx, services, audit) => {
   const { events } = await queryAuditEvents(services.db, { ids: [[id]], count: 1, offset: 0, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
   // Another patient's event is answered exactly like an unknown one.
   if (events.length === 0) throw FhirHttpError.of(404, 'not-found', `AuditEvent/${id} is not known`);
-  await audit.record();
+  await audit.succeeded();
   sendResource(ctx, 200, events[0]!);
 };

@@ -13,12 +13,12 @@ import { RegistryError } from '../../domain/registry-error';
 import { provideAndRegister as provideAndRegisterCore, type DocumentContent } from '../../repository/provide-and-register';
 import { childrenNamed, type SoapRequest } from '../../soap';
 import { XDS_TRANSACTIONS } from '../actions';
-import { auditedSubmission } from '../audit';
-import type { XdsHandler, XdsServices } from '../handler';
+import { failedResponse } from '../audit';
+import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { readSubmission } from '../ebrim';
 import { XDS_NS } from '../namespaces';
 import { requireAttribute, requireChild, requirePayload } from '../payload';
-import { responseOf } from '../registry-response';
+import { outcomeOf, responseOf, withWarnings } from '../registry-response';
 import { registryObjectListOf } from '../submit-objects';
 
 /**
@@ -35,13 +35,16 @@ function documentContents(request: SoapRequest, documents: Element[]): DocumentC
   });
 }
 
-export function provideAndRegisterDocumentSet(services: XdsServices): XdsHandler {
+export function provideAndRegisterDocumentSet(services: XdsServices): AuditedXdsHandler {
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.xdsb, 'ProvideAndRegisterDocumentSetRequest');
     const list = registryObjectListOf(requireChild(payload, XDS_NS.lcm, 'SubmitObjectsRequest'));
     const documents = childrenNamed(payload, XDS_NS.xdsb, 'Document');
-    const outcome = await auditedSubmission(services, 'ITI-41', call, () => readSubmission(list), (submission, extraRows) =>
-      provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal, { extraRows }));
+    const outcome = await outcomeOf(async () => {
+      const { submission, warnings } = readSubmission(list);
+      return withWarnings(await provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal, { audit: call.audit }), warnings);
+    });
+    if (outcome.status === 'Failure') await failedResponse(call, outcome.errors);
     return { action: XDS_TRANSACTIONS.provideAndRegister.response, body: [responseOf(outcome)] };
   };
 }
