@@ -12,6 +12,9 @@ import type { AuditEvent } from './fhir-audit-event';
 import { GroupedAuditWriter } from './grouped-audit-writer';
 import { auditRows, recordAudit, type OutboxOptions } from './outbox';
 import { AuditScope, type AuditRequest } from './audit-scope';
+import type { AuthenticationFailure } from '../security/authentication-failure';
+import { authenticationFailureEvent } from './authentication-event';
+import { queryAuditEvents, type AuditQuery, type AuditQueryResult } from './audit-query';
 
 export class AuditTrail {
   private readonly outbox: OutboxOptions;
@@ -38,6 +41,18 @@ export class AuditTrail {
   async receive(event: AuditEvent): Promise<void> {
     if (!this.grouped) throw new Error('an audit trail without a database stores no received events');
     await this.store(this.grouped.db, event, { forward: false });
+  }
+
+  /** The record of a refused authentication (no transaction ran), forwarded like every record. */
+  async refusedAuthentication(failure: AuthenticationFailure): Promise<void> {
+    if (!this.grouped) throw new Error('an audit trail without a database records no refusals');
+    await this.store(this.grouped.db, authenticationFailureEvent(failure, this.context), { forward: true });
+  }
+
+  /** ITI-81: the stored events a search selects (the caller's scope applied by the query). */
+  search(query: AuditQuery): Promise<AuditQueryResult> {
+    if (!this.grouped) throw new Error('an audit trail without a database has no events to search');
+    return queryAuditEvents(this.grouped.db, query);
   }
 
   event(input: AuditInput): AuditEvent {

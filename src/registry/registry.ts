@@ -2,7 +2,8 @@
  * The Document Registry: the one place that decides submissions, queries and metadata
  * lifecycle. Both front ends (MHD and XDS.b) call this, never the tables.
  */
-import type { AffinityProfile, Config } from '../config';
+import type { Config } from '../config';
+import type { AffinityProfile } from '../domain/affinity-profile';
 import type { SubmissionSet } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';

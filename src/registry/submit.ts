@@ -2,7 +2,7 @@
  * Register a submission set atomically (ITI-42 semantics, shared by ITI-41 and ITI-65):
  * every object and every side effect in one transaction, or nothing.
  */
-import type { AffinityProfile } from '../config';
+import type { AffinityProfile } from '../domain/affinity-profile';
 import { XdsErrorCode } from '../domain/error-codes';
 import { normalizeCx } from '../domain/hl7v2';
 import { AssociationType, AvailabilityStatus, REPLACING_TYPES, RELATIONSHIP_TYPES, type Association } from '../domain/metadata';

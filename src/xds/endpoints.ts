@@ -1,12 +1,13 @@
 /** The two XDS.b endpoints and the transactions each serves (ITI TF-1: Document Registry and Document Repository actors). */
 import { ACCESS } from '../security/access-table';
+import type { SoapAuthenticator } from '../security/soap-authentication';
 import type { AccessPolicy } from '../security/authorize';
 import type { Access } from '../security/scopes';
 import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
 import { audited } from './audit';
 import { authorized } from './authorized';
 import { XdsEndpoint, type XdsOperation } from './endpoint';
-import type { AuditedXdsHandler, XdsAuthenticator, XdsServices } from './handler';
+import type { AuditedXdsHandler, XdsServices } from './handler';
 import { REGISTRY_LIMITS, REPOSITORY_LIMITS } from './limits';
 import { deleteDocumentSet } from './transactions/delete-document-set';
 import { provideAndRegisterDocumentSet } from './transactions/provide-and-register';
@@ -22,7 +23,7 @@ export interface XdsEndpoints {
 }
 
 export interface XdsSecurity {
-  authenticator: XdsAuthenticator;
+  authenticator: SoapAuthenticator;
   policy: AccessPolicy;
 }
 

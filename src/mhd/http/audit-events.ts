@@ -13,7 +13,6 @@
  * patient-context principal sees only events about its own patient (audit-query.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { queryAuditEvents } from '../../audit/audit-query';
 import type { AuditEvent } from '../../audit/fhir-audit-event';
 import type { FhirResource } from '../mapping';
 import { searchsetBundle } from '../search/bundle';
@@ -70,7 +69,7 @@ function searchHandler(withForm: boolean): AuditedHandler {
     const scopePatientId = req.principal.patientId;
     const patient = search.query.patient?.[0];
     if (patient?.length === 1) audit.note({ patientId: patient[0]! });
-    const result = await queryAuditEvents(services.db, { ...search.query, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
+    const result = await services.audit.search({ ...search.query, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
     const bundle = searchsetBundle({
       base: req.base,
       total: result.total,
@@ -91,7 +90,7 @@ export const readAuditEvent: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
   const id = routeParam(ctx, 'id');
   const scopePatientId = req.principal.patientId;
-  const { events } = await queryAuditEvents(services.db, { ids: [[id]], count: 1, offset: 0, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
+  const { events } = await services.audit.search({ ids: [[id]], count: 1, offset: 0, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
   // Another patient's event is answered exactly like an unknown one.
   if (events.length === 0) throw FhirHttpError.of(404, 'not-found', `AuditEvent/${id} is not known`);
   await audit.succeeded();
