@@ -65,15 +65,6 @@ export class AuditScope {
     private readonly request: AuditRequest,
   ) {}
 
-  get transaction(): AuditTransaction {
-    return this.request.transaction;
-  }
-
-  /** Whether this request's record has been written (or committed with its change). */
-  get recorded(): boolean {
-    return this.written;
-  }
-
   note(facts: AuditFacts): void {
     this.facts = { ...this.facts, ...facts };
   }
