@@ -2,21 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
+import type { AffinityProfile } from './domain/affinity-profile';
 
 /** Affinity-domain settings kept in ihe-profiles/ (code sets, OIDs, identifier systems). */
-export interface AffinityProfile {
-  homeCommunityId: string;
-  repositoryUniqueId: string;
-  patientIdAuthority: string;
-  /** FHIR identifier system URI -> assigning authority OID. */
-  patientIdSystems: Record<string, string>;
-  codeValidation: 'strict' | 'lenient';
-  /** Attribute -> accepted coding-scheme OIDs ('*' accepts any scheme). */
-  codeSets: Record<string, string[]>;
-  confidentialityCodes: string[];
-  queryMaxResults: number;
-}
-
 export interface Config {
   port: number;
   host: string;

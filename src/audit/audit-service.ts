@@ -6,7 +6,8 @@
  *   ... audit.trail.rows(input) / audit.trail.record(db, input) ...
  *   on shutdown: await audit.close() (stops polling, waits for running forwarding), then jobs.close(), db.close().
  */
-import type { Config } from '../config';
+import type { AffinityProfile } from '../domain/affinity-profile';
+import type { AuditConfig } from './audit-config';
 import type { Database } from '../store/sql/database';
 import type { AuditContext } from './audit-input';
 import { auditHealth, type AuditDestinationHealth } from './audit-health';
@@ -14,6 +15,12 @@ import { AuditForwardingJobs, type AuditJobQueue, type AuditLog } from './audit-
 import { AuditTrail } from './audit-trail';
 import { createAuditSenders } from './create-senders';
 import { AuditForwarder } from './forwarder';
+
+/** The settings the audit layer reads (a part of the gateway's Config). */
+export interface AuditSettings {
+  audit: AuditConfig;
+  profile: Pick<AffinityProfile, 'patientIdSystems'>;
+}
 
 export interface AuditService {
   trail: AuditTrail;
@@ -25,7 +32,7 @@ export interface AuditService {
   close(): Promise<void>;
 }
 
-export function auditContextOf(config: Pick<Config, 'audit' | 'profile'>): AuditContext {
+export function auditContextOf(config: AuditSettings): AuditContext {
   return {
     sourceId: config.audit.sourceId,
     enterpriseSiteId: config.audit.enterpriseSiteId,
@@ -34,7 +41,7 @@ export function auditContextOf(config: Pick<Config, 'audit' | 'profile'>): Audit
   };
 }
 
-export function createAuditService(config: Pick<Config, 'audit' | 'profile'>, deps: { db: Database; jobs: AuditJobQueue; logger: AuditLog }): AuditService {
+export function createAuditService(config: AuditSettings, deps: { db: Database; jobs: AuditJobQueue; logger: AuditLog }): AuditService {
   const a = config.audit;
   const senders = createAuditSenders(a, config.profile.patientIdSystems);
   const forwarder = new AuditForwarder(deps.db, senders, {

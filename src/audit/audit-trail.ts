@@ -1,9 +1,8 @@
 /**
- * The audit trail as front ends use it: built once from configuration, it turns an
- * AuditInput into an AuditEvent and into rows for the outbox. A change passes
- * `rows(input)` to the registry's extraRows (same statement as the change); a read or
- * search awaits `record(db, input)` before it responds; a failed request records its
- * failure the same way.
+ * The audit trail: built once from configuration, it turns an AuditInput into an
+ * AuditEvent and into rows for the outbox. Requests are audited through the scope it opens
+ * (audit-scope.ts): the core puts a change's rows into the change's statement and records a
+ * read before it is answered.
  */
 import type { SqlExecutor } from '../store/sql/database';
 import type { TableRows } from '../store/sql/table-rows';
@@ -12,6 +11,10 @@ import { buildAuditEvent } from './build-audit-event';
 import type { AuditEvent } from './fhir-audit-event';
 import { GroupedAuditWriter } from './grouped-audit-writer';
 import { auditRows, recordAudit, type OutboxOptions } from './outbox';
+import { AuditScope, type AuditRequest } from './audit-scope';
+import type { AuthenticationFailure } from '../security/authentication-failure';
+import { authenticationFailureEvent } from './authentication-event';
+import { queryAuditEvents, type AuditQuery, type AuditQueryResult } from './audit-query';
 
 export class AuditTrail {
   private readonly outbox: OutboxOptions;
@@ -26,6 +29,30 @@ export class AuditTrail {
   ) {
     this.outbox = { destinations, patientIdSystems: context.patientIdSystems };
     this.grouped = groupedDb ? new GroupedAuditWriter(groupedDb, this.outbox) : undefined;
+  }
+
+  /** The audit of one request; its records written on their own go to the trail's database. */
+  scope(request: AuditRequest): AuditScope {
+    if (!this.grouped) throw new Error('an audit trail without a database opens no request scopes');
+    return new AuditScope(this, this.grouped.db, request);
+  }
+
+  /** Stores an event another actor sent (ITI-20) in the trail's database, not forwarded. */
+  async receive(event: AuditEvent): Promise<void> {
+    if (!this.grouped) throw new Error('an audit trail without a database stores no received events');
+    await this.store(this.grouped.db, event, { forward: false });
+  }
+
+  /** The record of a refused authentication (no transaction ran), forwarded like every record. */
+  async refusedAuthentication(failure: AuthenticationFailure): Promise<void> {
+    if (!this.grouped) throw new Error('an audit trail without a database records no refusals');
+    await this.store(this.grouped.db, authenticationFailureEvent(failure, this.context), { forward: true });
+  }
+
+  /** ITI-81: the stored events a search selects (the caller's scope applied by the query). */
+  search(query: AuditQuery): Promise<AuditQueryResult> {
+    if (!this.grouped) throw new Error('an audit trail without a database has no events to search');
+    return queryAuditEvents(this.grouped.db, query);
   }
 
   event(input: AuditInput): AuditEvent {

@@ -9,20 +9,7 @@ import { networkOf } from './agents';
 import type { AuditContext } from './audit-input';
 import { AgentType, APPLICATION_SERVER, AuthenticationSubtype, EventType } from './codes';
 import type { AuditEvent } from './fhir-audit-event';
-
-export interface AuthenticationFailure {
-  /** What the credential claimed to be (unverified): token sub/client_id, SAML NameID, certificate subject. */
-  claimedSubject?: string;
-  /** The client's network address. */
-  address?: string;
-  /** token | saml | certificate | none */
-  mechanism: string;
-  /** The real reason, kept in the audit trail only. */
-  reason: string;
-  /** This gateway's endpoint that refused the request. */
-  endpoint?: string;
-  recorded?: Date;
-}
+import type { AuthenticationFailure } from '../security/authentication-failure';
 
 export function authenticationFailureEvent(failure: AuthenticationFailure, ctx: AuditContext): AuditEvent {
   const network = failure.address ? { network: networkOf(failure.address) } : {};

@@ -11,6 +11,15 @@ export interface Submission {
 
 export type ResponseStatus = 'Success' | 'PartialSuccess' | 'Failure';
 
+/**
+ * Status of a request made of independent items (ITI-43, ITI-86): Success when no item
+ * failed, PartialSuccess when some succeeded, Failure when none did.
+ */
+export function itemsStatus(succeeded: number, errors: readonly RegistryErrorDetail[]): ResponseStatus {
+  if (!errors.some((e) => e.severity === 'Error')) return 'Success';
+  return succeeded > 0 ? 'PartialSuccess' : 'Failure';
+}
+
 export interface SubmitResult {
   status: ResponseStatus;
   /** Errors (status Failure) or warnings (Success/PartialSuccess). */

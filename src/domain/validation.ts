@@ -3,7 +3,7 @@
  * Optionality"): required attributes per object type, value formats. Pure: the
  * registry adds the checks that need the database.
  */
-import type { AffinityProfile } from '../config';
+import type { AffinityProfile } from './affinity-profile';
 import { XdsErrorCode } from './error-codes';
 import { isDtm, isOid, parseCx } from './hl7v2';
 import { DocumentEntryType, type Code, type DocumentEntry, type Folder, type SubmissionSet } from './metadata';

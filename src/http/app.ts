@@ -67,7 +67,7 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
     }
   });
 
-  const security = new SecurityLayer(gw.config, { audit: gw.audit.trail, db: gw.db });
+  const security = new SecurityLayer(gw.config, { recordRefusal: (failure) => gw.audit.trail.refusedAuthentication(failure) });
   app.use(authenticationMiddleware(security, PROTECTED_PATHS, refusalResponder(PROTECTED_PATHS.isSoap)));
   app.use(mhdRoutes(gw, logger));
   const xds = xdsRouter(gw, { authenticator: new SoapAuthentication(security), policy: security.policy }, logger);

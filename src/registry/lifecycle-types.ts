@@ -4,7 +4,7 @@
  * (ITI-62). Front ends translate their messages into these; results carry every entryUUID
  * touched so a front end can answer and the audit layer can record it.
  */
-import type { AffinityProfile } from '../config';
+import type { AffinityProfile } from '../domain/affinity-profile';
 import type { AvailabilityStatus, DocumentEntry, Folder, ObjectKind, SubmissionSet } from '../domain/metadata';
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { SqlExecutor } from '../store/sql/database';

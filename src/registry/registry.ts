@@ -2,7 +2,8 @@
  * The Document Registry: the one place that decides submissions, queries and metadata
  * lifecycle. Both front ends (MHD and XDS.b) call this, never the tables.
  */
-import type { AffinityProfile, Config } from '../config';
+import type { Config } from '../config';
+import type { AffinityProfile } from '../domain/affinity-profile';
 import type { SubmissionSet } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
@@ -16,6 +17,9 @@ import type { RegistryErrorDetail } from '../domain/registry-error';
 import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
 import { normalizeCx } from '../domain/hl7v2';
+import type { AuditScope } from '../audit/audit-scope';
+import { submissionFacts } from '../audit/submission-facts';
+import { auditedChange, auditedRead, deleteFacts, queriedPatient, updateFacts } from './change-audit';
 import { runStoredQuery, type StoredQueryOptions, type StoredQueryResult } from './stored-query-executor';
 import { precheckSubmission, submitToRegistry } from './submit';
 
@@ -29,9 +33,18 @@ export interface RegistryOptions {
 export interface SubmitCall {
   /** ITI-42 requires hash/size/repositoryUniqueId; a provide-and-register fills them itself. */
   requireRepositoryFields?: boolean;
+  /** The request's audit: the registry writes its record (with the change, or on its own for a retry or a refusal). */
+  audit?: AuditScope;
+  /** Rows of other tables committing with the submission (the repository index). */
   extraRows?: (registered: Submission) => TableRows[];
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
 }
+
+/** A stored query, with the request's audit, which the registry records before the result is returned. */
+export type QueryCall = Pick<StoredQueryOptions, 'page' | 'outgoing'> & { audit?: AuditScope };
+
+/** A lifecycle change (ITI-57, ITI-62) with the request's audit, which the registry writes in the change's transaction. */
+export type RegistryChangeCall<R> = LifecycleCall<R> & { audit?: AuditScope };
 
 export class Registry {
   /** The registry the configuration describes (affinity profile, patient policy, community). */
@@ -57,27 +70,48 @@ export class Registry {
     if (principal.patientId !== undefined && normalizeCx(patient) !== principal.patientId) {
       throw new AccessDeniedError(`a caller limited to patient ${principal.patientId} submitted for ${patient}`);
     }
-    return submitToRegistry(this.db, submission, {
+    const { audit } = call;
+    audit?.note(submissionFacts(submission));
+    let replayed = false;
+    const result = await submitToRegistry(this.db, submission, {
       profile: this.options.profile,
       patientPolicy: this.options.patientPolicy,
       homeCommunityId: this.options.homeCommunityId,
       requireRepositoryFields: call.requireRepositoryFields ?? true,
       ...(this.options.now ? { now: this.options.now } : {}),
-      ...(call.extraRows ? { extraRows: call.extraRows } : {}),
+      ...(call.extraRows || audit ? { extraRows: (registered: Submission) => {
+        // The record names the objects actually stored (resubmitted documents are not among them).
+        audit?.note(submissionFacts(registered));
+        return [...(call.extraRows?.(registered) ?? []), ...(audit?.changeRows() ?? [])];
+      } } : {}),
       ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
+      onReplay: () => {
+        replayed = true;
+      },
     });
+    if (!audit) return result;
+    if (result.status === 'Failure') await audit.refused(result.errors);
+    // An identical retry stored nothing, so no statement carried its record: it gets one of its own.
+    else if (replayed) await audit.succeeded();
+    else audit.committed();
+    return result;
   }
 
   /**
    * ITI-18 / ITI-51 stored query (and MHD searches mapped onto them). A patient-context
    * principal sees only its own patient's objects.
    */
-  query(request: StoredQueryRequest, principal: Principal, options: Pick<StoredQueryOptions, 'page' | 'outgoing'> = {}): Promise<StoredQueryResult> {
-    return runStoredQuery(this.db, request, {
-      ...options,
+  query(request: StoredQueryRequest, principal: Principal, options: QueryCall = {}): Promise<StoredQueryResult> {
+    const { audit, ...queryOptions } = options;
+    const run = () => runStoredQuery(this.db, request, {
+      ...queryOptions,
       maxResults: this.options.profile.queryMaxResults,
       ...(principal.patientId ? { patientScope: principal.patientId } : {}),
     });
+    if (!audit) return run();
+    const patientId = queriedPatient(request);
+    if (patientId !== undefined) audit.note({ patientId });
+    return auditedRead(audit, run);
   }
 
   /**
@@ -100,18 +134,17 @@ export class Registry {
   }
 
   /** Patient identity feed (ITI-104 / ITI-8 style): the patient becomes known to the registry. */
-  registerPatient(
-    patientId: string,
-    resource?: unknown,
-    withinTransaction?: (tx: SqlExecutor, result: { created: boolean }) => Promise<void>,
-  ): Promise<{ created: boolean }> {
-    if (!withinTransaction) return upsertPatient(this.db, patientId, this.options.patientPolicy, resource);
-    // With a hook (the audit record), the feed and what the hook writes commit together.
-    return this.db.transaction(async (tx) => {
+  registerPatient(patientId: string, resource?: unknown, call: { audit?: AuditScope } = {}): Promise<{ created: boolean }> {
+    const { audit } = call;
+    if (!audit) return upsertPatient(this.db, patientId, this.options.patientPolicy, resource);
+    audit.note({ patientId });
+    // The feed and its audit record commit together.
+    return auditedChange(audit, () => this.db.transaction(async (tx) => {
       const result = await upsertPatient(tx, patientId, this.options.patientPolicy, resource);
-      await withinTransaction(tx, result);
+      audit.note({ action: result.created ? 'C' : 'U' });
+      await audit.recordIn(tx);
       return result;
-    });
+    }));
   }
 
   getPatient(patientId: string) {
@@ -119,22 +152,39 @@ export class Registry {
   }
 
   /** ITI-57 Update Document Set: new versions and status changes under one SubmissionSet, atomically; throws RegistryError. */
-  updateDocumentSet(request: UpdateRequest, _principal: Principal, call: LifecycleCall<UpdateResult> = {}): Promise<UpdateResult> {
-    return updateDocumentSet(this.db, request, this.options, call);
+  updateDocumentSet(request: UpdateRequest, _principal: Principal, call: RegistryChangeCall<UpdateResult> = {}): Promise<UpdateResult> {
+    const { audit } = call;
+    if (!audit) return updateDocumentSet(this.db, request, this.options, call);
+    audit.note({ patientId: request.submissionSet.patientId });
+    return auditedChange(audit, () => updateDocumentSet(this.db, request, this.options, {
+      withinTransaction: async (tx, r) => {
+        await call.withinTransaction?.(tx, r);
+        audit.note(updateFacts(request, r));
+        await audit.recordIn(tx);
+      },
+    }));
   }
 
   /** ITI-57 Update DocumentEntry / Folder metadata: one new version. */
-  createNewVersion(submissionSet: SubmissionSet, operation: NewVersionOperation, principal: Principal, call: LifecycleCall<UpdateResult> = {}): Promise<UpdateResult> {
+  createNewVersion(submissionSet: SubmissionSet, operation: NewVersionOperation, principal: Principal, call: RegistryChangeCall<UpdateResult> = {}): Promise<UpdateResult> {
     return this.updateDocumentSet({ submissionSet, newVersions: [operation] }, principal, call);
   }
 
   /** ITI-57 Update DocumentEntry / Folder availabilityStatus: Approved <-> Deprecated. */
-  changeAvailabilityStatus(submissionSet: SubmissionSet, change: StatusChangeOperation, principal: Principal, call: LifecycleCall<UpdateResult> = {}): Promise<UpdateResult> {
+  changeAvailabilityStatus(submissionSet: SubmissionSet, change: StatusChangeOperation, principal: Principal, call: RegistryChangeCall<UpdateResult> = {}): Promise<UpdateResult> {
     return this.updateDocumentSet({ submissionSet, statusChanges: [change] }, principal, call);
   }
 
   /** ITI-62 Delete Document Set / Remove Metadata: all named registry objects or none; throws RegistryError. */
-  deleteObjects(entryUuids: readonly string[], _principal: Principal, call: LifecycleCall<DeleteResult> = {}): Promise<DeleteResult> {
-    return deleteObjects(this.db, entryUuids, this.options, call);
+  deleteObjects(entryUuids: readonly string[], _principal: Principal, call: RegistryChangeCall<DeleteResult> = {}): Promise<DeleteResult> {
+    const { audit } = call;
+    if (!audit) return deleteObjects(this.db, entryUuids, this.options, call);
+    return auditedChange(audit, () => deleteObjects(this.db, entryUuids, this.options, {
+      withinTransaction: async (tx, r) => {
+        await call.withinTransaction?.(tx, r);
+        audit.note(deleteFacts(r));
+        await audit.recordIn(tx);
+      },
+    }));
   }
 }

@@ -2,7 +2,7 @@
  * Register a submission set atomically (ITI-42 semantics, shared by ITI-41 and ITI-65):
  * every object and every side effect in one transaction, or nothing.
  */
-import type { AffinityProfile } from '../config';
+import type { AffinityProfile } from '../domain/affinity-profile';
 import { XdsErrorCode } from '../domain/error-codes';
 import { normalizeCx } from '../domain/hl7v2';
 import { AssociationType, AvailabilityStatus, REPLACING_TYPES, RELATIONSHIP_TYPES, type Association } from '../domain/metadata';
@@ -31,6 +31,8 @@ export interface SubmitOptions {
   extraRows?: (registered: Submission) => TableRows[];
   /** Extra writes that need a transaction around the submission; prefer extraRows, which keeps the one-statement path. */
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
+  /** Called when the submission is an identical retry of a registered one: nothing is stored, no statement runs. */
+  onReplay?: () => void;
 }
 
 export function dtmNow(): string {
@@ -104,7 +106,10 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
   if (!options.withinTransaction && !referencesRegisteredObjects(submission)) {
     const refs = await lookupReferences(db, submission, { lock: false });
     assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
-    if (refs.replay) return remapReused(givenIds, refs.replay);
+    if (refs.replay) {
+      options.onReplay?.();
+      return remapReused(givenIds, refs.replay);
+    }
     if (refs.reusedDocuments.size === 0) {
       checkAssociations(submission, refs.external);
       await insertRegistryObjects(db, objectsOf(submission), options.extraRows?.(submission) ?? []);
@@ -115,7 +120,10 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
     const refs = await lookupReferences(tx, submission, { lock: true });
     assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
     // An identical retry of a registered submission: answer as before, store nothing.
-    if (refs.replay) return remapReused(givenIds, refs.replay);
+    if (refs.replay) {
+      options.onReplay?.();
+      return remapReused(givenIds, refs.replay);
+    }
     const toStore = applyResubmissions(submission, refs.reusedDocuments);
     const linked = checkAssociations(toStore, refs.external);
     await insertRegistryObjects(tx, objectsOf(toStore), options.extraRows?.(toStore) ?? []);

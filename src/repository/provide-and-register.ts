@@ -6,6 +6,8 @@
  * A small document's bytes travel in its index row instead (DocumentRepository inlineUpTo),
  * so they commit, or vanish, with the registration itself.
  */
+import type { AuditScope } from '../audit/audit-scope';
+import { submissionFacts } from '../audit/submission-facts';
 import { XdsErrorCode } from '../domain/error-codes';
 import { DocumentEntryType, type DocumentEntry } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
@@ -14,7 +16,6 @@ import { failedSubmission, type Submission, type SubmitResult } from '../domain/
 import type { Registry } from '../registry/registry';
 import type { BlobSource } from '../store/blobs/blob-store';
 import { repositoryTableRows, type RepositoryRow } from '../store/sql/repository-rows';
-import type { TableRows } from '../store/sql/table-rows';
 import type { StoredDocument } from './document-repository';
 import type { RepositoryService } from './repository-service';
 
@@ -48,8 +49,8 @@ function pairContents(documents: DocumentEntry[], contents: DocumentContent[]): 
 }
 
 export interface ProvideOptions {
-  /** Rows of other tables (the audit outbox) that commit in the same statement as the submission. */
-  extraRows?: (registered: Submission) => TableRows[];
+  /** The request's audit: its record commits with the submission, or records the refusal. */
+  audit?: AuditScope;
   /**
    * The front end's last look at its request once every document is stored and before anything
    * is registered (ITI-41: the MTOM body read to its end). Problems it returns fail the
@@ -74,6 +75,21 @@ function withoutRepositoryChecked(submission: Submission, contents: DocumentCont
 }
 
 export async function provideAndRegister(deps: ProvideDeps, submission: Submission, contents: DocumentContent[], principal: Principal, options: ProvideOptions = {}): Promise<SubmitResult> {
+  options.audit?.note(submissionFacts(submission, deps.repository.repositoryUniqueId));
+  const result = await storeAndRegister(deps, submission, contents, principal, options.audit, options.completeRequest);
+  // Refused before the registry saw it (pairing, bytes); the registry records its own refusals.
+  if (result.status === 'Failure') await options.audit?.refused(result.errors);
+  return result;
+}
+
+async function storeAndRegister(
+  deps: ProvideDeps,
+  submission: Submission,
+  contents: DocumentContent[],
+  principal: Principal,
+  audit: AuditScope | undefined,
+  completeRequest: ProvideOptions['completeRequest'],
+): Promise<SubmitResult> {
   const paired = pairContents(submission.documents, contents);
   const pre = deps.registry.precheck(withoutRepositoryChecked(submission, contents), { requireRepositoryFields: false });
   if (paired.length + pre.errors.length > 0) return failedSubmission([...paired, ...pre.errors]);
@@ -97,12 +113,12 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
       inlined += s.sealed?.length ?? 0;
       stored.set(c.entryUuid, s);
     }
-    const late = (await options.completeRequest?.()) ?? [];
+    const late = (await completeRequest?.()) ?? [];
     if (late.length > 0) {
       await discard();
       return failedSubmission(late);
     }
-    // extraRows sees registry entryUUIDs, not the ids of the request: pair by uniqueId.
+    // The index rows need registry entryUUIDs, not the ids of the request: pair by uniqueId.
     const givenIdOf = new Map(submission.documents.map((d) => [d.uniqueId, d.entryUuid]));
     const completed: Submission = {
       ...submission,
@@ -114,6 +130,7 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
     let indexed: ReadonlySet<string> = new Set();
     const result = await deps.registry.submit(completed, principal, {
       requireRepositoryFields: true,
+      ...(audit ? { audit } : {}),
       // Index rows only for the documents the registry actually stores (not resubmissions).
       extraRows: (registered) => {
         const rows: RepositoryRow[] = registered.documents.flatMap((d) => {
@@ -124,7 +141,7 @@ export async function provideAndRegister(deps: ProvideDeps, submission: Submissi
           return [row];
         });
         indexed = new Set(rows.map((r) => r.blobKey));
-        return [repositoryTableRows(rows), ...(options.extraRows?.(registered) ?? [])];
+        return [repositoryTableRows(rows)];
       },
     });
     const unused = filesOf([...stored.values()].filter((s) => !indexed.has(s.blobKey)));

@@ -14,8 +14,8 @@
 import type Koa from 'koa';
 import { AccessDeniedError } from '../domain/access-denied';
 import type { Principal } from '../domain/principal';
-import type { PrincipalState, RequestCaller } from '../http/principal';
-import type { AuthenticationFailure } from '../audit/authentication-event';
+import type { PrincipalState, RequestCaller } from './request-caller';
+import type { AuthenticationFailure } from './authentication-failure';
 import { bearerTokenOf, TokenError } from './bearer';
 import { claimedTokenSubject } from './claimed-subject';
 import { certificatePrincipal, tokenPrincipal } from './principals';

@@ -6,7 +6,7 @@
  */
 import type { Code } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
-import type { CertificateIdentity } from '../http/principal';
+import type { CertificateIdentity } from './request-caller';
 import { AccessDeniedError } from '../domain/access-denied';
 import type { TokenIdentity } from './bearer';
 import { isEmergencyPurpose } from './emergency';

@@ -6,19 +6,26 @@
  * are its two faces.
  */
 import type { Element as XmlElement } from '@xmldom/xmldom';
-import { authenticationFailureEvent, type AuthenticationFailure } from '../audit/authentication-event';
-import type { AuditTrail } from '../audit/audit-trail';
-import type { Config } from '../config';
-import type { SqlExecutor } from '../store/sql/database';
+import type { AffinityProfile } from '../domain/affinity-profile';
+import type { AuthenticationFailure } from './authentication-failure';
 import type { AccessPolicy } from './authorize';
 import { BearerVerifier } from './bearer';
 import type { PatientAuthorities } from './patient-context';
 import { RateLimiter } from './rate-limiter';
 import { createXuaVerifier, type XuaIdentity } from './saml';
+import type { SecurityConfig } from './security-config';
 
 export interface SecurityDeps {
-  audit: AuditTrail;
-  db: SqlExecutor;
+  /** Writes the audit record of a refused authentication (the audit trail's, wired by the app). */
+  recordRefusal(failure: AuthenticationFailure): Promise<void>;
+}
+
+/** The settings the security layer reads (a part of the gateway's Config). */
+export interface SecuritySettings {
+  security: SecurityConfig;
+  patientIdAuthority: string;
+  acceptedPatientAuthorities: string[];
+  profile: Pick<AffinityProfile, 'patientIdSystems'>;
 }
 
 export class SecurityLayer {
@@ -31,7 +38,7 @@ export class SecurityLayer {
   readonly authorities: PatientAuthorities;
 
   constructor(
-    config: Pick<Config, 'security' | 'patientIdAuthority' | 'acceptedPatientAuthorities' | 'profile'>,
+    config: SecuritySettings,
     private readonly deps: SecurityDeps,
   ) {
     const s = config.security;
@@ -49,6 +56,6 @@ export class SecurityLayer {
    * every audit record (so it is forwarded and never lost).
    */
   async recordFailure(failure: AuthenticationFailure): Promise<void> {
-    await this.deps.audit.store(this.deps.db, authenticationFailureEvent(failure, this.deps.audit.context), { forward: true });
+    await this.deps.recordRefusal(failure);
   }
 }

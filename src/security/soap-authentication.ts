@@ -8,9 +8,8 @@
  */
 import type { Element, Node as XmlNode } from '@xmldom/xmldom';
 import type { Principal } from '../domain/principal';
-import type { RequestCaller } from '../http/principal';
+import type { RequestCaller } from './request-caller';
 import { clark, NS, securityFault, type SoapRequest } from '../soap';
-import type { XdsAuthenticator } from '../xds/handler';
 import { AccessDeniedError } from '../domain/access-denied';
 import { xuaPrincipal } from './principals';
 import { XuaError } from './saml';
@@ -30,7 +29,18 @@ function claimedNameId(assertion: Element | undefined): string | undefined {
   return text ? `${text.slice(0, 200)} (claimed)` : undefined;
 }
 
-export class SoapAuthentication implements XdsAuthenticator {
+/**
+ * Who sent a SOAP message: the security layer reads the WS-Security header (XUA) or falls
+ * back on what the transport established (token, client certificate). Throws a SoapFault when
+ * the message cannot be authenticated; it has then recorded the failure in the audit trail.
+ */
+export interface SoapAuthenticator {
+  /** Header blocks it processes (Clark names), so that mustUnderstand="true" on them is honoured. */
+  readonly understoodHeaders: readonly string[];
+  principalOf(request: SoapRequest, caller: RequestCaller): Promise<Principal>;
+}
+
+export class SoapAuthentication implements SoapAuthenticator {
   readonly understoodHeaders = [WSSE_SECURITY];
 
   constructor(private readonly layer: SecurityLayer) {}

@@ -8,9 +8,9 @@ import { AccessDeniedError } from '../domain/access-denied';
 import { authorize, type AccessPolicy } from '../security/authorize';
 import type { Access } from '../security/scopes';
 import { securityFault } from '../soap';
-import type { XdsHandler } from './handler';
+import type { AuditedXdsHandler } from './handler';
 
-export function authorized(accesses: readonly Access[], policy: AccessPolicy, handler: XdsHandler): XdsHandler {
+export function authorized(accesses: readonly Access[], policy: AccessPolicy, handler: AuditedXdsHandler): AuditedXdsHandler {
   return async (request, call) => {
     try {
       authorize(call.principal, accesses, policy);

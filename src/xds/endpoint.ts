@@ -9,15 +9,16 @@
  * The dispatcher is built per request so each handler gets the request's caller as an argument
  * rather than through ambient state; building one is a couple of small Maps.
  */
-import type { RequestCaller } from '../http/principal';
+import type { SoapAuthenticator } from '../security/soap-authentication';
+import type { RequestCaller } from '../security/request-caller';
 import { SoapDispatcher, type BodySource, type HeaderBag, type SoapHttpResponse, type SoapReadLimits } from '../soap';
 import type { XdsTransaction } from './actions';
 import { busyReply } from './busy-reply';
-import type { XdsAuthenticator, XdsHandler } from './handler';
+import type { XdsHandler } from './handler';
 
 export interface XdsEndpointOptions {
   limits: Partial<SoapReadLimits>;
-  authenticator: XdsAuthenticator;
+  authenticator: SoapAuthenticator;
   /** Unexpected errors (bugs, outages): answered with a bare Receiver fault, reported here. */
   onError?: (err: unknown, action: string | undefined) => void;
 }

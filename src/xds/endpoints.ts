@@ -1,12 +1,13 @@
 /** The two XDS.b endpoints and the transactions each serves (ITI TF-1: Document Registry and Document Repository actors). */
 import { ACCESS } from '../security/access-table';
+import type { SoapAuthenticator } from '../security/soap-authentication';
 import type { AccessPolicy } from '../security/authorize';
 import type { Access } from '../security/scopes';
 import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
-import { auditingFaults } from './audit';
+import { audited } from './audit';
 import { authorized } from './authorized';
 import { XdsEndpoint, type XdsOperation } from './endpoint';
-import type { XdsAuthenticator, XdsHandler, XdsServices } from './handler';
+import type { AuditedXdsHandler, XdsServices } from './handler';
 import { REGISTRY_LIMITS, REPOSITORY_LIMITS } from './limits';
 import { deleteDocumentSet } from './transactions/delete-document-set';
 import { provideAndRegisterDocumentSet } from './transactions/provide-and-register';
@@ -22,16 +23,16 @@ export interface XdsEndpoints {
 }
 
 export interface XdsSecurity {
-  authenticator: XdsAuthenticator;
+  authenticator: SoapAuthenticator;
   policy: AccessPolicy;
 }
 
 export function createXdsEndpoints(services: XdsServices, security: XdsSecurity, onError?: (err: unknown, action: string | undefined) => void): XdsEndpoints {
   // Every handler checks access first, and is wrapped so that a request it answers with a SOAP
   // fault (a refusal included) is audited too.
-  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: XdsHandler, streamsAttachments = false): XdsOperation => ({
+  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: AuditedXdsHandler, streamsAttachments = false): XdsOperation => ({
     transaction,
-    handler: auditingFaults(services, transaction.id, authorized(accesses, security.policy, handler)),
+    handler: audited(services, transaction.id, authorized(accesses, security.policy, handler)),
     streamsAttachments,
   });
   const options = { authenticator: security.authenticator, ...(onError ? { onError } : {}) };

@@ -45,15 +45,6 @@ export function registryResponse(status: ResponseStatus, errors: readonly Regist
   return el(XDS_NS.rs, 'rs:RegistryResponse', { status: content.status }, content.errorList);
 }
 
-/**
- * Status of a request made of independent items (ITI-43, ITI-86): Success when no item
- * failed, PartialSuccess when some succeeded, Failure when none did.
- */
-export function itemsStatus(succeeded: number, errors: readonly RegistryErrorDetail[]): ResponseStatus {
-  if (!errors.some((e) => e.severity === 'Error')) return 'Success';
-  return succeeded > 0 ? 'PartialSuccess' : 'Failure';
-}
-
 export interface Outcome {
   status: ResponseStatus;
   /** Errors, or warnings of a successful request. */

@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import { Readable } from 'node:stream';
 import type Koa from 'koa';
 import type { Gateway } from '../gateway';
-import { callerOf } from '../http/principal';
+import { callerOf } from '../security/request-caller';
 import type { Logger } from '../logger';
 import type { XdsEndpoint } from './endpoint';
 import { createXdsEndpoints, type XdsSecurity } from './endpoints';

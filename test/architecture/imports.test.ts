@@ -1,6 +1,7 @@
-// Guards the layering ARCHITECTURE.md asks for: no import cycles in src/, and a domain
-// that imports nothing with I/O. Reads the TypeScript sources, so it checks what is written,
-// including type-only imports.
+// Guards the layering ARCHITECTURE.md asks for: no import cycles in src/, between files or
+// between folders; a domain that imports nothing with I/O and nothing outside itself (not even
+// config); front ends that never reach the SQL store. Reads the TypeScript sources, so it checks
+// what is written, including type-only imports.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,11 +56,50 @@ describe('architecture: imports', () => {
     for (const f of files.filter((x) => x.startsWith(path.join(SRC, 'domain') + path.sep))) {
       for (const spec of importsOf(f)) {
         const local = resolveLocal(f, spec);
-        const outsideDomain = local !== undefined && !local.startsWith(path.join(SRC, 'domain') + path.sep) && !local.endsWith(path.join('src', 'config.ts'));
+        const outsideDomain = local !== undefined && !local.startsWith(path.join(SRC, 'domain') + path.sep);
         const io = /^(node:)?(fs|net|http|https|child_process|dgram|tls)(\/|$)|^(pg|@electric-sql|bullmq|ioredis|koa)/.test(spec);
         if (outsideDomain || io) offending.push(`${path.relative(SRC, f)} imports ${spec}`);
       }
     }
     assert.deepEqual(offending, []);
+  });
+
+  /** The top-level folder of a source file (a file directly in src/ is its own unit: gateway, config, main). */
+  const folderOf = (file: string) => path.relative(SRC, file).split(path.sep)[0]!.replace(/\.ts$/, '');
+
+  it('front ends never import the SQL store', () => {
+    const frontEnds = new Set(['mhd', 'fhir', 'xds', 'xca', 'bridges', 'portal']);
+    const storeSql = path.join(SRC, 'store', 'sql') + path.sep;
+    const offending = [...graph].flatMap(([f, targets]) =>
+      frontEnds.has(folderOf(f)) ? targets.filter((t) => t.startsWith(storeSql)).map((t) => `${path.relative(SRC, f)} imports ${path.relative(SRC, t)}`) : []);
+    assert.deepEqual(offending, []);
+  });
+
+  it('no cycle between folders', () => {
+    const edges = new Map<string, Map<string, string>>();
+    for (const [f, targets] of graph) {
+      for (const t of targets) {
+        const [from, to] = [folderOf(f), folderOf(t)];
+        if (from === to) continue;
+        if (!edges.has(from)) edges.set(from, new Map());
+        // One file that makes the edge, to name in the failure.
+        if (!edges.get(from)!.has(to)) edges.get(from)!.set(to, `${path.relative(SRC, f)} -> ${path.relative(SRC, t)}`);
+      }
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (folder: string, trail: string[]) => {
+      if (state.get(folder) === 'done') return;
+      if (state.get(folder) === 'visiting') {
+        const loop = [...trail.slice(trail.indexOf(folder)), folder];
+        cycles.push(loop.slice(1).map((to, i) => edges.get(loop[i]!)!.get(to)!).join(', '));
+        return;
+      }
+      state.set(folder, 'visiting');
+      for (const next of edges.get(folder)?.keys() ?? []) visit(next, [...trail, folder]);
+      state.set(folder, 'done');
+    };
+    for (const folder of edges.keys()) visit(folder, []);
+    assert.deepEqual(cycles, []);
   });
 });

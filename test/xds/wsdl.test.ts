@@ -39,7 +39,7 @@ describeEachStoreOverHttp('xds WSDL and schemas', (ctx) => {
       assert.ok(elements(doc, SOAP12_BINDING, 'body').every((b) => b.getAttribute('use') === 'literal'));
       const actions = (local: string) => elements(doc, WSDL, local).map((e) => e.getAttributeNS(WSAW, 'Action')).filter((a): a is string => !!a).sort();
       // Exactly the actions the endpoint dispatches, so the WSDL cannot drift from the code.
-      const served = createXdsEndpoints(ctx.gw, { authenticator: new SoapAuthentication(new SecurityLayer(ctx.gw.config, { audit: ctx.gw.audit.trail, db: ctx.gw.db })), policy: { emergencyAccess: false } })[endpoint].actions;
+      const served = createXdsEndpoints(ctx.gw, { authenticator: new SoapAuthentication(new SecurityLayer(ctx.gw.config, { recordRefusal: (failure) => ctx.gw.audit.trail.refusedAuthentication(failure) })), policy: { emergencyAccess: false } })[endpoint].actions;
       assert.deepEqual(actions('input'), [...served].sort());
       assert.deepEqual(actions('output'), served.map((a) => RESPONSE_OF.get(a)!).sort());
 

@@ -13,7 +13,6 @@
  * patient-context principal sees only events about its own patient (audit-query.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { queryAuditEvents } from '../../audit/audit-query';
 import type { AuditEvent } from '../../audit/fhir-audit-event';
 import type { FhirResource } from '../mapping';
 import { searchsetBundle } from '../search/bundle';
@@ -49,7 +48,7 @@ export const createAuditEvent: MhdHandler = async (ctx, services) => {
   const received = checkAuditEvent(await readResource(ctx, BODY_LIMITS.resource, services.inputLimits));
   // The server assigns the id on create (FHIR R4 http.html#create); a client's id could collide.
   const event: AuditEvent = { ...received, id: randomUUID() };
-  await services.audit.store(services.db, event, { forward: false });
+  await services.audit.receive(event);
   ctx.set('Location', `${req.base}/AuditEvent/${event.id}`);
   sendResource(ctx, 201, event);
 };
@@ -58,7 +57,7 @@ function searchHandler(withForm: boolean): AuditedHandler {
   return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
     const params = await sentParameters(ctx, withForm);
-    audit.note({ query: new URLSearchParams(params).toString() });
+    audit.note({ query: { text: new URLSearchParams(params).toString() } });
     const search = parseAuditSearch(params, strictHandling(ctx), req.mapping);
     // Reading the log adds to it (this read's own record, others' work): the first page
     // pins the end of the search, and its links carry that bound, so pages don't shift.
@@ -70,7 +69,7 @@ function searchHandler(withForm: boolean): AuditedHandler {
     const scopePatientId = req.principal.patientId;
     const patient = search.query.patient?.[0];
     if (patient?.length === 1) audit.note({ patientId: patient[0]! });
-    const result = await queryAuditEvents(services.db, { ...search.query, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
+    const result = await services.audit.search({ ...search.query, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
     const bundle = searchsetBundle({
       base: req.base,
       total: result.total,
@@ -79,7 +78,7 @@ function searchHandler(withForm: boolean): AuditedHandler {
       resources: result.events as unknown as FhirResource[],
       issues: search.warnings,
     });
-    await audit.record();
+    await audit.succeeded();
     sendResource(ctx, 200, bundle);
   };
 }
@@ -91,9 +90,9 @@ export const readAuditEvent: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
   const id = routeParam(ctx, 'id');
   const scopePatientId = req.principal.patientId;
-  const { events } = await queryAuditEvents(services.db, { ids: [[id]], count: 1, offset: 0, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
+  const { events } = await services.audit.search({ ids: [[id]], count: 1, offset: 0, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
   // Another patient's event is answered exactly like an unknown one.
   if (events.length === 0) throw FhirHttpError.of(404, 'not-found', `AuditEvent/${id} is not known`);
-  await audit.record();
+  await audit.succeeded();
   sendResource(ctx, 200, events[0]!);
 };

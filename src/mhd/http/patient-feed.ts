@@ -49,10 +49,7 @@ export const putPatient: AuditedHandler = async (ctx, services, audit) => {
   const { id: _clientId, ...rest } = body;
   const patient: PatientResource = { ...rest, resourceType: 'Patient', ...(id ? { id } : {}) };
   // The feed and its audit record commit together.
-  const { created } = await services.registry.registerPatient(cx, patient, async (tx, result) => {
-    audit.note({ action: result.created ? 'C' : 'U' });
-    await audit.record(tx);
-  });
+  const { created } = await services.registry.registerPatient(cx, patient, { audit });
   if (id) ctx.set('Location', `${req.base}/Patient/${id}`);
   sendResource(ctx, created ? 201 : 200, patient);
 };

@@ -4,9 +4,9 @@
  * registers the metadata in one transaction, so a failure stores nothing. Success is
  * HTTP 200 with a transaction-response Bundle (one entry per request entry, each 201 with
  * its Location); a failure is the OperationOutcome of every problem, located in the Bundle.
- * The audit record of a success commits in the same statement as the submission.
+ * The core writes the audit record: a success's in the same statement as the submission.
  */
-import type { Submission } from '../../domain/submission';
+import { submissionFacts } from '../../audit/submission-facts';
 import { provideAndRegister } from '../../repository/provide-and-register';
 import { documentContents } from './document-contents';
 import { FhirHttpError } from './http-error';
@@ -16,23 +16,8 @@ import { attachWarnings, planLocator } from './provide-outcome';
 import { registryIssues, registryStatus } from './registry-outcome';
 import { readResource } from './request-body';
 import { sendResource } from './respond';
-import type { AuditedHandler, AuditScope } from './audit';
+import type { AuditedHandler } from './audit';
 import { mhdRequest } from './services';
-
-/** What the audit record names of a submission (registered: with the registry's entryUUIDs). */
-function noteSubmission(audit: AuditScope, submission: Submission, repositoryUniqueId: string): void {
-  audit.note({
-    patientId: submission.submissionSet.patientId,
-    submissionSet: { uniqueId: submission.submissionSet.uniqueId, entryUuid: submission.submissionSet.entryUuid },
-    documents: submission.documents.map((d) => ({
-      uniqueId: d.uniqueId,
-      entryUuid: d.entryUuid,
-      repositoryUniqueId: d.repositoryUniqueId ?? repositoryUniqueId,
-      ...(d.title ? { title: d.title } : {}),
-      ...(d.typeCode ? { typeCode: d.typeCode } : {}),
-    })),
-  });
-}
 
 export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
@@ -43,18 +28,12 @@ export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit
   const lookup = await patientLookup(body, req.base, services, req.mapping, req.principal);
   const plan = req.mapping.provideBundle(body, { lookup });
   // Known before any check of the contents, so a refused submission is audited with its patient.
-  noteSubmission(audit, plan.submission, services.repository.repositoryUniqueId);
+  audit.note(submissionFacts(plan.submission, services.repository.repositoryUniqueId));
   const locate = planLocator(plan);
   // Throws with the FHIR path of each refused attachment; the error middleware answers it.
   const contents = documentContents(plan);
-  const result = await provideAndRegister({ registry: services.registry, repository: services.repository }, plan.submission, contents, req.principal, {
-    extraRows: (registered) => {
-      noteSubmission(audit, registered, services.repository.repositoryUniqueId);
-      return audit.rows();
-    },
-  });
+  const result = await provideAndRegister({ registry: services.registry, repository: services.repository }, plan.submission, contents, req.principal, { audit });
   if (result.status === 'Failure') throw new FhirHttpError(registryStatus(result.errors), registryIssues(result.errors, locate));
-  audit.committed();
 
   const response = req.mapping.transactionResponse(plan, result.ids, {
     repositoryUniqueId: services.repository.repositoryUniqueId,

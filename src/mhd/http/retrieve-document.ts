@@ -21,28 +21,19 @@ import type { Readable } from 'node:stream';
 import type Koa from 'koa';
 import { XdsErrorCode } from '../../domain/error-codes';
 import { RegistryError } from '../../domain/registry-error';
-import { unknownDocument, type RetrievedDocument } from '../../repository/repository-service';
+import { retrieveDocuments } from '../../repository/document-access';
+import type { RetrievedDocument } from '../../repository/repository-service';
 import { binaryRepresentation } from './binary-representation';
 import { noneMatchHolds } from './conditional';
 import { contentTypeOf, formatOfMediaType, formatParameter, type FhirFormat } from './formats';
 import { FhirHttpError } from './http-error';
 import type { AuditedHandler } from './audit';
-import { mhdRequest, routeParam, type MhdRequest, type MhdServices } from './services';
+import { mhdRequest, routeParam } from './services';
 
 function queryValue(ctx: Koa.Context, name: string): string | undefined {
   const raw = ctx.query[name];
   const value = Array.isArray(raw) ? raw[0] : raw;
   return value === '' ? undefined : value;
-}
-
-/**
- * The document's patient, as the registry (queried as the caller) knows it. Patient-context
- * callers must see the document; others may retrieve a document the registry does not list.
- */
-async function patientOfDocument(services: MhdServices, req: MhdRequest, documentUniqueId: string): Promise<string | undefined> {
-  const seen = await services.registry.documentPatient(documentUniqueId, req.principal);
-  if (!seen.found && req.principal.patientId !== undefined) throw unknownDocument(documentUniqueId);
-  return seen.patientId;
 }
 
 /** Raw bytes, or a Binary resource in one of the FHIR formats. */
@@ -110,9 +101,9 @@ export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => 
   }
   const repositoryUniqueId = queryValue(ctx, 'repositoryUniqueId') ?? services.repository.repositoryUniqueId;
   audit.note({ documents: [{ uniqueId: documentUniqueId, repositoryUniqueId, homeCommunityId: services.homeCommunityId }] });
-  const doc = await services.repository.retrieve({ repositoryUniqueId, documentUniqueId });
-  const patientId = await patientOfDocument(services, req, documentUniqueId);
-  if (patientId) audit.note({ patientId });
-  await audit.record();
+  // The repository decides whether this caller may read the document and records the read first.
+  const { found, errors } = await retrieveDocuments(services, [{ repositoryUniqueId, documentUniqueId, homeCommunityId: services.homeCommunityId }], req.principal, audit);
+  const doc = found[0]?.document;
+  if (!doc) throw new RegistryError(errors);
   await respond(ctx, doc);
 };

@@ -40,12 +40,12 @@ function searchHandler(resourceType: SearchResourceType, withForm: boolean): Aud
   return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
     const params = await sentParameters(ctx, withForm);
-    audit.note({ query: new URLSearchParams(params).toString() });
+    audit.note({ query: { text: new URLSearchParams(params).toString() } });
     const selfUrl = `${req.base}/${resourceType}${params.length > 0 ? `?${new URLSearchParams(params).toString()}` : ''}`;
     const bundle = await searchResources({ resourceType, params, strict: strictHandling(ctx), selfUrl }, { registry: services.registry, mapping: req.mapping }, req.principal);
     const patientId = patientOfSearch(params, req.mapping) ?? patientOfResources(bundle.entry.map((e) => e.resource as Record<string, unknown>), req.mapping);
     if (patientId) audit.note({ patientId });
-    await audit.record();
+    await audit.succeeded();
     sendResource(ctx, 200, bundle);
   };
 }
@@ -58,7 +58,7 @@ function readHandler(resourceType: SearchResourceType): AuditedHandler {
     if (!resource) throw FhirHttpError.of(404, 'not-found', `${resourceType}/${id} is not known`);
     const patientId = patientOfResources([resource as Record<string, unknown>], req.mapping);
     if (patientId) audit.note({ patientId });
-    await audit.record();
+    await audit.succeeded();
     sendResource(ctx, 200, resource);
   };
 }

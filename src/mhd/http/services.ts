@@ -7,10 +7,9 @@ import type { AuditTrail } from '../../audit/audit-trail';
 import type { Principal } from '../../domain/principal';
 import type { AccessPolicy } from '../../security/authorize';
 import type { Gateway } from '../../gateway';
-import { principalOf } from '../../http/principal';
+import { principalOf } from '../../security/request-caller';
 import type { Registry } from '../../registry/registry';
 import type { RepositoryService } from '../../repository/repository-service';
-import type { SqlExecutor } from '../../store/sql/database';
 import type { MhdMapping } from '../mapping';
 import { fhirBaseOf, MappingsByBase } from './fhir-base';
 import { DEFAULT_FHIR_INPUT_LIMITS, type FhirInputLimits } from './limits';
@@ -23,9 +22,8 @@ export interface MhdOptions {
 export interface MhdServices {
   registry: Registry;
   repository: RepositoryService;
-  /** ATNA: every transaction's audit record, written to `db`. */
+  /** ATNA: each request's audit scope, received events (ITI-20) and their search (ITI-81). */
   audit: AuditTrail;
-  db: SqlExecutor;
   homeCommunityId: string;
   /** FHIR identifier system -> patient assigning authority OID. */
   patientIdSystems: Record<string, string>;
@@ -45,7 +43,6 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     registry: gw.registry,
     repository: gw.repository,
     audit: gw.audit.trail,
-    db: gw.db,
     homeCommunityId: config.homeCommunityId,
     patientIdSystems: config.profile.patientIdSystems,
     patientAuthorities: config.acceptedPatientAuthorities,

@@ -17,12 +17,12 @@ import { RegistryError, type RegistryErrorDetail } from '../../domain/registry-e
 import { provideAndRegister as provideAndRegisterCore, type DocumentContent } from '../../repository/provide-and-register';
 import { childrenNamed, describePart, type SoapRequest } from '../../soap';
 import { XDS_TRANSACTIONS } from '../actions';
-import { auditedSubmission } from '../audit';
-import type { XdsHandler, XdsServices } from '../handler';
+import { failedResponse } from '../audit';
+import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { readSubmission } from '../ebrim';
 import { XDS_NS } from '../namespaces';
 import { requireAttribute, requireChild, requirePayload } from '../payload';
-import { responseOf } from '../registry-response';
+import { outcomeOf, responseOf, withWarnings } from '../registry-response';
 import { registryObjectListOf } from '../submit-objects';
 
 /**
@@ -50,13 +50,19 @@ async function unreferencedParts(request: SoapRequest): Promise<RegistryErrorDet
   }));
 }
 
-export function provideAndRegisterDocumentSet(services: XdsServices): XdsHandler {
+export function provideAndRegisterDocumentSet(services: XdsServices): AuditedXdsHandler {
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.xdsb, 'ProvideAndRegisterDocumentSetRequest');
     const list = registryObjectListOf(requireChild(payload, XDS_NS.lcm, 'SubmitObjectsRequest'));
     const documents = childrenNamed(payload, XDS_NS.xdsb, 'Document');
-    const outcome = await auditedSubmission(services, 'ITI-41', call, () => readSubmission(list), (submission, extraRows) =>
-      provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal, { extraRows, completeRequest: () => unreferencedParts(request) }));
+    const outcome = await outcomeOf(async () => {
+      const { submission, warnings } = readSubmission(list);
+      return withWarnings(await provideAndRegisterCore(services, submission, documentContents(request, documents), call.principal, {
+        audit: call.audit,
+        completeRequest: () => unreferencedParts(request),
+      }), warnings);
+    });
+    if (outcome.status === 'Failure') await failedResponse(call, outcome.errors);
     return { action: XDS_TRANSACTIONS.provideAndRegister.response, body: [responseOf(outcome)] };
   };
 }

@@ -3,19 +3,22 @@
  * stored the bytes, so hash, size and repositoryUniqueId are required (requireRepositoryFields).
  */
 import { XDS_TRANSACTIONS } from '../actions';
-import { auditedSubmission } from '../audit';
-import type { XdsHandler, XdsServices } from '../handler';
+import { failedResponse } from '../audit';
+import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { readSubmission } from '../ebrim';
 import { XDS_NS } from '../namespaces';
 import { requirePayload } from '../payload';
-import { responseOf } from '../registry-response';
+import { outcomeOf, responseOf, withWarnings } from '../registry-response';
 import { registryObjectListOf } from '../submit-objects';
 
-export function registerDocumentSet(services: XdsServices): XdsHandler {
+export function registerDocumentSet(services: XdsServices): AuditedXdsHandler {
   return async (request, call) => {
     const list = registryObjectListOf(requirePayload(request, XDS_NS.lcm, 'SubmitObjectsRequest'));
-    const outcome = await auditedSubmission(services, 'ITI-42', call, () => readSubmission(list), (submission, extraRows) =>
-      services.registry.submit(submission, call.principal, { requireRepositoryFields: true, extraRows }));
+    const outcome = await outcomeOf(async () => {
+      const { submission, warnings } = readSubmission(list);
+      return withWarnings(await services.registry.submit(submission, call.principal, { requireRepositoryFields: true, audit: call.audit }), warnings);
+    });
+    if (outcome.status === 'Failure') await failedResponse(call, outcome.errors);
     return { action: XDS_TRANSACTIONS.register.response, body: [responseOf(outcome)] };
   };
 }

@@ -14,8 +14,8 @@ import type { StoredQueryResult } from '../../registry/stored-query-executor';
 import { childNamed, el, serializeXml, type XmlContent, type XmlElementSpec } from '../../soap';
 import type { XdsTransaction } from '../actions';
 import { readAdhocQueryRequest } from '../adhoc-query';
-import { xdsAudit, type XdsAuditFacts } from '../audit';
-import type { XdsHandler, XdsServices } from '../handler';
+import { failedResponse } from '../audit';
+import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { registryObjectList } from '../ebrim';
 import { XDS_NS } from '../namespaces';
 import { requirePayload } from '../payload';
@@ -49,45 +49,26 @@ function checkTransaction(queryId: string, transaction: XdsTransaction): void {
   }
 }
 
-/**
- * The patient a query is about, for its audit event: the one $XDSDocumentEntryPatientId (or
- * $XDSFolderPatientId) value. A multi-patient query names several, or none, and has no one patient.
- */
-function queriedPatient(query: StoredQueryRequest): string | undefined {
-  const values = (query.params['$XDSDocumentEntryPatientId'] ?? query.params['$XDSFolderPatientId'] ?? []).flat();
-  return values.length === 1 ? values[0] : undefined;
-}
-
-export function registryStoredQuery(services: XdsServices, transaction: XdsTransaction): XdsHandler {
+export function registryStoredQuery(services: XdsServices, transaction: XdsTransaction): AuditedXdsHandler {
   const homeCommunityId = services.registry.options.homeCommunityId;
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.query, 'AdhocQueryRequest');
     const adhocQuery = childNamed(payload, XDS_NS.rim, 'AdhocQuery');
     let query: StoredQueryRequest | undefined;
     let body: XmlContent;
-    let facts: Pick<XdsAuditFacts, 'status' | 'errors'>;
+    call.audit.note({ query: { text: serializeXml(adhocQuery ?? payload) } });
     try {
       query = readAdhocQueryRequest(payload);
+      call.audit.note({ query: { text: serializeXml(adhocQuery ?? payload), storedQueryId: query.queryId, ...(query.homeCommunityId !== undefined ? { homeCommunityId: query.homeCommunityId } : {}) } });
       checkTransaction(query.queryId, transaction);
-      const result = await services.registry.query(query, call.principal);
+      // The registry records the search before its result comes back.
+      const result = await services.registry.query(query, call.principal, { audit: call.audit });
       body = adhocQueryResponse('Success', [], resultList(result, query.returnType, homeCommunityId));
-      facts = { status: 'Success' };
     } catch (err) {
       const errors = rejectionOf(err);
       body = adhocQueryResponse('Failure', errors, el(XDS_NS.rim, 'rim:RegistryObjectList', {}));
-      facts = { status: 'Failure', errors };
+      await failedResponse(call, errors);
     }
-    // Recorded before the response goes out: a search nobody audited must not have been answered.
-    const patientId = query ? queriedPatient(query) : undefined;
-    await xdsAudit(services, transaction.id, call).record({
-      ...facts,
-      ...(patientId !== undefined ? { patientId } : {}),
-      query: {
-        text: serializeXml(adhocQuery ?? payload),
-        ...(query ? { storedQueryId: query.queryId } : {}),
-        ...(query?.homeCommunityId !== undefined ? { homeCommunityId: query.homeCommunityId } : {}),
-      },
-    });
     return { action: transaction.response, body: [body] };
   };
 }

@@ -5,16 +5,16 @@
  * XDSDocumentUniqueIdError). Status: Success, PartialSuccess when some were found, Failure
  * when none were. A patient-context caller retrieves only its own patient's documents.
  */
-import type { RegistryErrorDetail } from '../../domain/registry-error';
-import { unknownDocument, type RetrievedDocument } from '../../repository/repository-service';
+import { itemsStatus } from '../../domain/submission';
+import { retrieveDocuments } from '../../repository/document-access';
+import type { RetrievedDocument } from '../../repository/repository-service';
 import { el, newContentId, xopInclude, type OutboundAttachment, type XmlElementSpec } from '../../soap';
 import { XDS_TRANSACTIONS } from '../actions';
-import { xdsAudit } from '../audit';
 import { readDocumentRequests, type DocumentRequest } from '../document-requests';
-import type { XdsHandler, XdsServices } from '../handler';
+import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { XDS_NS } from '../namespaces';
 import { requirePayload } from '../payload';
-import { itemsStatus, registryResponse, rejectionOf } from '../registry-response';
+import { registryResponse } from '../registry-response';
 
 /** More documents than this in one request is refused: each is a MIME part and a database lookup. */
 export const MAX_DOCUMENTS_PER_RETRIEVE = 1000;
@@ -36,30 +36,14 @@ function documentResponse(f: Found): XmlElementSpec {
   );
 }
 
-export function retrieveDocumentSet(services: XdsServices): XdsHandler {
+export function retrieveDocumentSet(services: XdsServices): AuditedXdsHandler {
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.xdsb, 'RetrieveDocumentSetRequest');
-    const found: Found[] = [];
-    const errors: RegistryErrorDetail[] = [];
-    for (const r of readDocumentRequests(payload, MAX_DOCUMENTS_PER_RETRIEVE)) {
-      try {
-        const document = await services.repository.retrieve(r);
-        // A patient-context caller is answered for another patient's document exactly as for an unknown one.
-        if (call.principal.patientId !== undefined && !(await services.registry.documentPatient(r.documentUniqueId, call.principal)).found) {
-          throw unknownDocument(r.documentUniqueId);
-        }
-        found.push({ request: r, document, contentId: newContentId() });
-      } catch (err) {
-        errors.push(...rejectionOf(err));
-      }
-    }
+    // The repository decides what this caller may read and records the read before anything is answered.
+    const retrieved = await retrieveDocuments(services, readDocumentRequests(payload, MAX_DOCUMENTS_PER_RETRIEVE), call.principal, call.audit);
+    const found: Found[] = retrieved.found.map((f) => ({ ...f, contentId: newContentId() }));
+    const { errors } = retrieved;
     const status = itemsStatus(found.length, errors);
-    // Recorded before the documents are streamed: once bytes leave, the read has happened.
-    await xdsAudit(services, 'ITI-43', call).recordDocuments({ status, errors }, found.map((f) => ({
-      uniqueId: f.document.documentUniqueId,
-      repositoryUniqueId: f.document.repositoryUniqueId,
-      ...(f.request.homeCommunityId !== undefined ? { homeCommunityId: f.request.homeCommunityId } : {}),
-    })));
     const attachments: OutboundAttachment[] = found.map((f) => ({ contentId: f.contentId, contentType: f.document.mimeType, content: () => f.document.open() }));
     return {
       action: XDS_TRANSACTIONS.retrieve.response,

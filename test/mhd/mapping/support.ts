@@ -2,7 +2,7 @@
 // from it, the fixtures, and a DocumentEntry with every attribute the mapping carries.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AffinityProfile } from '../../../src/config';
+import type { AffinityProfile } from '../../../src/domain/affinity-profile';
 import { AssociationType, AvailabilityStatus, DocumentEntryType, type DocumentEntry } from '../../../src/domain/metadata';
 import { createMhdMapping } from '../../../src/mhd/mapping';
 import { CONFIDENTIALITY, FORMAT_CODES, LOINC, REPOSITORY_ID, SNOMED, TEST_AUTHORITY } from '../../support/metadata-builders';

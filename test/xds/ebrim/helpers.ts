@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document, Element } from '@xmldom/xmldom';
-import type { AffinityProfile } from '../../../src/config';
+import type { AffinityProfile } from '../../../src/domain/affinity-profile';
 import type { XdsErrorCode } from '../../../src/domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../../../src/domain/registry-error';
 import { buildDocument, parseXml, serializeXml, type XmlElementSpec } from '../../../src/soap';

@@ -1,0 +1,102 @@
+// Every request of an audited transaction leaves exactly one record of its own, on both
+// stores: an identical resubmission (ITI-65 and ITI-41) as much as the first submission,
+// and a refused request of each transaction its failure record.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describeEachStoreOverHttp } from '../../support/http-gateway';
+import { feedPatient, freshBundle, request } from '../../mhd/http/support';
+import { XDS_TRANSACTIONS, newPatient, singleSubmission } from '../../xds/support/messages';
+import { registryResult } from '../../xds/support/responses';
+import { sendSoap } from '../../xds/support/soap-client';
+
+const IHE_EVENT = 'urn:ihe:event-type-code';
+
+/** An envelope with the transaction's action and a body no handler can read: a Sender fault. */
+function unreadable(action: string, to: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing">
+  <env:Header>
+    <wsa:Action env:mustUnderstand="true">${action}</wsa:Action>
+    <wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID>
+    <wsa:ReplyTo><wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address></wsa:ReplyTo>
+    <wsa:To env:mustUnderstand="true">${to}</wsa:To>
+  </env:Header>
+  <env:Body><x:NotThisTransaction xmlns:x="urn:example:test"/></env:Body>
+</env:Envelope>`;
+}
+
+describeEachStoreOverHttp('audit: one record per request, success or failure', (ctx) => {
+  /** Records of a transaction, by outcome: successes ('0') and failures (anything else). */
+  async function records(transaction: string): Promise<{ success: number; failure: number }> {
+    const r = await ctx.gw.db.query<{ success: number; failure: number }>(
+      `SELECT count(*) FILTER (WHERE outcome = '0')::int AS success, count(*) FILTER (WHERE outcome <> '0')::int AS failure
+         FROM audit_events WHERE $1 = ANY(subtypes)`,
+      [`${IHE_EVENT}|${transaction}`],
+    );
+    return r.rows[0]!;
+  }
+
+  /** What `act` added to the transaction's records. */
+  async function added(transaction: string, act: () => Promise<unknown>): Promise<{ success: number; failure: number }> {
+    const before = await records(transaction);
+    await act();
+    const after = await records(transaction);
+    return { success: after.success - before.success, failure: after.failure - before.failure };
+  }
+
+  it('ITI-65: the same Bundle posted twice leaves one record per request', async () => {
+    assert.ok([200, 201].includes((await feedPatient(ctx.fhir)).status));
+    const bundle = freshBundle('minimal-bundle.json');
+    for (const attempt of ['first', 'identical resubmission']) {
+      const delta = await added('ITI-65', async () => {
+        const reply = await request(ctx.fhir, { method: 'POST', json: bundle });
+        assert.equal(reply.status, 200, `${attempt}: ${reply.text}`);
+      });
+      assert.deepEqual(delta, { success: 1, failure: 0 }, attempt);
+    }
+  });
+
+  it('ITI-41: the same message sent twice leaves one record per request', async () => {
+    const url = `${ctx.baseUrl}/xds/repository`;
+    const { envelope, attachments } = singleSubmission({ patient: await newPatient(ctx.gw) }, url);
+    for (const attempt of ['first', 'identical resubmission']) {
+      const delta = await added('ITI-41', async () => {
+        const reply = await sendSoap(url, envelope, { attachments });
+        assert.equal(registryResult(reply).status, 'Success', attempt);
+      });
+      assert.deepEqual(delta, { success: 1, failure: 0 }, attempt);
+    }
+  });
+
+  describe('a refused request of every transaction leaves its failure record', () => {
+    const mhd: Array<[string, string, () => Promise<{ status: number }>]> = [
+      ['ITI-65', 'a Patient posted as a Bundle', () => request(ctx.fhir, { method: 'POST', json: { resourceType: 'Patient' } })],
+      ['ITI-66', 'an unknown search parameter', () => request(`${ctx.fhir}/List?no-such-parameter=1`)],
+      ['ITI-67', 'an unknown search parameter', () => request(`${ctx.fhir}/DocumentReference?no-such-parameter=1`)],
+      ['ITI-68', 'an unknown document', () => request(`${ctx.fhir}/Binary/2.25.${Date.now()}`)],
+      ['ITI-81', 'a malformed date', () => request(`${ctx.fhir}/AuditEvent?date=not-a-date`)],
+      ['ITI-104', 'no identifier', () => request(`${ctx.fhir}/Patient`, { method: 'PUT', json: { resourceType: 'Patient' } })],
+    ];
+    for (const [transaction, how, act] of mhd) {
+      it(`${transaction} (MHD): ${how}`, async () => {
+        const delta = await added(transaction, async () => {
+          const reply = await act();
+          assert.ok(reply.status >= 400, `${transaction} answered ${reply.status}`);
+        });
+        assert.deepEqual(delta, { success: 0, failure: 1 });
+      });
+    }
+
+    const endpointOf = (id: string) => (['ITI-41', 'ITI-43', 'ITI-86'].includes(id) ? 'repository' : 'registry');
+    for (const t of Object.values(XDS_TRANSACTIONS)) {
+      it(`${t.id} (XDS.b): a body it cannot read`, async () => {
+        const url = `${ctx.baseUrl}/xds/${endpointOf(t.id)}`;
+        const delta = await added(t.id, async () => {
+          const reply = await sendSoap(url, unreadable(t.request, url));
+          assert.ok(reply.status >= 400, `${t.id} answered ${reply.status}`);
+        });
+        assert.deepEqual(delta, { success: 0, failure: 1 });
+      });
+    }
+  });
+});
