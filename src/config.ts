@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
+import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
 
 /** Affinity-domain settings kept in ihe-profiles/ (code sets, OIDs, identifier systems). */
@@ -25,6 +26,8 @@ export interface Config {
   /** PostgreSQL connections per process; commits wait on disk, so a few more than cores. */
   databasePoolSize: number;
   redisUrl?: string;
+  /** How long PostgreSQL and Redis may take: connect, statement, query, start-up (dependency-timeouts.ts). */
+  timeouts: DependencyTimeouts;
   homeCommunityId: string;
   repositoryUniqueId: string;
   patientIdAuthority: string;
@@ -123,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     documentInlineMaxBytes: parseInlineMax(env.DOCUMENT_INLINE_MAX_BYTES),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    timeouts: parseDependencyTimeouts(env),
     workers: parseWorkers(env),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
   };
