@@ -3,12 +3,14 @@
  * shared SoapDispatcher (parsing, WS-Addressing, faults, MTOM in and out).
  *
  * Each message is first put to the security layer: a client over its rate limit gets the
- * transaction's XDSRegistryBusy answer, then the authenticator names the Principal (from the
+ * transaction's XDSRegistryBusy answer (so does a request the database can't serve now:
+ * ITI TF-3 4.2.4's "busy, retry later"), then the authenticator names the Principal (from the
  * message's WS-Security header or the transport) that the handler acts for.
  *
  * The dispatcher is built per request so each handler gets the request's caller as an argument
  * rather than through ambient state; building one is a couple of small Maps.
  */
+import { StoreUnavailableError } from '../domain/store-unavailable';
 import type { RequestCaller } from '../http/principal';
 import { SoapDispatcher, type BodySource, type HeaderBag, type SoapHttpResponse, type SoapReadLimits } from '../soap';
 import type { XdsTransaction } from './actions';
@@ -53,8 +55,14 @@ export class XdsEndpoint {
     for (const [action, { transaction, handler }] of this.operations) {
       dispatcher.on(action, async (request) => {
         if (caller.retryAfterSeconds !== undefined) return busyReply(transaction, caller.retryAfterSeconds);
-        const principal = await authenticator.principalOf(request, caller);
-        return handler(request, { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
+        try {
+          const principal = await authenticator.principalOf(request, caller);
+          return await handler(request, { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
+        } catch (err) {
+          // The database is unreachable: Failure with XDSRegistryBusy / XDSRepositoryBusy, not a fault (the handler audited the failure).
+          if (err instanceof StoreUnavailableError) return busyReply(transaction, err.retryAfterSeconds, 'the registry database is unavailable');
+          throw err;
+        }
       });
     }
     return dispatcher.handle(body, headers);
