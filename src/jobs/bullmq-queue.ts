@@ -3,6 +3,7 @@
 // runs a worker, and BullMQ hands each job to exactly one worker at a time.
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { cappedBackoffMs } from '../backoff';
+import { withTimeout } from '../timeout';
 import { BaseJobQueue } from './base-job-queue';
 import { errorMessage, resolveConcurrency, type ResolvedEnqueueOptions } from './job-options';
 import type { DeadLetter, JobMap, JobQueueStats } from './job-queue';
@@ -57,6 +58,7 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   readonly backend = 'bullmq' as const;
 
   private readonly workerConnection: ConnectionOptions;
+  private readonly timeouts: RedisTimeouts;
   private readonly concurrency: number;
   private readonly onError: (err: Error) => void;
   private readonly queue: Queue;
@@ -65,7 +67,8 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   /** BullMQ opens (and on close, closes) its own ioredis connections from `redisUrl`. */
   constructor(redisUrl: string, readonly queueName: string, opts: BullMqJobQueueOptions = {}) {
     super();
-    const { producer, worker } = connections(redisUrl, opts.timeouts ?? DEFAULT_REDIS_TIMEOUTS);
+    this.timeouts = opts.timeouts ?? DEFAULT_REDIS_TIMEOUTS;
+    const { producer, worker } = connections(redisUrl, this.timeouts);
     this.workerConnection = worker;
     this.concurrency = resolveConcurrency(opts.concurrency);
     this.onError = opts.onError ?? ((err) => console.error(`[jobs ${queueName}] ${err.message}`));
@@ -135,7 +138,11 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
     });
     worker.on('error', this.onError);
     this.worker = worker;
-    await worker.waitUntilReady();
+    // Redis down at start-up must not keep the gateway from serving: the worker connects
+    // (and starts taking jobs) by itself once Redis answers.
+    await withTimeout(worker.waitUntilReady(), this.timeouts.connectMs, 'Redis').catch((err: Error) =>
+      this.onError(new Error(`job worker not connected yet, continuing without it: ${err.message}`)),
+    );
   }
 
   protected async shutdown(): Promise<void> {
