@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
+import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
 import type { AffinityProfile } from './domain/affinity-profile';
 
@@ -23,6 +24,8 @@ export interface Config {
   /** PostgreSQL connections per process; commits wait on disk, so a few more than cores. */
   databasePoolSize: number;
   redisUrl?: string;
+  /** How long PostgreSQL and Redis may take: connect, statement, query, start-up (dependency-timeouts.ts). */
+  timeouts: DependencyTimeouts;
   homeCommunityId: string;
   repositoryUniqueId: string;
   patientIdAuthority: string;
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     fhirMaxBundleEntries: positiveInteger(env.FHIR_MAX_BUNDLE_ENTRIES, 'FHIR_MAX_BUNDLE_ENTRIES', DEFAULT_FHIR_MAX_BUNDLE_ENTRIES),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    timeouts: parseDependencyTimeouts(env),
     workers: parseWorkers(env),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
   };

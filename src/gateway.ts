@@ -17,6 +17,7 @@ import type { Database } from './store/sql/database';
 import { migrate } from './store/sql/migrate';
 import { PgliteDatabase } from './store/sql/pglite';
 import { PostgresDatabase } from './store/sql/postgres';
+import { whenDatabaseAnswers } from './store/sql/wait-for-database';
 
 /** Which store the gateway runs on, as /health and the start-up log name it. */
 export interface StoreDescription {
@@ -36,10 +37,42 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-async function openDatabase(config: Config): Promise<Database> {
-  if (config.databaseUrl) return new PostgresDatabase({ connectionString: config.databaseUrl, maxConnections: config.databasePoolSize });
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  return PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
+async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (!config.databaseUrl) {
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    return PgliteDatabase.open(path.join(config.dataDir, 'pglite'));
+  }
+  const t = config.timeouts;
+  return new PostgresDatabase({
+    connectionString: config.databaseUrl,
+    maxConnections: config.databasePoolSize,
+    timeouts: { connectMs: t.databaseConnectMs, statementMs: t.databaseStatementMs, queryMs: t.databaseQueryMs },
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool opens a new one when needed'),
+  });
+}
+
+/**
+ * Migrations wait for a database that is not up yet. On PostgreSQL they run on a connection
+ * of their own without statement timeouts: a migration over a large registry may take
+ * longer than any request should.
+ */
+async function migrateWhenReady(db: Database, config: Config, logger: Logger): Promise<number[]> {
+  const wait = {
+    timeoutMs: config.timeouts.databaseStartupMs,
+    onWait: (info: object) => logger.warn(info, 'database not answering yet; waiting before start-up continues'),
+  };
+  if (!config.databaseUrl) return migrate(db);
+  const migrator = new PostgresDatabase({
+    connectionString: config.databaseUrl,
+    maxConnections: 1,
+    timeouts: { connectMs: config.timeouts.databaseConnectMs },
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost during migrations'),
+  });
+  try {
+    return await whenDatabaseAnswers(() => migrate(migrator), wait);
+  } finally {
+    await migrator.close();
+  }
 }
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -47,18 +80,19 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const ORPHAN_AGE_MS = 6 * 60 * 60 * 1000;
 
 export async function openGateway(config: Config, logger: Logger): Promise<Gateway> {
-  const db = await openDatabase(config);
-  const applied = await migrate(db);
+  const db = await openDatabase(config, logger);
+  const applied = await migrateWhenReady(db, config, logger);
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const blobs = await openBlobStoreFromConfig(config);
   const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
   const registry = Registry.fromConfig(db, config);
   const jobs = createJobQueue({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    redisTimeouts: { connectMs: config.timeouts.redisConnectMs, commandMs: config.timeouts.redisCommandMs },
     onError: (err) => logger.error({ err }, 'job queue error'),
   });
   // Registered before the queue starts, so the forwarding job has its handler.
-  const audit = createAuditService(config, { db, jobs, logger });
+  const audit = createAuditService(config, { db, jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
   await jobs.start();
   audit.start();
   const sweeper = setInterval(() => {

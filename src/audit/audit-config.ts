@@ -4,6 +4,7 @@
  * the first event.
  */
 import os from 'node:os';
+import { positiveIntegerSetting as positiveInt } from '../env-number';
 
 export type AuditDestinationConfig =
   | { kind: 'syslog-tls' | 'syslog-udp'; name: string; host: string; port: number }
@@ -84,14 +85,6 @@ function parseDestinations(env: Env): AuditDestinationConfig[] {
     seen.add(d.name);
   }
   return out;
-}
-
-function positiveInt(env: Env, variable: string, fallback: number): number {
-  const raw = env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${variable} must be a positive integer, got "${raw}"`);
-  return n;
 }
 
 export function parseAuditConfig(env: Env, defaults: { homeCommunityId: string }): AuditConfig {

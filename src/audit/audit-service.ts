@@ -12,9 +12,11 @@ import type { Database } from '../store/sql/database';
 import type { AuditContext } from './audit-input';
 import { auditHealth, type AuditDestinationHealth } from './audit-health';
 import { AuditForwardingJobs, type AuditJobQueue, type AuditLog } from './audit-jobs';
+import { AuditSpool } from './audit-spool';
 import { AuditTrail } from './audit-trail';
 import { createAuditSenders } from './create-senders';
 import { AuditForwarder } from './forwarder';
+import { SpoolReplay } from './spool-replay';
 
 /** The settings the audit layer reads (a part of the gateway's Config). */
 export interface AuditSettings {
@@ -41,7 +43,18 @@ export function auditContextOf(config: AuditSettings): AuditContext {
   };
 }
 
-export function createAuditService(config: AuditSettings, deps: { db: Database; jobs: AuditJobQueue; logger: AuditLog }): AuditService {
+export interface AuditServiceDeps {
+  db: Database;
+  jobs: AuditJobQueue;
+  logger: AuditLog;
+  /** Directory of the spool for records the database can't take while it is down; unset: no spool (a record that can't be written fails its request). */
+  spoolDir?: string;
+}
+
+/** How often the spool is checked for records to move into the audit store. */
+const SPOOL_REPLAY_MS = 1_000;
+
+export function createAuditService(config: AuditSettings, deps: AuditServiceDeps): AuditService {
   const a = config.audit;
   const senders = createAuditSenders(a, config.profile.patientIdSystems);
   const forwarder = new AuditForwarder(deps.db, senders, {
@@ -49,7 +62,9 @@ export function createAuditService(config: AuditSettings, deps: { db: Database; 
     leaseMs: a.leaseMs,
     retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs },
   });
-  const trail = new AuditTrail(auditContextOf(config), forwarder.destinations, deps.db);
+  const spool = deps.spoolDir ? new AuditSpool(deps.spoolDir) : undefined;
+  const trail = new AuditTrail(auditContextOf(config), forwarder.destinations, deps.db, spool);
+  const replay = spool ? new SpoolReplay(spool, deps.db, trail.outboxOptions, deps.logger, SPOOL_REPLAY_MS) : undefined;
   const jobs = new AuditForwardingJobs(deps.db, deps.jobs, forwarder, { pollMs: a.pollMs, drainBudgetMs: 5_000, sentRetentionMs: a.sentRetentionMs }, deps.logger);
   if (senders.length > 0) jobs.register();
   return {
@@ -57,9 +72,12 @@ export function createAuditService(config: AuditSettings, deps: { db: Database; 
     forwarder,
     health: () => auditHealth(deps.db, forwarder.destinations),
     start: () => {
+      replay?.start();
       if (senders.length > 0) jobs.start();
     },
     async close() {
+      await replay?.stop();
+      await spool?.close();
       await jobs.stop();
       await forwarder.close();
     },

@@ -4,9 +4,11 @@
  * (audit-scope.ts): the core puts a change's rows into the change's statement and records a
  * read before it is answered.
  */
+import { StoreUnavailableError } from '../domain/store-unavailable';
 import type { SqlExecutor } from '../store/sql/database';
 import type { TableRows } from '../store/sql/table-rows';
 import type { AuditContext, AuditInput } from './audit-input';
+import type { AuditSpool } from './audit-spool';
 import { buildAuditEvent } from './build-audit-event';
 import type { AuditEvent } from './fhir-audit-event';
 import { GroupedAuditWriter } from './grouped-audit-writer';
@@ -26,6 +28,8 @@ export class AuditTrail {
     readonly destinations: readonly string[],
     /** The gateway's database: records written to it on their own are grouped into shared commits. */
     groupedDb?: SqlExecutor,
+    /** Where records for that database go while it is unreachable (audit-spool.ts). */
+    private readonly spool?: AuditSpool,
   ) {
     this.outbox = { destinations, patientIdSystems: context.patientIdSystems };
     this.grouped = groupedDb ? new GroupedAuditWriter(groupedDb, this.outbox) : undefined;
@@ -55,6 +59,11 @@ export class AuditTrail {
     return queryAuditEvents(this.grouped.db, query);
   }
 
+  /** The outbox settings records are written with (destinations, patient ID systems): the spool replay writes with them too. */
+  get outboxOptions(): OutboxOptions {
+    return this.outbox;
+  }
+
   event(input: AuditInput): AuditEvent {
     return buildAuditEvent(input, this.context);
   }
@@ -69,9 +78,24 @@ export class AuditTrail {
   async record(db: SqlExecutor, input: AuditInput): Promise<AuditEvent> {
     const event = this.event(input);
     // A caller's transaction must hold its own record; the shared database can group them.
-    if (this.grouped && db === this.grouped.db) await this.grouped.write(event);
+    if (this.grouped && db === this.grouped.db) await this.writeShared(this.grouped, event);
     else await recordAudit(db, event, this.outbox);
     return event;
+  }
+
+  /**
+   * A record for the shared database that cannot reach it (the request it records was
+   * refused for the same reason) goes to the durable spool instead, so it is kept and the
+   * refusal can still be answered. A caller's transaction gets no such fallback: its
+   * record must commit with its change or not at all.
+   */
+  private async writeShared(grouped: GroupedAuditWriter, event: AuditEvent): Promise<void> {
+    try {
+      await grouped.write(event);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError) || !this.spool) throw err;
+      await this.spool.append([event]);
+    }
   }
 
   /** Stores an event built elsewhere (e.g. one another actor sent over ITI-20), forwarded or not. */

@@ -76,7 +76,7 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
   const router = new Router();
   router.get('/health', async (ctx) => {
     const report = await healthReport(gw);
-    ctx.status = report.status === 'ok' ? 200 : 503;
+    ctx.status = report.status === 'down' ? 503 : 200;
     ctx.body = report;
   });
   router.get('/metrics', async (ctx) => {

@@ -1,31 +1,58 @@
+/**
+ * /health: which store and job backend run and whether each dependency answers, within a
+ * fixed budget whatever the dependencies do (a frozen database or an unreachable Redis
+ * is reported as down, not waited for). Each dependency is `up`, `degraded` (answers, but
+ * something behind it fails: an audit repository not taking records) or `down`.
+ *
+ * The overall status is `down` (HTTP 503) only when the store is down, since then no
+ * transaction can be served and a load balancer should send traffic elsewhere; with Redis
+ * or an audit repository down the gateway still serves (audit records wait in the outbox,
+ * jobs resume when Redis returns), so it is `degraded` with HTTP 200.
+ */
 import type { Gateway } from '../gateway';
+import { withTimeout } from '../timeout';
+
+export type DependencyState = 'up' | 'degraded' | 'down';
 
 export interface HealthReport {
-  status: 'ok' | 'degraded';
-  store: { backend: string; version?: string; ok: boolean };
-  jobs: { backend: string; ok: boolean; waiting?: number; delayed?: number; active?: number; failed?: number };
+  status: 'ok' | 'degraded' | 'down';
+  store: { backend: string; version?: string; ok: boolean; state: DependencyState };
+  jobs: { backend: string; ok: boolean; state: DependencyState; waiting?: number; delayed?: number; active?: number; failed?: number };
   /** Per Audit Record Repository: records pending and failed, last error. A dead repository degrades health but never blocks work. */
-  audit: { ok: boolean; destinations: Awaited<ReturnType<Gateway['audit']['health']>> };
+  audit: { ok: boolean; state: DependencyState; destinations: Awaited<ReturnType<Gateway['audit']['health']>> };
   homeCommunityId: string;
   repositoryUniqueId: string;
   /** The process that answered (with WORKERS > 1, one of several). */
   pid: number;
 }
 
-/** What /health reports: which store and job backend run, and whether they answer. */
+/** Each check's budget; they run side by side, so the report is ready within about this long. */
+export const HEALTH_CHECK_BUDGET_MS = 700;
+
+type Destinations = HealthReport['audit']['destinations'];
+
+function failing(d: Destinations[number]): boolean {
+  return d.configured && (d.failed > 0 || Boolean(d.lastErrorAt && (!d.lastSentAt || d.lastErrorAt > d.lastSentAt)));
+}
+
 export async function healthReport(gw: Gateway): Promise<HealthReport> {
-  const store = await gw.db.query('SELECT 1').then(() => true, () => false);
-  const jobs = await gw.jobs.stats().then(
-    (s) => ({ backend: s.backend, ok: true, waiting: s.waiting, delayed: s.delayed, active: s.active, failed: s.failed }),
-    () => ({ backend: gw.jobs.backend, ok: false }),
-  );
-  const destinations = await gw.audit.health().catch(() => []);
-  const auditOk = destinations.every((d) => !d.configured || (d.failed === 0 && !(d.lastErrorAt && (!d.lastSentAt || d.lastErrorAt > d.lastSentAt))));
+  const [store, jobs, destinations] = await Promise.all([
+    withTimeout(gw.db.query('SELECT 1'), HEALTH_CHECK_BUDGET_MS, 'store').then(() => true, () => false),
+    withTimeout(gw.jobs.stats(), HEALTH_CHECK_BUDGET_MS, 'jobs').then(
+      (s) => ({ backend: s.backend, ok: true, state: 'up' as const, waiting: s.waiting, delayed: s.delayed, active: s.active, failed: s.failed }),
+      () => ({ backend: gw.jobs.backend, ok: false, state: 'down' as const }),
+    ),
+    // Outbox state lives in the database: unknown (undefined) while it does not answer.
+    withTimeout(gw.audit.health(), HEALTH_CHECK_BUDGET_MS, 'audit').catch(() => undefined),
+  ]);
+  const auditOk = destinations !== undefined && !destinations.some(failing);
+  const auditState: DependencyState = destinations === undefined ? 'down' : auditOk ? 'up' : 'degraded';
+  const status = !store ? 'down' : jobs.ok && auditOk ? 'ok' : 'degraded';
   return {
-    status: store && jobs.ok && auditOk ? 'ok' : 'degraded',
-    store: { ...gw.store, ok: store },
+    status,
+    store: { ...gw.store, ok: store, state: store ? 'up' : 'down' },
     jobs,
-    audit: { ok: auditOk, destinations },
+    audit: { ok: auditOk, state: auditState, destinations: destinations ?? [] },
     homeCommunityId: gw.config.homeCommunityId,
     repositoryUniqueId: gw.config.repositoryUniqueId,
     pid: process.pid,

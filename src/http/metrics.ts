@@ -1,4 +1,8 @@
 import client from 'prom-client';
+import { withTimeout } from '../timeout';
+
+/** How long one gauge read on scrape may take (it asks the database or Redis). */
+const SCRAPE_BUDGET_MS = 1_000;
 
 /** Prometheus metrics of one gateway process; a fresh registry per app keeps tests independent. */
 export class GatewayMetrics {
@@ -31,7 +35,8 @@ export class GatewayMetrics {
       labelNames,
       registers: [this.registry],
       async collect() {
-        await collect((labels, value) => this.set(labels, value));
+        // A dependency that is down or frozen leaves this gauge out of the scrape rather than hanging or failing /metrics.
+        await withTimeout(collect((labels, value) => this.set(labels, value)), SCRAPE_BUDGET_MS, name).catch(() => undefined);
       },
     });
   }

@@ -2,6 +2,8 @@
 // and queue name shares one queue: any of them may enqueue, each started one
 // runs a worker, and BullMQ hands each job to exactly one worker at a time.
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { cappedBackoffMs } from '../backoff';
+import { withTimeout } from '../timeout';
 import { BaseJobQueue } from './base-job-queue';
 import { errorMessage, resolveConcurrency, type ResolvedEnqueueOptions } from './job-options';
 import type { DeadLetter, JobMap, JobQueueStats } from './job-queue';
@@ -14,6 +16,32 @@ export interface BullMqJobQueueOptions {
    * job failures, which end up in the dead-letter list. Default: console.error.
    */
   onError?: (err: Error) => void;
+  /** Redis connect and command timeouts (REDIS_CONNECT_TIMEOUT_MS, REDIS_COMMAND_TIMEOUT_MS). */
+  timeouts?: RedisTimeouts;
+}
+
+export interface RedisTimeouts {
+  connectMs: number;
+  commandMs: number;
+}
+
+const DEFAULT_REDIS_TIMEOUTS: RedisTimeouts = { connectMs: 2_000, commandMs: 2_000 };
+
+/** Reconnect attempts after a lost connection: quickly at first, then every 2 s (BullMQ's own default grows to 20 s, so jobs would resume that late). */
+const reconnectDelay = (times: number) => cappedBackoffMs(times, 100, 2_000);
+
+/**
+ * ioredis options for each side. The producer (enqueue, counts) fails fast while Redis is
+ * down, no offline queue and a command timeout, so a caller (a timer, /health, /metrics)
+ * gets an error instead of waiting for Redis to return. The worker's connection keeps
+ * BullMQ's settings: its blocking reads wait by design, and it must reconnect and resume
+ * on its own.
+ */
+function connections(redisUrl: string, t: RedisTimeouts): { producer: ConnectionOptions; worker: ConnectionOptions } {
+  return {
+    producer: { url: redisUrl, connectTimeout: t.connectMs, commandTimeout: t.commandMs, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: reconnectDelay } as ConnectionOptions,
+    worker: { url: redisUrl, connectTimeout: t.connectMs, retryStrategy: reconnectDelay } as ConnectionOptions,
+  };
 }
 
 /**
@@ -29,7 +57,8 @@ export function jobIdForKey(key: string): string {
 export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   readonly backend = 'bullmq' as const;
 
-  private readonly connection: ConnectionOptions;
+  private readonly workerConnection: ConnectionOptions;
+  private readonly timeouts: RedisTimeouts;
   private readonly concurrency: number;
   private readonly onError: (err: Error) => void;
   private readonly queue: Queue;
@@ -38,10 +67,12 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   /** BullMQ opens (and on close, closes) its own ioredis connections from `redisUrl`. */
   constructor(redisUrl: string, readonly queueName: string, opts: BullMqJobQueueOptions = {}) {
     super();
-    this.connection = { url: redisUrl };
+    this.timeouts = opts.timeouts ?? DEFAULT_REDIS_TIMEOUTS;
+    const { producer, worker } = connections(redisUrl, this.timeouts);
+    this.workerConnection = worker;
     this.concurrency = resolveConcurrency(opts.concurrency);
     this.onError = opts.onError ?? ((err) => console.error(`[jobs ${queueName}] ${err.message}`));
-    this.queue = new Queue(queueName, { connection: this.connection });
+    this.queue = new Queue(queueName, { connection: producer });
     // An EventEmitter 'error' with no listener would crash the process on a Redis hiccup.
     this.queue.on('error', this.onError);
   }
@@ -102,12 +133,16 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
 
   protected async startProcessing(): Promise<void> {
     const worker = new Worker(this.queueName, (job: Job) => this.process(job), {
-      connection: this.connection,
+      connection: this.workerConnection,
       concurrency: this.concurrency,
     });
     worker.on('error', this.onError);
     this.worker = worker;
-    await worker.waitUntilReady();
+    // Redis down at start-up must not keep the gateway from serving: the worker connects
+    // (and starts taking jobs) by itself once Redis answers.
+    await withTimeout(worker.waitUntilReady(), this.timeouts.connectMs, 'Redis').catch((err: Error) =>
+      this.onError(new Error(`job worker not connected yet, continuing without it: ${err.message}`)),
+    );
   }
 
   protected async shutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { BullMqJobQueue } from './bullmq-queue';
+import { BullMqJobQueue, type RedisTimeouts } from './bullmq-queue';
 import { InProcessJobQueue } from './in-process-queue';
 import type { JobMap, JobQueue } from './job-queue';
 
@@ -13,6 +13,8 @@ export interface CreateJobQueueOptions {
   concurrency?: number;
   /** BullMQ only: Redis connection and worker errors. Default console.error. */
   onError?: (err: Error) => void;
+  /** BullMQ only: Redis connect and command timeouts. */
+  redisTimeouts?: RedisTimeouts;
 }
 
 export function createJobQueue<J = JobMap>(opts: CreateJobQueueOptions = {}): JobQueue<J> {
@@ -20,6 +22,7 @@ export function createJobQueue<J = JobMap>(opts: CreateJobQueueOptions = {}): Jo
     return new BullMqJobQueue<J>(opts.redisUrl, opts.queueName ?? DEFAULT_QUEUE_NAME, {
       concurrency: opts.concurrency,
       onError: opts.onError,
+      ...(opts.redisTimeouts ? { timeouts: opts.redisTimeouts } : {}),
     });
   }
   return new InProcessJobQueue<J>({ concurrency: opts.concurrency });

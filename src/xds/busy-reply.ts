@@ -12,11 +12,11 @@ import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
 import { XDS_NS } from './namespaces';
 import { registryResponse, registryResponseContent } from './registry-response';
 
-function busyError(transaction: XdsTransaction, retryAfterSeconds: number): RegistryErrorDetail {
+function busyError(transaction: XdsTransaction, reason: string, retryAfterSeconds: number): RegistryErrorDetail {
   const repository = transaction.id === 'ITI-43' || transaction.id === 'ITI-86';
   return {
     code: repository ? XdsErrorCode.XDSRepositoryBusy : XdsErrorCode.XDSRegistryBusy,
-    context: `too many requests from this client; retry in ${retryAfterSeconds} s`,
+    context: `${reason}; retry in ${retryAfterSeconds} s`,
     severity: 'Error',
   };
 }
@@ -35,10 +35,11 @@ function body(transaction: XdsTransaction, errors: readonly RegistryErrorDetail[
   }
 }
 
-export function busyReply(transaction: XdsTransaction, retryAfterSeconds: number): SoapReply {
+/** `reason`: why, for the error's codeContext (default: the client's rate limit). */
+export function busyReply(transaction: XdsTransaction, retryAfterSeconds: number, reason = 'too many requests from this client'): SoapReply {
   return {
     action: transaction.response,
-    body: [body(transaction, [busyError(transaction, retryAfterSeconds)])],
+    body: [body(transaction, [busyError(transaction, reason, retryAfterSeconds)])],
     // ITI-43's binding answers MTOM whatever the outcome (as retrieve-document-set.ts does).
     ...(transaction.id === XDS_TRANSACTIONS.retrieve.id ? { mtom: true } : {}),
   };

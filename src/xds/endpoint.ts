@@ -3,14 +3,16 @@
  * shared SoapDispatcher (parsing, WS-Addressing, faults, MTOM in and out).
  *
  * Each message is first put to the security layer: a client over its rate limit gets the
- * transaction's XDSRegistryBusy answer, then the authenticator names the Principal (from the
+ * transaction's XDSRegistryBusy answer (so does a request the database can't serve now:
+ * ITI TF-3 4.2.4's "busy, retry later"), then the authenticator names the Principal (from the
  * message's WS-Security header or the transport) that the handler acts for.
  *
  * The dispatcher is built per request so each handler gets the request's caller as an argument
  * rather than through ambient state; building one is a couple of small Maps.
  */
-import type { SoapAuthenticator } from '../security/soap-authentication';
+import { StoreUnavailableError } from '../domain/store-unavailable';
 import type { RequestCaller } from '../security/request-caller';
+import type { SoapAuthenticator } from '../security/soap-authentication';
 import { SoapDispatcher, type BodySource, type HeaderBag, type SoapHttpResponse, type SoapReadLimits } from '../soap';
 import type { XdsTransaction } from './actions';
 import { busyReply } from './busy-reply';
@@ -56,8 +58,14 @@ export class XdsEndpoint {
     for (const [action, { transaction, handler, streamsAttachments }] of this.operations) {
       dispatcher.on(action, async (request) => {
         if (caller.retryAfterSeconds !== undefined) return busyReply(transaction, caller.retryAfterSeconds);
-        const principal = await authenticator.principalOf(request, caller);
-        return handler(request, { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
+        try {
+          const principal = await authenticator.principalOf(request, caller);
+          return await handler(request, { principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
+        } catch (err) {
+          // The database is unreachable: Failure with XDSRegistryBusy / XDSRepositoryBusy, not a fault (the handler audited the failure).
+          if (err instanceof StoreUnavailableError) return busyReply(transaction, err.retryAfterSeconds, 'the registry database is unavailable');
+          throw err;
+        }
       }, { streamsAttachments: streamsAttachments ?? false });
     }
     return dispatcher.handle(body, headers);

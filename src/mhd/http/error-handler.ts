@@ -9,6 +9,7 @@
 import type Koa from 'koa';
 import { AccessDeniedError } from '../../domain/access-denied';
 import { RegistryError } from '../../domain/registry-error';
+import { BUSY_RETRY_AFTER_SECONDS } from '../../domain/store-unavailable';
 import type { Logger } from '../../logger';
 import { storageFailureDetail } from '../../repository/storage-failure';
 import { StorageError } from '../../storage-error';
@@ -63,6 +64,8 @@ export function fhirErrors(logger: Logger): Koa.Middleware {
       // Headers set for the success path (ETag, Content-Length, Location) do not describe the error.
       for (const name of Object.keys(ctx.response.headers)) ctx.remove(name);
       for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
+      // Busy (the database unreachable, a concurrent update), however the handler reported it: say when to come back.
+      if (answer.status === 503 && !ctx.response.get('Retry-After')) ctx.set('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
       sendResource(ctx, answer.status, operationOutcome(answer.issues), responseFormatOrJson(ctx));
     }
   };

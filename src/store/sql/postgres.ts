@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { StoreUnavailableError } from '../../domain/store-unavailable';
+import { Availability } from './availability';
+import { storeError } from './connection-failure';
 import type { Database, QueryOptions, QueryResult, SqlExecutor } from './database';
 
 // Keep int8 (counts, sequences) as JS numbers: every int8 the store returns fits in 2^53.
@@ -21,53 +24,121 @@ function prepared(text: string, params: readonly unknown[], options?: QueryOptio
   return { name, text, values: params as unknown[] };
 }
 
+/** Each unset = no limit (the driver's default). */
+export interface PostgresTimeouts {
+  /** TCP connect + startup handshake, and the wait for a free pooled connection. */
+  connectMs?: number;
+  /** Server-side statement_timeout. */
+  statementMs?: number;
+  /** Client-side: a statement with no answer by then fails and its connection is dropped (a frozen server); also the idle-in-transaction limit. */
+  queryMs?: number;
+}
+
 export interface PostgresOptions {
   connectionString: string;
   maxConnections?: number;
+  timeouts?: PostgresTimeouts;
+  /** A connection the server closed or lost while idle; the pool has replaced it already. */
+  onConnectionError?: (err: Error) => void;
 }
 
+function poolConfig(options: PostgresOptions): pg.PoolConfig {
+  const t = options.timeouts ?? {};
+  return {
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 20,
+    // A half-open connection (server host gone) is noticed by TCP keepalive, not only by the next query's timeout.
+    keepAlive: true,
+    ...(t.connectMs ? { connectionTimeoutMillis: t.connectMs } : {}),
+    ...(t.statementMs ? { statement_timeout: t.statementMs } : {}),
+    ...(t.queryMs ? { query_timeout: t.queryMs, idle_in_transaction_session_timeout: t.queryMs } : {}),
+  };
+}
+
+type Call = <T>(run: () => Promise<T>) => Promise<T>;
+
+/** Runs a driver call, turning "the database is unreachable" into StoreUnavailableError and telling `availability`. */
+function callerFor(availability: Availability): Call {
+  return async (run) => {
+    try {
+      return await run();
+    } catch (err) {
+      const mapped = storeError(err);
+      if (mapped instanceof StoreUnavailableError) availability.failed(mapped, err);
+      throw mapped;
+    }
+  };
+}
+
+function executorOn(client: pg.PoolClient, call: Call): SqlExecutor {
+  return {
+    async query<R>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      const r = await call(() => client.query(prepared(text, params, options)));
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+    },
+    async exec(script: string) {
+      await call(() => client.query(script));
+    },
+  };
+}
+
+/**
+ * pg's Pool and its clients are EventEmitters: a server restart (57P01 "terminating
+ * connection due to administrator command") emits 'error' on every open connection, and
+ * with no listener Node ends the process. Idle connections are removed by the pool, which
+ * then emits on the pool itself; a connection in use gets a listener here for life, and
+ * its next statement fails, which releases it with the error (destroyed, not reused).
+ */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
+  private readonly availability: Availability;
+  private readonly call: Call;
 
   constructor(options: PostgresOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 20 });
+    this.pool = new pg.Pool(poolConfig(options));
+    this.availability = new Availability(() => this.pool.query('SELECT 1'));
+    this.call = callerFor(this.availability);
+    const report = options.onConnectionError ?? (() => undefined);
+    this.pool.on('error', report);
+    this.pool.on('connect', (client) => client.on('error', report));
   }
 
   async query<R>(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
-    const r = await this.pool.query(prepared(text, params, options));
+    this.availability.check();
+    const r = await this.call(() => this.pool.query(prepared(text, params, options)));
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   }
 
   async exec(script: string): Promise<void> {
-    await this.pool.query(script);
+    this.availability.check();
+    await this.call(() => this.pool.query(script));
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    const tx: SqlExecutor = {
-      async query<R>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
-        const r = await client.query(prepared(text, params, options));
-        return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
-      },
-      async exec(script: string) {
-        await client.query(script);
-      },
-    };
+    this.availability.check();
+    const client = await this.call(() => this.pool.connect());
+    const tx = executorOn(client, this.call);
+    // Set when the connection can't be trusted any more: it is then destroyed, not pooled.
+    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await tx.exec('BEGIN');
       const result = await fn(tx);
-      await client.query('COMMIT');
+      await tx.exec('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A lost or frozen connection is not asked to roll back (that would wait out another
+      // timeout): destroying it ends the transaction on the server all the same.
+      if (err instanceof StoreUnavailableError) broken = err;
+      else await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
       throw err;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
   async close(): Promise<void> {
+    this.availability.close();
     await this.pool.end();
   }
 }
