@@ -10,7 +10,7 @@ import { openGateway } from './gateway';
 import { createApp } from './http/app';
 import { createServer } from './http/server';
 import { createLogger } from './logger';
-import { startEmbeddedStore } from './store/embedded-postgres/embedded-store';
+import { startEmbeddedStore } from './embedded-store';
 import { superviseWorkers } from './worker-supervisor';
 
 async function main(): Promise<void> {

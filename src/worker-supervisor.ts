@@ -18,7 +18,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { cappedBackoffMs } from './backoff';
 import type { Logger } from './logger';
-import type { StoreProcess } from './store/embedded-postgres/embedded-store';
+import type { StoreProcess } from './embedded-store';
 
 /** A worker that ran at least this long was healthy: the next restart is immediate again. */
 const STABLE_UPTIME_MS = 10_000;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import http from 'node:http';
 import { freshBundle, RID, RID_SYSTEM } from '../mhd/http/support';
-import { startGateway, runGatewayToExit } from '../support/gateway-process';
+import { runGatewayToExit, servingPids, startGateway } from '../support/gateway-process';
 import { createPgSchema } from '../support/pg-schema';
 import { needService } from '../support/services';
 
@@ -62,12 +62,7 @@ describe('gateway process', function () {
     await withSchema(pgUrl, async (databaseUrl) => {
       const gw = await startGateway({ DATABASE_URL: databaseUrl, WORKERS: '2' });
       try {
-        const pids = new Set<number>();
-        for (let i = 0; i < 40 && pids.size < 2; i++) {
-          // A new connection each time: the primary deals connections out round-robin.
-          const r = await fetch(`${gw.baseUrl}/health`, { headers: { connection: 'close' } });
-          pids.add(((await r.json()) as { pid: number }).pid);
-        }
+        const pids = await servingPids(gw.baseUrl, 2);
         assert.equal(pids.size, 2, 'answers come from two worker processes');
         assert.ok(!pids.has(gw.child.pid!), 'the supervising process serves nothing itself');
       } finally {

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
-import { startGateway } from '../support/gateway-process';
+import { servingPids, startGateway } from '../support/gateway-process';
 import { createPgSchema } from '../support/pg-schema';
 import { needService } from '../support/services';
-
-async function workerPids(baseUrl: string, tries = 40): Promise<Set<number>> {
-  const pids = new Set<number>();
-  for (let i = 0; i < tries && pids.size < 2; i++) {
-    // A new connection each time: the primary deals connections out round-robin.
-    const r = await fetch(`${baseUrl}/health`, { headers: { connection: 'close' } }).catch(() => undefined);
-    if (r?.ok) pids.add(((await r.json()) as { pid: number }).pid);
-  }
-  return pids;
-}
 
 describe('worker supervisor (WORKERS=2)', function () {
   this.timeout(90_000);
@@ -20,7 +10,7 @@ describe('worker supervisor (WORKERS=2)', function () {
     const schema = await createPgSchema(await needService(this, 'postgres'), 'workers');
     const gw = await startGateway({ DATABASE_URL: schema.url, WORKERS: '2' });
     try {
-      let pids = await workerPids(gw.baseUrl);
+      let pids = await servingPids(gw.baseUrl, 2);
       // Two crashes in a row soon after start: the second restart waits (backoff), neither stops the gateway.
       for (let round = 0; round < 2; round++) {
         const [victim] = [...pids];
@@ -29,7 +19,7 @@ describe('worker supervisor (WORKERS=2)', function () {
         do {
           assert.ok(Date.now() < deadline, 'a new worker serves');
           await new Promise((r) => setTimeout(r, 200));
-          pids = await workerPids(gw.baseUrl);
+          pids = await servingPids(gw.baseUrl, 2, 2_000);
         } while (pids.size < 2 || pids.has(victim!));
       }
       assert.equal(gw.child.exitCode, null);

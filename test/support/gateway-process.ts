@@ -91,3 +91,20 @@ export function runGatewayToExit(env: Record<string, string>): Promise<{ code: n
     child.once('exit', (code) => resolve({ code, output: out }));
   });
 }
+
+/**
+ * The pids of the processes answering /health, asked on a new connection each time (the
+ * primary deals connections out round-robin) until `expected` have answered or the deadline
+ * passes: with WORKERS > 1 a worker that is still starting on a busy machine answers late.
+ */
+export async function servingPids(baseUrl: string, expected: number, timeoutMs = 20_000): Promise<Set<number>> {
+  const pids = new Set<number>();
+  const deadline = Date.now() + timeoutMs;
+  while (pids.size < expected && Date.now() < deadline) {
+    // A worker killed by the caller may drop a connection: that answer simply does not count.
+    const r = await fetch(`${baseUrl}/health`, { headers: { connection: 'close' } }).catch(() => undefined);
+    if (r?.ok) pids.add(((await r.json()) as { pid: number }).pid);
+    if (pids.size < expected) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return pids;
+}

@@ -15,12 +15,17 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../../logger';
 import { findPostgresBinaries, publicCopy } from './binaries';
 import { clusterExists, initCluster, readPassword, ROLE, type ClusterPaths } from './cluster-init';
 import { releaseOwnership, takeOwnership } from './owner-lock';
 import { runningPostmaster, startPostmaster, stopPostmaster } from './postmaster';
 import { assertReachable, serverAccount, unreachableAncestor, type ServerAccount } from './server-account';
+
+/** What the embedded server logs through (the gateway's pino logger fits). */
+export interface EmbeddedPostgresLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
 
 export interface EmbeddedPostgres {
   /** Connection string for `pg` (Unix socket, role and generated password). */
@@ -35,7 +40,7 @@ export interface EmbeddedPostgresOptions {
   /** Connections the gateway's processes open together; a few more are kept for maintenance. */
   connections: number;
   binDir?: string;
-  logger: Logger;
+  logger: EmbeddedPostgresLog;
 }
 
 /** sockaddr_un holds 107 bytes: the socket file is `<dir>/.s.PGSQL.5432`. */
@@ -105,7 +110,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         process.off('exit', onExit);
         await stopPostmaster(postmaster.pid);
         releaseOwnership(ownerFile);
-        logger.info('embedded PostgreSQL stopped');
+        logger.info({ dir: paths.dataDir }, 'embedded PostgreSQL stopped');
       },
     };
   } catch (err) {

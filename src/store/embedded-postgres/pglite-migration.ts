@@ -7,10 +7,10 @@
  * migration can be redone with EMBEDDED_STORE=pglite.
  */
 import fs from 'node:fs';
-import type { Logger } from '../../logger';
 import type { Database, SqlExecutor } from '../sql/database';
 import { migrate } from '../sql/migrate';
 import { PgliteDatabase } from '../sql/pglite';
+import type { EmbeddedPostgresLog } from './embedded-postgres';
 
 const BATCH = 500;
 
@@ -57,7 +57,7 @@ export function pgliteDirOf(dataDir: string): string {
 }
 
 /** Moves DATA_DIR/pglite's rows into `target` (migrated, empty) when that directory exists; returns whether it did. */
-export async function migrateFromPglite(dataDir: string, target: Database, logger: Logger): Promise<boolean> {
+export async function migrateFromPglite(dataDir: string, target: Database, logger: EmbeddedPostgresLog): Promise<boolean> {
   const dir = pgliteDirOf(dataDir);
   if (!fs.existsSync(dir)) return false;
   logger.info({ from: dir }, 'moving the PGlite database of an earlier version into the embedded PostgreSQL');

@@ -4,12 +4,12 @@
  * Every other configuration passes through untouched (a server named by DATABASE_URL, or
  * PGlite, which the gateway opens itself).
  */
-import type { Config } from '../../config';
-import type { Logger } from '../../logger';
+import type { Config } from './config';
+import type { Logger } from './logger';
 import fs from 'node:fs';
-import { PostgresDatabase } from '../sql/postgres';
-import { startEmbeddedPostgres } from './embedded-postgres';
-import { migrateFromPglite, pgliteDirOf } from './pglite-migration';
+import { PostgresDatabase } from './store/sql/postgres';
+import { startEmbeddedPostgres } from './store/embedded-postgres/embedded-postgres';
+import { migrateFromPglite, pgliteDirOf } from './store/embedded-postgres/pglite-migration';
 
 export interface StoreProcess {
   config: Config;
