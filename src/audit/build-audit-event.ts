@@ -7,6 +7,7 @@ import { agentsOf, purposesOfUse } from './agents';
 import type { AuditContext, AuditInput } from './audit-input';
 import { APPLICATION_SERVER, atcCoding } from './codes';
 import { entitiesOf } from './entities';
+import { auditProfiles } from './profiles';
 import type { AuditEvent, Coding } from './fhir-audit-event';
 import { defaultAtcCoding, eventShape, transactionCoding } from './transactions';
 
@@ -20,10 +21,12 @@ export function buildAuditEvent(input: AuditInput, ctx: AuditContext): AuditEven
   const shape = eventShape(input.transaction, side);
   const cz = czCoding(input);
   const purposes = purposesOfUse(input.principal);
-  const entity = entitiesOf(input, ctx);
+  const entity = entitiesOf(input, ctx, shape.type);
+  const profile = auditProfiles(input.transaction, side, { entity });
   return {
     resourceType: 'AuditEvent',
     id: randomUUID(),
+    ...(profile.length > 0 ? { meta: { profile } } : {}),
     type: shape.type,
     subtype: cz ? [transactionCoding(input.transaction), cz] : [transactionCoding(input.transaction)],
     action: input.action ?? shape.action,

@@ -5,8 +5,8 @@
  */
 import { isOid } from '../domain/hl7v2';
 import type { AuditContext, AuditDocument, AuditInput, AuditQuery, AuditSubmissionSet } from './audit-input';
-import { EntityRole, EntityType } from './codes';
-import type { AuditEventEntity, AuditEventEntityDetail, Identifier } from './fhir-audit-event';
+import { EntityRole, EntityType, EventType } from './codes';
+import type { AuditEventEntity, AuditEventEntityDetail, Coding, Identifier } from './fhir-audit-event';
 import { patientIdentifier } from './patient-identifier';
 
 const URI = 'urn:ietf:rfc:3986';
@@ -75,12 +75,18 @@ function traceEntity(traceparent: string): AuditEventEntity {
   return { what: { identifier: { type: TRACEPARENT, value: traceparent } }, type: EntityType.Other, role: EntityRole.ProcessingElement };
 }
 
-export function entitiesOf(input: AuditInput, ctx: AuditContext): AuditEventEntity[] {
+/**
+ * The entities of an event of this DICOM type. Only a Query event records the query: the
+ * audit profiles of reads and retrieves (ITI-68, ITI-43) name the patient and the document,
+ * and a GET's query string (e.g. ITI-68's repositoryUniqueId) is part of the document's address.
+ */
+export function entitiesOf(input: AuditInput, ctx: AuditContext, type: Coding): AuditEventEntity[] {
+  const query = input.query && type.code === EventType.Query.code ? input.query : undefined;
   return [
     ...(input.patientId ? [patientEntity(input.patientId, ctx)] : []),
     ...(input.submissionSet ? [submissionSetEntity(input.submissionSet)] : []),
     ...(input.documents ?? []).map(documentEntity),
-    ...(input.query ? [queryEntity(input.query)] : []),
+    ...(query ? [queryEntity(query)] : []),
     ...(input.traceparent ? [traceEntity(input.traceparent)] : []),
     ...(input.entities ?? []),
   ];

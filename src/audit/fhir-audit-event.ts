@@ -76,6 +76,8 @@ export interface AuditEventEntity {
 export interface AuditEvent {
   resourceType: 'AuditEvent';
   id: string;
+  /** The IHE audit profiles the event conforms to (profiles.ts). */
+  meta?: { profile: string[] };
   type: Coding;
   subtype?: Coding[];
   action?: AuditAction;

@@ -52,7 +52,15 @@ export function isDtm(value: string): boolean {
   return /^\d{4}(\d{2}){0,5}$/.test(value);
 }
 
+/** ASN.1 OID dot notation, whatever its length. */
+export function isOidSyntax(value: string): boolean {
+  return /^[0-2](\.(0|[1-9][0-9]*))+$/.test(value);
+}
+
+/** XDS caps OIDs (uniqueIds, authorities) at 64 characters (ITI TF-3 4.2.3.1.7). */
+export const OID_MAX_LENGTH = 64;
+
 /** OID or UUID-as-OID (ITI TF-3 4.2.3.1.7: uniqueId is an OID, optionally with ^extension). */
 export function isOid(value: string): boolean {
-  return /^[0-2](\.(0|[1-9][0-9]*))+$/.test(value) && value.length <= 64;
+  return isOidSyntax(value) && value.length <= OID_MAX_LENGTH;
 }

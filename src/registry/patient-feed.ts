@@ -44,11 +44,33 @@ export async function upsertPatient(db: SqlExecutor, patientId: string, policy: 
   return { created: r.rows[0]?.created === true };
 }
 
-export async function getPatient(db: SqlExecutor, patientId: string): Promise<{ patientId: string; active: boolean; resource: unknown } | undefined> {
-  const r = await db.query<{ patient_id: string; active: boolean; resource: unknown }>(
-    'SELECT patient_id, active, resource FROM patients WHERE patient_id = $1',
-    [patientId],
-  );
-  const row = r.rows[0];
+export interface PatientRow {
+  patientId: string;
+  active: boolean;
+  resource: unknown;
+}
+
+type Row = { patient_id: string; active: boolean; resource: unknown };
+
+function toPatient(row: Row | undefined): PatientRow | undefined {
   return row ? { patientId: row.patient_id, active: row.active, resource: row.resource } : undefined;
+}
+
+export async function getPatient(db: SqlExecutor, patientId: string): Promise<PatientRow | undefined> {
+  const r = await db.query<Row>('SELECT patient_id, active, resource FROM patients WHERE patient_id = $1', [patientId]);
+  return toPatient(r.rows[0]);
+}
+
+/**
+ * The patient of an authority whose local id has this digest (domain/patient-resource-id.ts:
+ * the FHIR id of a patient whose identifier value is no FHIR id). Reads the authority's rows,
+ * which is fine for the rare values that need it; an expression index would serve more.
+ */
+export async function getPatientByValueDigest(db: SqlExecutor, authority: string, digest: string): Promise<PatientRow | undefined> {
+  const r = await db.query<Row>(
+    `SELECT patient_id, active, resource FROM patients
+     WHERE authority = $1 AND left(encode(sha256(convert_to(local_id, 'UTF8')), 'hex'), $3) = $2 LIMIT 1`,
+    [authority, digest, digest.length],
+  );
+  return toPatient(r.rows[0]);
 }

@@ -12,7 +12,7 @@ import type { TableRows } from '../store/sql/table-rows';
 import { deleteObjects } from './delete-objects';
 import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
-import { getPatient, upsertPatient, type PatientPolicy } from './patient-feed';
+import { getPatient, getPatientByValueDigest, upsertPatient, type PatientPolicy } from './patient-feed';
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
@@ -149,6 +149,11 @@ export class Registry {
 
   getPatient(patientId: string) {
     return getPatient(this.db, patientId);
+  }
+
+  /** The fed patient of an authority whose identifier value has this digest (a Patient id of the `{tag}.{digest}` form). */
+  getPatientByValueDigest(authority: string, digest: string) {
+    return getPatientByValueDigest(this.db, authority, digest);
   }
 
   /** ITI-57 Update Document Set: new versions and status changes under one SubmissionSet, atomically; throws RegistryError. */

@@ -184,6 +184,21 @@ describe('audit event builder (BALP AuditEvent)', () => {
     assert.deepEqual(entityOfRole(e, '3')[0]!.what, { identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:uuid:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' } });
   });
 
+  it('declares the MHD ITI-65 audit profile of its side, once patient and submission set are both named', () => {
+    const MHD = 'https://profiles.ihe.net/ITI/MHD/StructureDefinition';
+    assert.deepEqual(buildAuditEvent(createInput(), CONTEXT).meta, { profile: [`${MHD}/IHE.MHD.ProvideBundle.Audit.Recipient`] });
+    assert.deepEqual(buildAuditEvent(createInput({ side: 'initiated', remote: { endpoint: 'https://other.example/fhir' } }), CONTEXT).meta, { profile: [`${MHD}/IHE.MHD.ProvideBundle.Audit.Source`] });
+    const { submissionSet: _ss, ...refusedEarly } = createInput({ outcome: '4' });
+    assert.equal(buildAuditEvent(refusedEarly, CONTEXT).meta, undefined, 'no submission set entity: the profile would not hold');
+  });
+
+  it('a read (ITI-68) records patient and document but no query entity, even when the GET had a query string', () => {
+    const e = buildAuditEvent(createInput({ transaction: 'ITI-68', submissionSet: undefined, query: { text: 'repositoryUniqueId=1.2.203.999.3' } }), CONTEXT);
+    assert.deepEqual(e.entity?.map((x) => x.role?.code), ['1', '3']);
+    const search = buildAuditEvent(createInput({ transaction: 'ITI-67', submissionSet: undefined, documents: [], query: { text: 'status=current' } }), CONTEXT);
+    assert.deepEqual(search.entity?.map((x) => x.role?.code), ['1', '24'], 'a search keeps its query');
+  });
+
   it('every kind of event is a structurally valid FHIR R4 AuditEvent', () => {
     const fhir = new Fhir();
     const inputs: AuditInput[] = [

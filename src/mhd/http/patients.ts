@@ -9,7 +9,7 @@ import { RegistryError } from '../../domain/registry-error';
 import type { Identifier, MhdMapping } from '../mapping';
 import { cxToIdentifier, identifierToCx } from '../mapping/patient-ids';
 import { FhirHttpError } from './http-error';
-import { cxOfPatientResourceId, patientResourceId } from '../../domain/patient-resource-id';
+import { cxOfPatientResourceId, digestOfPatientResourceId, patientResourceId } from '../../domain/patient-resource-id';
 import type { MhdServices } from './services';
 
 export type PatientResource = Record<string, unknown> & { resourceType: 'Patient' };
@@ -52,9 +52,14 @@ export async function storedPatient(cx: string, services: MhdServices, mapping: 
 }
 
 /** The fed Patient a `Patient/{id}` names; undefined when the id names no fed patient. */
-export function storedPatientById(id: string, services: MhdServices, mapping: MhdMapping, principal: Principal): Promise<PatientResource | undefined> {
-  const cx = cxOfPatientResourceId(id, services.patientAuthorities);
-  return cx ? storedPatient(cx, services, mapping, principal) : Promise.resolve(undefined);
+export async function storedPatientById(id: string, services: MhdServices, mapping: MhdMapping, principal: Principal): Promise<PatientResource | undefined> {
+  let cx = cxOfPatientResourceId(id, services.patientAuthorities);
+  if (!cx) {
+    // An id of the digest form (identifier value no FHIR id): the registry knows which patient.
+    const digest = digestOfPatientResourceId(id, services.patientAuthorities);
+    cx = digest ? (await services.registry.getPatientByValueDigest(digest.authority, digest.digest))?.patientId : undefined;
+  }
+  return cx ? storedPatient(cx, services, mapping, principal) : undefined;
 }
 
 /**

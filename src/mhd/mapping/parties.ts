@@ -8,7 +8,9 @@
  * roles, specialties and telecoms together. FHIR's PractitionerRole holds one
  * organization, so an author with several institutions keeps the first.
  */
+import { XdsErrorCode } from '../../domain/error-codes';
 import type { Author } from '../../domain/metadata';
+import { URI_SYSTEM } from './canonicals';
 import type { ContactPoint, Device, FhirResource, Organization, PartyResource, Patient, Practitioner, PractitionerRole, Reference, RelatedPerson } from './fhir-types';
 import { conceptToCwe, cweToConcept } from './cwe';
 import { at, type Problems } from './problems';
@@ -154,24 +156,43 @@ function resolveParty(ref: Reference | undefined, scope: PartyScope, path: strin
   }
   if (typeof target === 'string' && target !== '') {
     const resolved = resolveReference(ref, scope);
-    if (!resolved) {
-      problems.error(path, `reference ${target} cannot be resolved: it is not contained, not a Bundle entry, and not supplied by the caller`);
+    if (resolved) return { resource: resolved.resource, scope: resolved.contained ? scope : { ...scope, container: resolved.resource } };
+    if (target.startsWith('#')) {
+      problems.error(path, `reference ${target} names no contained resource`);
       return undefined;
     }
-    return { resource: resolved.resource, scope: resolved.contained ? scope : { ...scope, container: resolved.resource } };
+    // Outside the Bundle and unknown here: the UnContained References option allows exactly
+    // that, so the reference itself (and its display) is what XDS gets.
+    return { resource: standIn(ref, referencedType(target)), scope };
   }
-  // Logical reference: what the identifier and display say is all there is.
-  const name = typeof ref.display === 'string' ? ref.display : undefined;
-  const identifier = ref.identifier && typeof ref.identifier === 'object' ? [ref.identifier] : undefined;
-  if (!name && !identifier) {
+  if (!(typeof ref.display === 'string' && ref.display) && !(ref.identifier && typeof ref.identifier === 'object')) {
     problems.error(path, 'has neither reference, identifier nor display');
     return undefined;
   }
-  const resource: FhirResource =
-    ref.type === 'Organization'
-      ? { resourceType: 'Organization', ...(name ? { name } : {}), ...(identifier ? { identifier } : {}) }
-      : { resourceType: 'Practitioner', ...(name ? { name: [{ text: name }] } : {}), ...(identifier ? { identifier } : {}) };
-  return { resource, scope };
+  return { resource: standIn(ref, undefined), scope };
+}
+
+const PARTY_TYPE = /(?:^|\/)(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson|Device)\/[^/]+(?:\/_history\/[^/]+)?$/;
+
+/** The resource type a literal reference names (`[base/]Organization/y`), if it is a party type. */
+function referencedType(target: string): string | undefined {
+  return PARTY_TYPE.exec(target)?.[1];
+}
+
+/**
+ * A Practitioner or Organization standing for what a reference says of its target: its
+ * display as the name, its identifier, else the literal reference itself (urn:ietf:rfc:3986),
+ * so the XCN/XON still names the resource the sender meant.
+ */
+function standIn(ref: Reference, pathType: string | undefined): FhirResource {
+  const name = typeof ref.display === 'string' && ref.display ? ref.display : undefined;
+  const target = typeof ref.reference === 'string' && ref.reference ? ref.reference : undefined;
+  const identifier = ref.identifier && typeof ref.identifier === 'object' ? [ref.identifier] : target ? [{ system: URI_SYSTEM, value: target }] : undefined;
+  const type = ref.type ?? pathType;
+  return type === 'Organization'
+    ? // XON.1 (the name) is required in XDS; the reference names the organization when no display does.
+      { resourceType: 'Organization', ...((name ?? target) ? { name: name ?? target } : {}), ...(identifier ? { identifier } : {}) }
+    : { resourceType: 'Practitioner', ...(name ? { name: [{ text: name }] } : {}), ...(identifier ? { identifier } : {}) };
 }
 
 function deviceXcn(resource: FhirResource, terminology: Terminology): string | undefined {
@@ -248,6 +269,13 @@ export function referenceToLegalAuthenticator(ref: Reference | undefined, scope:
   const role = ofType<PractitionerRole>(party.resource, 'PractitionerRole');
   const person = role ? (role.practitioner ? resolveParty(role.practitioner, party.scope, at(path, 'practitioner'), problems)?.resource : undefined) : party.resource;
   const xcn = person ? personXcn(person, terminology) : undefined;
-  if (!xcn) problems.error(path, 'legalAuthenticator must be a person (XCN); an Organization or nameless resource cannot be one');
-  return xcn;
+  if (xcn) return xcn;
+  if (ofType<Organization>(party.resource, 'Organization') || (role && !role.practitioner)) {
+    // FHIR allows an Organization to authenticate; XDS legalAuthenticator is an XCN (a person).
+    // The MHD mapping leaves it empty then: the document is kept, the sender is told.
+    problems.warning(path, 'an Organization authenticator has no XDS legalAuthenticator (a person, XCN); the document is stored without one', XdsErrorCode.XDSExtraMetadataNotSaved);
+    return undefined;
+  }
+  problems.error(path, 'legalAuthenticator must be a person (XCN); this resource names none');
+  return undefined;
 }

@@ -2,7 +2,7 @@
  * ITI-65 Provide Document Bundle -> the domain Submission, the document bytes that go
  * with it, and a plan of what each Bundle entry became (for the transaction-response).
  *
- * - The option comes from Bundle.meta.profile (else the SubmissionSet List's): Minimal
+ * - The option comes from Bundle.meta.profile, which is required: Minimal
  *   marks every object limitedMetadata; the Comprehensive options require more elements;
  *   only Comprehensive (not UnContained) requires contained authors/sourcePatientInfo.
  * - Each object's id in the Submission is its entryUUID identifier if it has one, else
@@ -24,7 +24,7 @@ import type { RegistryErrorDetail } from '../../domain/registry-error';
 import type { Submission } from '../../domain/submission';
 import { locateContent, type DocumentContentSource } from './bundle-content';
 import { BundleIndex, type IndexedEntry } from './bundle-index';
-import { declaredOption, type MhdOption } from './canonicals';
+import { declaredOption, Profiles, type MhdOption } from './canonicals';
 import { readDocumentReference } from './document-reference';
 import type { Bundle, DocumentReference, FhirResource, List, Reference } from './fhir-types';
 import { readFolderList } from './folder-list';
@@ -150,10 +150,19 @@ function classify(index: BundleIndex, problems: Problems): Classified {
   return out;
 }
 
-function detectOption(bundle: Bundle, ss: IndexedEntry | undefined, problems: Problems): MhdOption {
-  const declared = declaredOption('Bundle', bundle.meta?.profile) ?? declaredOption('SubmissionSet', ss?.resource?.meta?.profile);
+/**
+ * MHD 4.2 ITI-65 (2:3.65.4.1.2): the Provide Document Bundle declares its option in the
+ * Bundle's own meta.profile. A Bundle without one is refused as a whole (nothing stored),
+ * even when its SubmissionSet List names a profile: the List's profile says how that List
+ * is shaped, not which option the Recipient is asked to apply to the Bundle.
+ */
+function detectOption(bundle: Bundle, problems: Problems): MhdOption {
+  const declared = declaredOption('Bundle', bundle.meta?.profile);
   if (declared) return declared;
-  problems.error(`${BUNDLE}.meta.profile`, 'must name an MHD Provide Document Bundle profile (Minimal, Comprehensive or UnContained Comprehensive)');
+  problems.error(
+    `${BUNDLE}.meta.profile`,
+    `must name an MHD Provide Document Bundle profile: ${Object.values(Profiles.Bundle).join(', ')}`,
+  );
   // Go on under the least demanding option so the remaining problems are reported too.
   return 'Minimal';
 }
@@ -327,7 +336,7 @@ export function provideBundleToSubmission(input: unknown, context: ProvideBundle
   const index = new BundleIndex(bundle);
   const classes = classify(index, problems);
   const ssEntry = classes.submissionSets[0];
-  const option = detectOption(bundle, ssEntry, problems);
+  const option = detectOption(bundle, problems);
   const ctx: InboundContext = {
     terminology: context.terminology,
     option,

@@ -10,7 +10,7 @@
  */
 import { normalizeCx } from '../../domain/hl7v2';
 import type { Address, HumanName, Patient } from './fhir-types';
-import { cxToIdentifier, identifierToCx } from './patient-ids';
+import { sourceCxToIdentifier, sourceIdentifierToCx } from './patient-ids';
 import { at, type Problems } from './problems';
 import type { Terminology } from './terminology';
 import { components, joinComponents } from './v2-components';
@@ -59,7 +59,7 @@ export function sourcePatientToResource(sourcePatientId: string | undefined, inf
     const key = normalizeCx(cx) ?? cx;
     if (seen.has(key)) return [];
     seen.add(key);
-    const i = cxToIdentifier(cx, terminology);
+    const i = sourceCxToIdentifier(cx, terminology);
     return i ? [i] : [];
   });
   const name = pidLines(info, 5).map(xpnToName);
@@ -82,7 +82,7 @@ export function resourceToSourcePatient(patient: Patient, path: string, problems
   const identifiers = Array.isArray(patient.identifier) ? patient.identifier : [];
   const cxs: string[] = [];
   identifiers.forEach((identifier, i) => {
-    const r = identifierToCx(identifier, terminology);
+    const r = sourceIdentifierToCx(identifier, terminology);
     if (r.ok) cxs.push(r.cx);
     else problems.error(at(path, 'identifier', i), r.reason);
   });

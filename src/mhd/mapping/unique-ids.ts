@@ -7,7 +7,7 @@
  * - entryUUID `urn:uuid:…`    <-> { use: official, system: urn:ietf:rfc:3986, value: urn:uuid:… }
  * Resource ids are the bare UUID of the entryUUID, so `DocumentReference/<uuid>` names the entry.
  */
-import { isOid } from '../../domain/hl7v2';
+import { isOid, isOidSyntax, OID_MAX_LENGTH } from '../../domain/hl7v2';
 import { URI_SYSTEM } from './canonicals';
 import type { Identifier } from './fhir-types';
 
@@ -36,9 +36,14 @@ export function identifierToUniqueId(id: Identifier, systemToOid: (uri: string) 
   if (system === URI_SYSTEM || system === undefined) {
     if (value.startsWith('urn:oid:') && isOid(value.slice(8))) return { ok: true, value: value.slice(8) };
     if (isUuidUrn(value)) return { ok: true, value: uuidToOid(value.slice(9)) };
+    if (value.startsWith('urn:oid:') && isOidSyntax(value.slice(8))) {
+      // Well-formed but too long for XDS, which is what the sender needs to hear.
+      return { ok: false, reason: `the OID ${value.slice(8)} is longer than ${OID_MAX_LENGTH} characters (${value.length - 8}), the most an XDS uniqueId may have` };
+    }
     return { ok: false, reason: `"${value}" is neither urn:oid: nor urn:uuid:` };
   }
   const root = system.startsWith('urn:oid:') ? system.slice(8) : systemToOid(system);
+  if (root && !isOid(root) && isOidSyntax(root)) return { ok: false, reason: `the OID ${root} of system ${system} is longer than ${OID_MAX_LENGTH} characters (${root.length})` };
   if (!root || !isOid(root)) return { ok: false, reason: `system ${system} has no known OID, so no OID^extension uniqueId can be formed` };
   return { ok: true, value: `${root}^${value}` };
 }

@@ -28,6 +28,23 @@ describeEachStoreOverHttp('mhd/http ITI-104 Patient Identity Feed', (ctx) => {
     assert.equal(found.resource!.total, 1);
   });
 
+  // FHIR R4 id is [A-Za-z0-9\-\.]{1,64}: an underscore or a long value cannot be the id as it is.
+  for (const [label, value] of [['an underscore', 'MRN_2026_0042'], ['60 characters', `X${'7'.repeat(59)}`]] as const) {
+    it(`an identifier value with ${label}: 201 with a valid, stable id and a Location that reads the Patient back`, async () => {
+      const created = await request(putUrl(ctx.fhir, RID_SYSTEM, value), { method: 'PUT', json: patient(value) });
+      assert.equal(created.status, 201, created.text);
+      const id = created.resource!.id;
+      assert.match(id, /^[A-Za-z0-9.-]{1,64}$/);
+      assert.equal(created.headers.get('location'), `${ctx.fhir}/Patient/${id}`);
+      const read = await request(created.headers.get('location')!);
+      assert.equal(read.status, 200, read.text);
+      assert.equal(read.resource!.identifier[0].value, value);
+      const again = await request(putUrl(ctx.fhir, RID_SYSTEM, value), { method: 'PUT', json: patient(value, 'Nová') });
+      assert.equal(again.status, 200);
+      assert.equal(again.resource!.id, id, 'the same patient keeps its id');
+    });
+  }
+
   it('takes and answers FHIR XML', async () => {
     const reply = await request(putUrl(ctx.fhir, RID_SYSTEM, '8501019999'), { method: 'PUT', xml: patient('8501019999') });
     assert.equal(reply.status, 201, reply.text);

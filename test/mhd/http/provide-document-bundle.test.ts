@@ -107,6 +107,20 @@ describeEachStoreOverHttp('mhd/http ITI-65 Provide Document Bundle', (ctx) => {
     assert.equal(reply.resource!.entry[0].response.outcome, undefined);
   });
 
+  it('an Organization authenticator: registered without legalAuthenticator, with a warning at the authenticator', async () => {
+    const bundle = freshBundle('comprehensive-bundle.json');
+    const dr = bundle.entry[1].resource;
+    dr.contained.push({ resourceType: 'Organization', id: 'signing-org', name: 'Nemocnice Ukázka' });
+    dr.authenticator = { reference: '#signing-org' };
+    const reply = await request(ctx.fhir, { method: 'POST', json: bundle });
+    assert.equal(reply.status, 200, reply.text);
+    const issue = reply.resource!.entry[1].response.outcome.issue[0];
+    assert.deepEqual([issue.severity, issue.expression], ['warning', ['Bundle.entry[1].resource.authenticator']]);
+    const entry = (await findDocuments(ctx, APPROVED)).objects.find((o) => o.kind === 'DocumentEntry' && o.uniqueId === uniqueIdOf(bundle));
+    assert.ok(entry && entry.kind === 'DocumentEntry', 'registered');
+    assert.equal(entry.legalAuthenticator, undefined);
+  });
+
   it('resolves a subject that references the Patient fed over ITI-104', async () => {
     const fed = await feedPatient(ctx.fhir);
     const patientRef = new URL(fed.headers.get('location')!).pathname.replace('/fhir/', '');

@@ -43,6 +43,8 @@ const REQUIRED: Array<[element: string, code: string, expression: string]> = [
   ['entry[3].resource.title', META, `${FOLDER}.title`],
   ['entry[2].resource.data', 'XDSMissingDocument', 'Bundle.entry[2].resource.data'],
   ['type', META, 'Bundle.type'],
+  // MHD 4.2 ITI-65: the Bundle declares its option; the List's profile does not stand in for it.
+  ['meta', META, 'Bundle.meta.profile'],
 ];
 
 describeEachStoreOverHttp('mhd/http ITI-65 failures store nothing', (ctx: HttpGatewayContext) => {

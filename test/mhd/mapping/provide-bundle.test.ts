@@ -243,11 +243,15 @@ describe('mhd/mapping ITI-65 UnContained References option', () => {
     assertValid(plan.submission);
   });
 
-  it('reports references it cannot resolve', () => {
+  it('maps a party it cannot resolve from the reference itself, and reports a source patient it cannot resolve', () => {
     assert.throws(
       () => mhd.provideBundle(unContained()),
-      (e: unknown) => e instanceof RegistryError && e.errors.map((x) => x.location).join() === 'Bundle.entry[1].resource.author[0],Bundle.entry[1].resource.context.sourcePatientInfo',
+      (e: unknown) => e instanceof RegistryError && e.errors.map((x) => x.location).join() === 'Bundle.entry[1].resource.context.sourcePatientInfo',
     );
+    const b = unContained();
+    b.entry[1].resource.context.sourcePatientInfo = { reference: '#sourcePatient' };
+    b.entry[1].resource.contained.push(fixture('comprehensive-bundle.json').entry[1].resource.contained.find((r: { id: string }) => r.id === 'sourcePatient'));
+    assert.equal(mhd.provideBundle(b).submission.documents[0]!.authors[0]!.person, 'https://registr.example.cz/fhir/Practitioner/42');
   });
 
   it('refuses the same references under the Comprehensive option, which requires contained resources', () => {
