@@ -8,7 +8,8 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import fs from 'node:fs';
 import { PostgresDatabase } from './store/sql/postgres';
-import { startEmbeddedPostgres } from './store/embedded-postgres/embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './store/embedded-postgres/embedded-postgres';
+import { UnreachableClusterError } from './store/embedded-postgres/server-account';
 import { migrateFromPglite, pgliteDirOf } from './store/embedded-postgres/pglite-migration';
 
 export interface StoreProcess {
@@ -21,14 +22,26 @@ export interface StoreProcess {
 /** Pooled connections one gateway process may open beside its request pool (audit forwarding, migrations, jobs). */
 const SPARE_PER_PROCESS = 5;
 
+const unchanged = (config: Config): StoreProcess => ({ config, workerEnv: {}, stop: async () => undefined });
+
 export async function startEmbeddedStore(config: Config, logger: Logger): Promise<StoreProcess> {
-  if (config.databaseUrl || config.embeddedStore !== 'postgres') return { config, workerEnv: {}, stop: async () => undefined };
-  const server = await startEmbeddedPostgres({
-    dataDir: config.dataDir,
-    connections: config.workers * (config.databasePoolSize + SPARE_PER_PROCESS),
-    ...(config.embeddedPostgresBin ? { binDir: config.embeddedPostgresBin } : {}),
-    logger,
-  });
+  if (config.databaseUrl || config.embeddedStore !== 'postgres') return unchanged(config);
+  let server: EmbeddedPostgres;
+  try {
+    server = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      connections: config.workers * (config.databasePoolSize + SPARE_PER_PROCESS),
+      ...(config.embeddedPostgresBin ? { binDir: config.embeddedPostgresBin } : {}),
+      logger,
+    });
+  } catch (err) {
+    // Root running the gateway from a private directory (a checkout under /root): the server's
+    // account cannot enter DATA_DIR. The zero-configuration start still works, on PGlite, and
+    // says why and how to get the server; several workers need the server, so they stop here.
+    if (!(err instanceof UnreachableClusterError) || config.workers > 1) throw err;
+    logger.warn({ reason: err.message }, 'the embedded PostgreSQL server cannot run here; running on PGlite (EMBEDDED_STORE=pglite) instead');
+    return unchanged({ ...config, embeddedStore: 'pglite' });
+  }
   if (fs.existsSync(pgliteDirOf(config.dataDir))) {
     const db = new PostgresDatabase({ connectionString: server.url, maxConnections: 1 });
     try {

@@ -160,4 +160,24 @@ describe('embedded PostgreSQL (the default store)', function () {
     assert.ok(!entries.includes('pglite'), 'the PGlite directory is no longer read');
     assert.ok(entries.some((e) => e.startsWith('pglite.migrated-')), 'but it is kept');
   });
+
+  it('run by root from a directory other users cannot enter, falls back to PGlite and says why', async () => {
+    const privateDir = await newDataDir(); // mkdtemp: mode 0700
+    const dataDir = path.join(privateDir, 'data');
+    const gw = await startGateway({ DATA_DIR: dataDir });
+    try {
+      const health = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { store: { backend: string } };
+      if (process.getuid!() === 0) {
+        assert.equal(health.store.backend, 'pglite');
+        assert.match(gw.output(), /cannot run here; running on PGlite/);
+        assert.match(gw.output(), /is not searchable by other users/);
+      } else {
+        // Any other user runs the server as itself, which may enter its own directories.
+        assert.equal(health.store.backend, 'embedded-postgres');
+      }
+      await feedPatient(gw, '7608139877');
+    } finally {
+      assert.equal(await gw.stop(), 0);
+    }
+  });
 });

@@ -55,11 +55,14 @@ export function unreachableAncestor(target: string): string | undefined {
   }
 }
 
+/** The server account cannot reach the cluster directory: the embedded server cannot run there. */
+export class UnreachableClusterError extends Error {}
+
 export function assertReachable(target: string, account: ServerAccount): void {
   if (!account.separate) return;
   const dir = unreachableAncestor(target);
   if (dir !== undefined) {
-    throw new Error(
+    throw new UnreachableClusterError(
       `the embedded PostgreSQL runs as the account ${account.name} (PostgreSQL refuses root), which cannot reach ${target}: ` +
         `${dir} is not searchable by other users. Put DATA_DIR under a directory others may enter, or run the gateway as a non-root user`,
     );
