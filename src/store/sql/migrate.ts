@@ -4,6 +4,7 @@ import * as m002 from './migrations/002-audit';
 import * as m003 from './migrations/003-inline-metadata';
 import * as m004 from './migrations/004-inline-documents';
 import * as m005 from './migrations/005-inline-audit';
+import * as m006 from './migrations/006-reregistration';
 
 /** Ordered migrations; append only. Each runs once, in its own transaction. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -12,6 +13,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 3, name: 'inline-metadata', sql: m003.sql },
   { version: 4, name: 'inline-documents', sql: m004.sql },
   { version: 5, name: 'inline-audit', sql: m005.sql },
+  { version: 6, name: 'reregistration', sql: m006.sql },
 ];
 
 /**
