@@ -29,13 +29,14 @@ function underMigrationLock<T>(db: Database, fn: (tx: SqlExecutor) => Promise<T>
   });
 }
 
-export async function migrate(db: Database): Promise<number[]> {
+/** Applies the migrations not applied yet, up to `through` (all by default: tests stop earlier to populate an older schema). */
+export async function migrate(db: Database, through = Infinity): Promise<number[]> {
   await underMigrationLock(db, (tx) =>
     tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`),
   );
   const applied = [];
-  for (const m of MIGRATIONS) {
+  for (const m of MIGRATIONS.filter((x) => x.version <= through)) {
     const done = await underMigrationLock(db, async (tx) => {
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (seen.rowCount > 0) return false;
