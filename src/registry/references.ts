@@ -1,11 +1,11 @@
 /**
  * What a submission refers to in the registry, read in one round trip: registered
- * objects with the same uniqueIds (duplicates, resubmissions, retries) and registered
+ * objects with the same uniqueIds (duplicates, re-registrations, retries) and registered
  * association endpoints. Relationship targets are locked so two submissions can't
  * replace the same document at once.
  */
 import { XdsErrorCode } from '../domain/error-codes';
-import { RELATIONSHIP_TYPES, type ObjectKind } from '../domain/metadata';
+import { AssociationType, RELATIONSHIP_TYPES, type DocumentEntry, type ObjectKind } from '../domain/metadata';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { entryIdsOf, type Submission } from '../domain/submission';
 import type { QueryOptions, SqlExecutor } from '../store/sql/database';
@@ -21,13 +21,16 @@ export interface RegisteredRef {
 }
 
 export interface References {
-  /** New document entryUUID -> entryUUID of the identical registered document. */
-  reusedDocuments: Map<string, string>;
+  /**
+   * entryUUIDs of the submission's documents whose uniqueId is registered already, with the same
+   * hash and size: each is registered again as a DocumentEntry of its own (not an error).
+   */
+  reregistered: Set<string>;
   /** Registered objects named by association endpoints. */
   external: Map<string, RegisteredRef>;
   /** Whether the patient identity feed knows the submission's patient. */
   patientKnown: boolean;
-  /** Set when the submission set itself is already registered with identical documents. */
+  /** Set when the submission set itself is already registered with identical documents: its entryUUIDs -> the registered ones. */
   replay?: Map<string, string>;
 }
 
@@ -39,6 +42,8 @@ interface Row {
   patient_id: string | null;
   status: string;
   hash: string | null;
+  /** bigint: a string from pg. */
+  size: string | number | null;
 }
 
 /**
@@ -54,22 +59,22 @@ function lookupQuery(s: Submission, externalIds: string[]): { text: string; valu
   const param = (v: unknown, type = 'text') => `$${values.push(v)}::${type}`;
   const branches: string[] = [];
   if (s.documents.length > 0) {
-    branches.push(`SELECT 'doc' AS role, 'DocumentEntry' AS kind, unique_id, entry_uuid, patient_id, status, hash FROM document_entries WHERE unique_id = ANY(${param(s.documents.map((d) => d.uniqueId), 'text[]')})`);
+    branches.push(`SELECT 'doc' AS role, 'DocumentEntry' AS kind, unique_id, entry_uuid, patient_id, status, hash, size FROM document_entries WHERE unique_id = ANY(${param(s.documents.map((d) => d.uniqueId), 'text[]')})`);
   }
   if (s.folders.length > 0) {
-    branches.push(`SELECT 'folder' AS role, 'Folder' AS kind, unique_id, entry_uuid, patient_id, status, NULL AS hash FROM folders WHERE unique_id = ANY(${param(s.folders.map((f) => f.uniqueId), 'text[]')})`);
+    branches.push(`SELECT 'folder' AS role, 'Folder' AS kind, unique_id, entry_uuid, patient_id, status, NULL AS hash, NULL AS size FROM folders WHERE unique_id = ANY(${param(s.folders.map((f) => f.uniqueId), 'text[]')})`);
   }
-  branches.push(`SELECT 'ss' AS role, 'SubmissionSet' AS kind, unique_id, entry_uuid, patient_id, status, NULL AS hash FROM submission_sets WHERE unique_id = ${param(s.submissionSet.uniqueId)}`);
+  branches.push(`SELECT 'ss' AS role, 'SubmissionSet' AS kind, unique_id, entry_uuid, patient_id, status, NULL AS hash, NULL AS size FROM submission_sets WHERE unique_id = ${param(s.submissionSet.uniqueId)}`);
   if (externalIds.length > 0) {
     const ids = param(externalIds, 'text[]');
     branches.push(
-      `SELECT 'ref', 'DocumentEntry', unique_id, entry_uuid, patient_id, status, NULL FROM document_entries WHERE entry_uuid = ANY(${ids})`,
-      `SELECT 'ref', 'Folder', unique_id, entry_uuid, patient_id, status, NULL FROM folders WHERE entry_uuid = ANY(${ids})`,
-      `SELECT 'ref', 'SubmissionSet', unique_id, entry_uuid, patient_id, status, NULL FROM submission_sets WHERE entry_uuid = ANY(${ids})`,
-      `SELECT 'ref', 'Association', NULL, entry_uuid, NULL, status, NULL FROM associations WHERE entry_uuid = ANY(${ids})`,
+      `SELECT 'ref', 'DocumentEntry', unique_id, entry_uuid, patient_id, status, NULL, NULL FROM document_entries WHERE entry_uuid = ANY(${ids})`,
+      `SELECT 'ref', 'Folder', unique_id, entry_uuid, patient_id, status, NULL, NULL FROM folders WHERE entry_uuid = ANY(${ids})`,
+      `SELECT 'ref', 'SubmissionSet', unique_id, entry_uuid, patient_id, status, NULL, NULL FROM submission_sets WHERE entry_uuid = ANY(${ids})`,
+      `SELECT 'ref', 'Association', NULL, entry_uuid, NULL, status, NULL, NULL FROM associations WHERE entry_uuid = ANY(${ids})`,
     );
   }
-  branches.push(`SELECT 'patient', NULL, NULL, patient_id, patient_id, 'Approved', NULL FROM patients WHERE patient_id = ${param(s.submissionSet.patientId)} AND active`);
+  branches.push(`SELECT 'patient', NULL, NULL, patient_id, patient_id, 'Approved', NULL, NULL FROM patients WHERE patient_id = ${param(s.submissionSet.patientId)} AND active`);
   return { text: branches.join('\n  UNION ALL\n  '), values };
 }
 
@@ -86,11 +91,17 @@ export async function lookupReferences(tx: SqlExecutor, s: Submission, opts: { l
     await tx.query('SELECT 1 FROM document_entries WHERE entry_uuid = ANY($1::text[]) FOR SHARE', [externalIds], FRESH_PLAN);
     await tx.query('SELECT 1 FROM folders WHERE entry_uuid = ANY($1::text[]) FOR SHARE', [externalIds], FRESH_PLAN);
   }
+  if (opts.lock && s.documents.length > 0) {
+    // Entries our documents re-register may not vanish (ITI-62) before we commit: a different
+    // document could then take their uniqueId as its first registration beside ours.
+    await tx.query('SELECT 1 FROM document_entries WHERE unique_id = ANY($1::text[]) FOR SHARE', [s.documents.map((d) => d.uniqueId)], FRESH_PLAN);
+  }
   const lookup = lookupQuery(s, externalIds);
   const r = await tx.query<Row>(lookup.text, lookup.values, FRESH_PLAN);
 
   const problems: RegistryErrorDetail[] = [];
-  const reusedDocuments = new Map<string, string>();
+  const reregistered = new Set<string>();
+  const refused = new Set<string>();
   const external = new Map<string, RegisteredRef>();
   let registeredSubmissionSet: Row | undefined;
   let patientKnown = false;
@@ -106,28 +117,69 @@ export async function lookupReferences(tx: SqlExecutor, s: Submission, opts: { l
       problems.push({ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: `folder uniqueId ${row.unique_id} is already registered`, location: row.unique_id ?? undefined });
     } else {
       const doc = byUniqueId.get(row.unique_id ?? '')!;
-      if (doc.hash && row.hash && doc.hash.toLowerCase() === row.hash.toLowerCase() && doc.patientId === row.patient_id) {
-        if (!reusedDocuments.has(doc.entryUuid)) {
-          reusedDocuments.set(doc.entryUuid, row.entry_uuid);
-          // Associations to the resubmitted document now point at the registered entry.
-          external.set(row.entry_uuid, { kind: 'DocumentEntry', entryUuid: row.entry_uuid, patientId: row.patient_id ?? '', status: row.status });
-        }
-      } else if (doc.hash && row.hash && doc.hash.toLowerCase() !== row.hash.toLowerCase()) {
-        problems.push({ code: XdsErrorCode.XDSNonIdenticalHash, severity: 'Error', context: `document ${doc.uniqueId} is registered with a different hash`, location: doc.uniqueId });
+      const problem = reregistrationProblem(doc, row);
+      if (problem) {
+        if (!refused.has(doc.uniqueId)) problems.push(problem);
+        refused.add(doc.uniqueId);
       } else {
-        problems.push({ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: `document uniqueId ${doc.uniqueId} is already registered`, location: doc.uniqueId });
+        reregistered.add(doc.entryUuid);
       }
     }
   }
   if (problems.length > 0) throw new RegistryError(problems);
   if (registeredSubmissionSet) {
-    const identicalRetry = s.folders.length === 0 && s.documents.every((d) => reusedDocuments.has(d.entryUuid));
-    if (!identicalRetry) {
+    const replay = await retryOf(tx, s, registeredSubmissionSet.entry_uuid, reregistered);
+    if (!replay) {
       throw RegistryError.of(XdsErrorCode.XDSDuplicateUniqueIdInRegistry, `submission set uniqueId ${s.submissionSet.uniqueId} is already registered`, s.submissionSet.uniqueId);
     }
-    const replay = new Map(reusedDocuments);
-    replay.set(s.submissionSet.entryUuid, registeredSubmissionSet.entry_uuid);
-    return { reusedDocuments, external, patientKnown, replay };
+    return { reregistered, external, patientKnown, replay };
   }
-  return { reusedDocuments, external, patientKnown };
+  return { reregistered, external, patientKnown };
+}
+
+/**
+ * A uniqueId names one document's content: it may be registered again only with the same hash
+ * and size (ITI TF-3 4.2.4.1 XDSNonIdenticalHash, XDSNonIdenticalSize), and for the same patient.
+ */
+function reregistrationProblem(doc: DocumentEntry, row: Row): RegistryErrorDetail | undefined {
+  const where = doc.uniqueId;
+  if (!doc.hash || !row.hash) {
+    return { code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: `document uniqueId ${doc.uniqueId} is already registered`, location: where };
+  }
+  if (doc.hash.toLowerCase() !== row.hash.toLowerCase()) {
+    return { code: XdsErrorCode.XDSNonIdenticalHash, severity: 'Error', context: `document ${doc.uniqueId} is registered with a different hash`, location: where };
+  }
+  if (doc.size !== undefined && row.size !== null && Number(row.size) !== doc.size) {
+    return { code: XdsErrorCode.XDSNonIdenticalSize, severity: 'Error', context: `document ${doc.uniqueId} is registered with size ${row.size}, not ${doc.size}`, location: where };
+  }
+  if (doc.patientId !== row.patient_id) {
+    return { code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: `document uniqueId ${doc.uniqueId} is already registered for another patient`, location: where };
+  }
+  return undefined;
+}
+
+/**
+ * An identical retry of a registered submission set (same SubmissionSet uniqueId, no folders,
+ * every document registered with the same content as a member of that set) is answered with
+ * the ids of the first time: given entryUUID -> registered entryUUID. Undefined: not a retry.
+ */
+async function retryOf(tx: SqlExecutor, s: Submission, registeredSet: string, reregistered: ReadonlySet<string>): Promise<Map<string, string> | undefined> {
+  if (s.folders.length > 0 || !s.documents.every((d) => reregistered.has(d.entryUuid))) return undefined;
+  const members = new Map<string, string>();
+  if (s.documents.length > 0) {
+    const r = await tx.query<{ unique_id: string; entry_uuid: string }>(
+      `SELECT d.unique_id, d.entry_uuid FROM associations a JOIN document_entries d ON d.entry_uuid = a.target_id
+        WHERE a.source_id = $1 AND a.type = $2 AND d.unique_id = ANY($3::text[])`,
+      [registeredSet, AssociationType.HasMember, s.documents.map((d) => d.uniqueId)],
+      FRESH_PLAN,
+    );
+    for (const row of r.rows) members.set(row.unique_id, row.entry_uuid);
+  }
+  const replay = new Map([[s.submissionSet.entryUuid, registeredSet]]);
+  for (const d of s.documents) {
+    const member = members.get(d.uniqueId);
+    if (!member) return undefined;
+    replay.set(d.entryUuid, member);
+  }
+  return replay;
 }

@@ -8,7 +8,6 @@ import type { SubmissionSet } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
 import type { Database, SqlExecutor } from '../store/sql/database';
-import type { TableRows } from '../store/sql/table-rows';
 import { deleteObjects } from './delete-objects';
 import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
@@ -21,7 +20,7 @@ import type { AuditScope } from '../audit/audit-scope';
 import { submissionFacts } from '../audit/submission-facts';
 import { auditedChange, auditedRead, deleteFacts, queriedPatient, updateFacts } from './change-audit';
 import { runStoredQuery, type StoredQueryOptions, type StoredQueryResult } from './stored-query-executor';
-import { precheckSubmission, submitToRegistry } from './submit';
+import { precheckSubmission, submitToRegistry, type SubmitOptions } from './submit';
 
 export interface RegistryOptions {
   profile: AffinityProfile;
@@ -35,8 +34,8 @@ export interface SubmitCall {
   requireRepositoryFields?: boolean;
   /** The request's audit: the registry writes its record (with the change, or on its own for a retry or a refusal). */
   audit?: AuditScope;
-  /** Rows of other tables committing with the submission (the repository index). */
-  extraRows?: (registered: Submission) => TableRows[];
+  /** Rows of other tables committing with the submission (the repository index); see SubmitOptions.extraRows. */
+  extraRows?: SubmitOptions['extraRows'];
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
 }
 
@@ -79,10 +78,10 @@ export class Registry {
       homeCommunityId: this.options.homeCommunityId,
       requireRepositoryFields: call.requireRepositoryFields ?? true,
       ...(this.options.now ? { now: this.options.now } : {}),
-      ...(call.extraRows || audit ? { extraRows: (registered: Submission) => {
-        // The record names the objects actually stored (resubmitted documents are not among them).
+      ...(call.extraRows || audit ? { extraRows: (registered: Submission, reregistered: ReadonlySet<string>) => {
+        // The record names the objects actually stored.
         audit?.note(submissionFacts(registered));
-        return [...(call.extraRows?.(registered) ?? []), ...(audit?.changeRows() ?? [])];
+        return [...(call.extraRows?.(registered, reregistered) ?? []), ...(audit?.changeRows() ?? [])];
       } } : {}),
       ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
       onReplay: () => {

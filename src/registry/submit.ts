@@ -27,8 +27,11 @@ export interface SubmitOptions {
   requireRepositoryFields: boolean;
   /** Current time as XDS DTM (injectable for tests). */
   now?: () => string;
-  /** Rows of other tables that commit with the submission (repository index, audit outbox), given what is stored. */
-  extraRows?: (registered: Submission) => TableRows[];
+  /**
+   * Rows of other tables that commit with the submission (repository index, audit outbox), given
+   * what is stored and which of its documents re-register a uniqueId (entryUUIDs).
+   */
+  extraRows?: (registered: Submission, reregistered: ReadonlySet<string>) => TableRows[];
   /** Extra writes that need a transaction around the submission; prefer extraRows, which keeps the one-statement path. */
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
   /** Called when the submission is an identical retry of a registered one: nothing is stored, no statement runs. */
@@ -100,7 +103,8 @@ function referencesRegisteredObjects(s: Submission): boolean {
  * The common case — new objects only, nothing registered is referenced or changed — is one
  * lookup and one atomic INSERT statement, with no explicit transaction: unique indexes catch
  * a concurrent duplicate. Anything that reads and changes registered objects (relationships,
- * folder additions, resubmitted documents) runs in a transaction holding row locks.
+ * folder additions) or depends on them staying (re-registered uniqueIds) runs in a
+ * transaction holding row locks.
  */
 async function register(db: Database, submission: Submission, givenIds: Record<string, string>, options: SubmitOptions, now: string): Promise<Record<string, string>> {
   if (!options.withinTransaction && !referencesRegisteredObjects(submission)) {
@@ -108,11 +112,11 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
     assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
     if (refs.replay) {
       options.onReplay?.();
-      return remapReused(givenIds, refs.replay);
+      return replayedIds(givenIds, refs.replay);
     }
-    if (refs.reusedDocuments.size === 0) {
+    if (refs.reregistered.size === 0) {
       checkAssociations(submission, refs.external);
-      await insertRegistryObjects(db, objectsOf(submission), options.extraRows?.(submission) ?? []);
+      await insertRegistryObjects(db, objectsOf(submission, refs.reregistered), options.extraRows?.(submission, refs.reregistered) ?? []);
       return givenIds;
     }
   }
@@ -122,51 +126,33 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
     // An identical retry of a registered submission: answer as before, store nothing.
     if (refs.replay) {
       options.onReplay?.();
-      return remapReused(givenIds, refs.replay);
+      return replayedIds(givenIds, refs.replay);
     }
-    const toStore = applyResubmissions(submission, refs.reusedDocuments);
-    const linked = checkAssociations(toStore, refs.external);
-    await insertRegistryObjects(tx, objectsOf(toStore), options.extraRows?.(toStore) ?? []);
+    // A document whose uniqueId is registered with the same content (another submission set)
+    // is a DocumentEntry of its own, beside the registered ones, with its own entryUUID.
+    const linked = checkAssociations(submission, refs.external);
+    await insertRegistryObjects(tx, objectsOf(submission, refs.reregistered), options.extraRows?.(submission, refs.reregistered) ?? []);
     await deprecateReplaced(tx, linked.replacedTargets);
     await joinFoldersOf(tx, linked.replacements, now);
     await touchFolders(tx, linked.existingFoldersExtended, now);
-    await options.withinTransaction?.(tx, toStore);
-    return { ...givenIds, ...remapReused(givenIds, refs.reusedDocuments) };
+    await options.withinTransaction?.(tx, submission);
+    return givenIds;
   });
 }
 
-function objectsOf(s: Submission): RegistryRows {
-  return { submissionSets: [s.submissionSet], documents: s.documents, folders: s.folders, associations: s.associations };
+function objectsOf(s: Submission, reregistered: ReadonlySet<string>): RegistryRows {
+  return { submissionSets: [s.submissionSet], documents: s.documents, folders: s.folders, associations: s.associations, reregistered };
 }
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
 }
 
-/**
- * A document already registered with the same uniqueId and hash is a resubmission, not
- * an error: it is not stored again and the new SubmissionSet references the existing entry.
- */
-function applyResubmissions(s: Submission, reused: Map<string, string>): Submission {
-  if (reused.size === 0) return s;
-  const target = (id: string) => reused.get(id) ?? id;
-  return {
-    ...s,
-    documents: s.documents.filter((d) => !reused.has(d.entryUuid)),
-    associations: s.associations.map((a) => {
-      const moved = { ...a, sourceId: target(a.sourceId), targetId: target(a.targetId) };
-      if (a.type === AssociationType.HasMember && reused.has(a.targetId) && a.sourceId === s.submissionSet.entryUuid) {
-        moved.submissionSetStatus = 'Reference';
-      }
-      return moved;
-    }),
-  };
-}
-
-function remapReused(ids: Record<string, string>, reused: Map<string, string>): Record<string, string> {
+/** The ids of an identical retry: each given id whose object is registered already, as it was registered. */
+function replayedIds(ids: Record<string, string>, registered: Map<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [given, uuid] of Object.entries(ids)) {
-    const existing = reused.get(uuid);
+    const existing = registered.get(uuid);
     if (existing) out[given] = existing;
   }
   return out;

@@ -128,29 +128,35 @@ async function storeAndRegister(
       }),
     };
     let indexed: ReadonlySet<string> = new Set();
+    // Files of re-registered documents: their row is written only if the repository does not
+    // hold that uniqueId yet (the registry checked the bytes are the same: hash and size).
+    let indexedIfAbsent: string[] = [];
     const result = await deps.registry.submit(completed, principal, {
       requireRepositoryFields: true,
       ...(audit ? { audit } : {}),
-      // Index rows only for the documents the registry actually stores (not resubmissions).
-      extraRows: (registered) => {
-        const rows: RepositoryRow[] = registered.documents.flatMap((d) => {
+      extraRows: (registered, reregistered) => {
+        const rows: RepositoryRow[] = [];
+        const again: RepositoryRow[] = [];
+        for (const d of registered.documents) {
           const s = stored.get(givenIdOf.get(d.uniqueId) ?? '');
-          if (!s) return [];
+          if (!s) continue;
           const row: RepositoryRow = { repositoryUniqueId: deps.repository.repositoryUniqueId, documentUniqueId: d.uniqueId, blobKey: s.blobKey, keyId: s.keyId, size: s.size, hash: s.hash, mimeType: d.mimeType };
           if (s.sealed) row.sealed = s.sealed;
-          return [row];
-        });
+          (reregistered.has(d.entryUuid) ? again : rows).push(row);
+        }
         indexed = new Set(rows.map((r) => r.blobKey));
-        return [repositoryTableRows(rows)];
+        indexedIfAbsent = again.filter((r) => !r.sealed).map((r) => r.blobKey);
+        return [repositoryTableRows(rows), { ...repositoryTableRows(again), ifAbsent: true }];
       },
     });
-    const unused = filesOf([...stored.values()].filter((s) => !indexed.has(s.blobKey)));
     if (result.status === 'Failure') {
       await discard();
-    } else if (unused.length > 0) {
-      // Resubmitted documents (or an identical retry): their bytes were already stored.
-      await removeBlobs(unused);
+      return result;
     }
+    const held = indexedIfAbsent.length > 0 ? await deps.repository.indexedBlobKeys(indexedIfAbsent) : new Set<string>();
+    // An identical retry, or a re-registered document whose bytes the repository already held.
+    const unused = filesOf([...stored.values()].filter((s) => !indexed.has(s.blobKey) && !held.has(s.blobKey)));
+    if (unused.length > 0) await removeBlobs(unused);
     return result;
   } catch (err) {
     await discard();

@@ -82,8 +82,13 @@ export class RepositoryService {
     return this.documents.close();
   }
 
+  /** Which of these blobs an index row names. */
+  indexedBlobKeys(keys: string[]): Promise<Set<string>> {
+    return referencedBlobKeys(this.db, keys);
+  }
+
   /** Removes blobs left by a crash between writing bytes and committing their registration. */
   sweepOrphans(olderThanMs: number) {
-    return this.documents.sweepOrphans((keys) => referencedBlobKeys(this.db, keys), olderThanMs);
+    return this.documents.sweepOrphans((keys) => this.indexedBlobKeys(keys), olderThanMs);
   }
 }

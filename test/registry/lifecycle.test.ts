@@ -513,4 +513,41 @@ describeEachStore('registry lifecycle (ITI-57 update, ITI-62 delete)', (ctx) => 
       assert.equal(await snapshot(), before);
     });
   });
+
+  describe('two entries of one uniqueId (an identical document registered again)', () => {
+    /** The document registered twice, in two submission sets. */
+    async function registeredTwice(): Promise<{ doc: DocumentEntry; first: { id: string; setId: string }; second: { id: string; setId: string } }> {
+      const first = await registeredDocument();
+      const s = submission(patient, { documents: [{ ...first.doc }] });
+      const ids = await register(s);
+      return { doc: first.doc, first, second: { id: ids[first.doc.entryUuid]!, setId: ids[s.submissionSet.entryUuid]! } };
+    }
+
+    it('ITI-57 versions each entry on its own', async () => {
+      const { doc, first, second } = await registeredTwice();
+      for (const id of [first.id, second.id]) {
+        const r = await registry.createNewVersion(submissionSet(patient), newDocumentVersion(doc, id), SYSTEM_PRINCIPAL);
+        assert.deepEqual([r.newVersions[0]!.logicalId, r.newVersions[0]!.version], [id, 2]);
+      }
+      const approved = await ctx.db.query<{ logical_id: string; version: number }>('SELECT logical_id, version FROM document_entries WHERE unique_id = $1 AND status = $2', [doc.uniqueId, 'Approved']);
+      assert.deepEqual(approved.rows.map((x) => [x.logical_id, x.version]).sort(), [[first.id, 2], [second.id, 2]].sort());
+    });
+
+    it('ITI-62 deletes one entry; the other keeps the uniqueId and its content', async () => {
+      const { doc, first, second } = await registeredTwice();
+      const [member] = await associationsOf(first.setId);
+      await registry.deleteObjects([first.setId, first.id, member!.entry_uuid], SYSTEM_PRINCIPAL);
+      assert.equal(await row(first.id), undefined);
+      assert.equal(await statusOf(second.id), 'Approved');
+      const other = await registry.submit(submission(patient, { documents: [{ ...doc, hash: sha1('other bytes') }] }), SYSTEM_PRINCIPAL);
+      assert.deepEqual(other.errors.map((e) => e.code), ['XDSNonIdenticalHash']);
+    });
+
+    it('RPLC replaces the entry it names; the other registration stays Approved', async () => {
+      const { first, second } = await registeredTwice();
+      const replacement = documentEntry(patient);
+      await register(submission(patient, { documents: [replacement], associations: [association(AssociationType.Replace, replacement.entryUuid, first.id)] }));
+      assert.deepEqual([await statusOf(first.id), await statusOf(second.id)], ['Deprecated', 'Approved']);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { AssociationType } from '../../src/domain/metadata';
+import { AssociationType, AvailabilityStatus } from '../../src/domain/metadata';
+import { StoredQueryId } from '../../src/domain/stored-queries';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
 import type { Submission } from '../../src/domain/submission';
 import type { Registry } from '../../src/registry/registry';
@@ -115,16 +116,59 @@ describeEachStore('registry submit', (ctx) => {
     assert.equal(r.status, 'Success', JSON.stringify(r.errors));
   });
 
-  it('treats an identical document resubmitted in a new submission set as a reference', async () => {
-    const d = documentEntry(patient);
-    const first = await ok(submission(patient, { documents: [d] }));
-    const before = await countRows(ctx.db, 'document_entries');
-    const again = await ok(submission(patient, { documents: [{ ...d }] }));
-    assert.equal(await countRows(ctx.db, 'document_entries'), before);
-    assert.equal(again[d.entryUuid], first[d.entryUuid]);
-    const r = await ctx.db.query<{ metadata: { submissionSetStatus?: string } }>(
-      'SELECT metadata FROM associations WHERE target_id = $1 ORDER BY seq', [first[d.entryUuid]]);
-    assert.deepEqual(r.rows.map((x) => x.metadata.submissionSetStatus), ['Original', 'Reference']);
+  /** The entryUUIDs GetDocuments returns for a uniqueId (each registration's newest version). */
+  async function entriesOf(uniqueId: string): Promise<string[]> {
+    const r = await registry.query({ queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[uniqueId]] } }, SYSTEM_PRINCIPAL);
+    return r.objects.map((o) => o.entryUuid).sort();
+  }
+
+  describe('an identical document registered again in a new submission set', () => {
+    it('is a second DocumentEntry with its own entryUUID, found beside the first', async () => {
+      const d = documentEntry(patient);
+      const first = await ok(submission(patient, { documents: [d] }));
+      const before = await countRows(ctx.db, 'document_entries');
+      const again = await ok(submission(patient, { documents: [{ ...d }] }));
+      assert.equal(await countRows(ctx.db, 'document_entries'), before + 1);
+      assert.notEqual(again[d.entryUuid], first[d.entryUuid]);
+      assert.deepEqual(await entriesOf(d.uniqueId), [first[d.entryUuid], again[d.entryUuid]].sort());
+      const found = await registry.query({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[AvailabilityStatus.Approved]] } }, SYSTEM_PRINCIPAL);
+      assert.ok([first[d.entryUuid], again[d.entryUuid]].every((id) => found.objects.some((o) => o.entryUuid === id)));
+      const r = await ctx.db.query<{ target_id: string; metadata: { submissionSetStatus?: string } }>(
+        'SELECT target_id, metadata FROM associations WHERE target_id = ANY($1::text[]) ORDER BY seq', [[first[d.entryUuid], again[d.entryUuid]]]);
+      assert.deepEqual(r.rows.map((x) => [x.target_id, x.metadata.submissionSetStatus]), [[first[d.entryUuid], 'Original'], [again[d.entryUuid], 'Original']]);
+    });
+
+    it('a retry of the re-registering submission set answers with its own entry, not the first one', async () => {
+      const d = documentEntry(patient);
+      const first = await ok(submission(patient, { documents: [d] }));
+      const s = submission(patient, { documents: [{ ...d }] });
+      const again = await ok(s);
+      const before = await countRows(ctx.db, 'document_entries');
+      const retried = await ok(structuredClone(s));
+      assert.equal(retried[s.submissionSet.entryUuid], again[s.submissionSet.entryUuid]);
+      assert.equal(retried[d.entryUuid], again[d.entryUuid]);
+      assert.notEqual(retried[d.entryUuid], first[d.entryUuid]);
+      assert.equal(await countRows(ctx.db, 'document_entries'), before);
+    });
+
+    it('refuses the same hash with another size (XDSNonIdenticalSize)', async () => {
+      const d = documentEntry(patient);
+      await ok(submission(patient, { documents: [d] }));
+      await fails(submission(patient, { documents: [{ ...d, size: d.size! + 1 }] }), 'XDSNonIdenticalSize');
+    });
+
+    it('concurrent registrations in different submission sets: identical content gives two entries, another hash is refused', async () => {
+      const d = documentEntry(patient);
+      const [a, b] = await Promise.all([registry.submit(submission(patient, { documents: [{ ...d }] }), SYSTEM_PRINCIPAL), registry.submit(submission(patient, { documents: [{ ...d }] }), SYSTEM_PRINCIPAL)]);
+      assert.deepEqual([a.status, b.status], ['Success', 'Success'], JSON.stringify([a.errors, b.errors]));
+      assert.equal((await entriesOf(d.uniqueId)).length, 2);
+
+      const e = documentEntry(patient);
+      const results = await Promise.all([registry.submit(submission(patient, { documents: [{ ...e }] }), SYSTEM_PRINCIPAL), registry.submit(submission(patient, { documents: [{ ...e, hash: sha1('other bytes') }] }), SYSTEM_PRINCIPAL)]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['Failure', 'Success']);
+      assert.deepEqual(results.flatMap((r) => r.errors.map((x) => x.code)), ['XDSNonIdenticalHash']);
+      assert.equal((await entriesOf(e.uniqueId)).length, 1);
+    });
   });
 
   it('answers an identical retry of a whole submission with the same ids and stores nothing new', async () => {

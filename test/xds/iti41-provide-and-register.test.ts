@@ -2,6 +2,8 @@
 // documents with a folder, the document relationships, and each way a submission is refused.
 import assert from 'node:assert/strict';
 import { AssociationType, AvailabilityStatus } from '../../src/domain/metadata';
+import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
+import { StoredQueryId } from '../../src/domain/stored-queries';
 import { hasName, NS, writeMtom } from '../../src/soap';
 import { binaryPart, mtomContentType, multipart, BOUNDARY, rootPart, type MultipartShape, type TestPart } from '../soap/helpers';
 import { describeEachStoreOverHttp, storedCounts } from '../support/http-gateway';
@@ -62,6 +64,38 @@ describeEachStoreOverHttp('xds ITI-41 Provide and Register Document Set-b', (ctx
     assert.deepEqual(await stored(ids.DOC_UID_2), lab);
     const folder = await registered(ctx.gw, ids.FOLDER_UID, 'GetFolders');
     assert.equal(folder.kind, 'Folder');
+  });
+
+  for (const [name, size] of [['small (kept in its row)', 0], ['large (kept in a file)', 200_000]] as const) {
+    it(`registers an identical ${name} document again in a new submission set as a second entry, storing its bytes once`, async () => {
+      const content = Buffer.concat([Buffer.from(`Propouštěcí zpráva ${oid()}\n`), Buffer.alloc(size, 0x41)]);
+      const first = await provideSingle(ctx.baseUrl, { patient, content });
+      assert.equal(registryResult(first.reply, RESPONSE).status, 'Success');
+      const before = await storedCounts(ctx);
+      const again = await provideSingle(ctx.baseUrl, { patient, content, docUid: first.submitted.docUid });
+      const r = registryResult(again.reply, RESPONSE);
+      assert.equal(r.status, 'Success', JSON.stringify(r.errors));
+      const after = await storedCounts(ctx);
+      assert.deepEqual(
+        [after.document_entries, after.submission_sets, after.repository_documents, after.blobs],
+        [before.document_entries + 1, before.submission_sets + 1, before.repository_documents, before.blobs],
+      );
+      const entries = await ctx.gw.registry.query({ queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[first.submitted.docUid]] } }, SYSTEM_PRINCIPAL);
+      assert.equal(new Set(entries.objects.map((o) => o.entryUuid)).size, 2);
+      assert.deepEqual(await stored(first.submitted.docUid), content);
+    });
+  }
+
+  it('refuses the uniqueId of a registered document with other bytes (XDSNonIdenticalHash), storing nothing', async () => {
+    const first = await provideSingle(ctx.baseUrl, { patient });
+    assert.equal(registryResult(first.reply, RESPONSE).status, 'Success');
+    const before = await storedCounts(ctx);
+    const other = await provideSingle(ctx.baseUrl, { patient, docUid: first.submitted.docUid });
+    const r = registryResult(other.reply, RESPONSE);
+    assert.equal(r.status, 'Failure');
+    assert.deepEqual(errorCodes(r), ['XDSNonIdenticalHash']);
+    assert.deepEqual(await storedCounts(ctx), before);
+    assert.deepEqual(await stored(first.submitted.docUid), first.submitted.content);
   });
 
   describe('document relationships', () => {

@@ -1,8 +1,9 @@
 // ITI-42 Register Document Set-b over HTTP: metadata of documents another repository stores.
 import assert from 'node:assert/strict';
+import { StoredQueryId } from '../../src/domain/stored-queries';
 import { describeEachStoreOverHttp, storedCounts } from '../support/http-gateway';
-import { newPatient, oid, registered, sendFixture, sha1, XDS_TRANSACTIONS } from './support/messages';
-import { errorCodes, registryResult } from './support/responses';
+import { idsOf, newPatient, oid, quoted, registered, sendFixture, sha1, slot, storedQuery, XDS_TRANSACTIONS } from './support/messages';
+import { errorCodes, queryObjects, registryResult } from './support/responses';
 
 const RESPONSE = XDS_TRANSACTIONS.register.response;
 const OTHER_REPOSITORY = '1.2.203.24341.11.2.1.4.1';
@@ -11,7 +12,7 @@ describeEachStoreOverHttp('xds ITI-42 Register Document Set-b', (ctx) => {
   const content = 'Propouštěcí zpráva uložená v úložišti nemocnice';
 
   function register(patient: string, values: Record<string, string | number> = {}) {
-    const docUid = oid();
+    const docUid = String(values.DOC_UID ?? oid());
     const reply = sendFixture(ctx.baseUrl, 'registry', 'iti42-register.xml', {
       PATIENT: patient, SS_UID: oid(), DOC_UID: docUid, HASH: sha1(content), SIZE: Buffer.byteLength(content), REPOSITORY_ID: OTHER_REPOSITORY, ...values,
     });
@@ -26,6 +27,20 @@ describeEachStoreOverHttp('xds ITI-42 Register Document Set-b', (ctx) => {
     assert.ok(entry.kind === 'DocumentEntry');
     assert.equal(entry.repositoryUniqueId, OTHER_REPOSITORY);
     assert.equal(entry.hash, sha1(content));
+  });
+
+  it('registers the same document (uniqueId, hash, size) again in a new submission set as a second entry; other content is refused', async () => {
+    const patient = await newPatient(ctx.gw);
+    const first = register(patient);
+    assert.equal(registryResult(await first.reply, RESPONSE).status, 'Success');
+    const again = registryResult(await register(patient, { DOC_UID: first.docUid }).reply, RESPONSE);
+    assert.equal(again.status, 'Success', JSON.stringify(again.errors));
+    const found = await storedQuery(ctx.baseUrl, StoredQueryId.GetDocuments, 'LeafClass', [slot('$XDSDocumentEntryUniqueId', quoted(first.docUid))]);
+    assert.equal(new Set(idsOf(queryObjects(found).filter((o) => o.localName === 'ExtrinsicObject'))).size, 2);
+    const otherHash = registryResult(await register(patient, { DOC_UID: first.docUid, HASH: sha1('jiný obsah') }).reply, RESPONSE);
+    assert.deepEqual(errorCodes(otherHash), ['XDSNonIdenticalHash']);
+    const otherSize = registryResult(await register(patient, { DOC_UID: first.docUid, SIZE: Buffer.byteLength(content) + 1 }).reply, RESPONSE);
+    assert.deepEqual(errorCodes(otherSize), ['XDSNonIdenticalSize']);
   });
 
   it('refuses metadata without the repository fields (ITI-42 requires them)', async () => {

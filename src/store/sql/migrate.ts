@@ -4,6 +4,7 @@ import * as m002 from './migrations/002-audit';
 import * as m003 from './migrations/003-inline-metadata';
 import * as m004 from './migrations/004-inline-documents';
 import * as m005 from './migrations/005-inline-audit';
+import * as m006 from './migrations/006-reregistration';
 
 /** Ordered migrations; append only. Each runs once, in its own transaction. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -12,6 +13,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 3, name: 'inline-metadata', sql: m003.sql },
   { version: 4, name: 'inline-documents', sql: m004.sql },
   { version: 5, name: 'inline-audit', sql: m005.sql },
+  { version: 6, name: 'reregistration', sql: m006.sql },
 ];
 
 /**
@@ -27,13 +29,14 @@ function underMigrationLock<T>(db: Database, fn: (tx: SqlExecutor) => Promise<T>
   });
 }
 
-export async function migrate(db: Database): Promise<number[]> {
+/** Applies the migrations not applied yet, up to `through` (all by default: tests stop earlier to populate an older schema). */
+export async function migrate(db: Database, through = Infinity): Promise<number[]> {
   await underMigrationLock(db, (tx) =>
     tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`),
   );
   const applied = [];
-  for (const m of MIGRATIONS) {
+  for (const m of MIGRATIONS.filter((x) => x.version <= through)) {
     const done = await underMigrationLock(db, async (tx) => {
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (seen.rowCount > 0) return false;

@@ -48,7 +48,7 @@ const COLUMNS = {
     class_code: 'text', type_code: 'text', format_code: 'text', facility_type_code: 'text', practice_setting_code: 'text',
     confidentiality_codes: 'text[]', event_codes: 'text[]', author_persons: 'text[]', reference_ids: 'text[]', creation_time: 'text',
     service_start_time: 'text', service_stop_time: 'text', repository_unique_id: 'text', hash: 'text', size: 'bigint',
-    home_community_id: 'text', metadata: 'jsonb',
+    home_community_id: 'text', metadata: 'jsonb', reregistration: 'boolean',
   },
   folders: {
     entry_uuid: 'text', logical_id: 'text', version: 'integer', unique_id: 'text', patient_id: 'text', status: 'text', codes: 'text[]',
@@ -66,7 +66,8 @@ export function submissionSetRow(s: SubmissionSet): Row {
   };
 }
 
-export function documentEntryRow(d: DocumentEntry): Row {
+/** `reregistration`: the document's uniqueId was already registered (see migration 006). */
+export function documentEntryRow(d: DocumentEntry, reregistration = false): Row {
   return {
     entry_uuid: d.entryUuid, logical_id: d.logicalId ?? d.entryUuid, version: d.version ?? 1, unique_id: d.uniqueId, patient_id: d.patientId,
     status: shortStatus(d.availabilityStatus), object_type: d.objectType === DocumentEntryType.OnDemand ? 'on-demand' : 'stable',
@@ -77,7 +78,7 @@ export function documentEntryRow(d: DocumentEntry): Row {
     confidentiality_codes: d.confidentialityCodes.map(codeKey), event_codes: d.eventCodes.map(codeKey), author_persons: authorPersons(d.authors),
     reference_ids: d.referenceIds, creation_time: d.creationTime ?? null, service_start_time: d.serviceStartTime ?? null,
     service_stop_time: d.serviceStopTime ?? null, repository_unique_id: d.repositoryUniqueId ?? null, hash: d.hash ?? null, size: d.size ?? null,
-    home_community_id: d.homeCommunityId ?? null, metadata: d,
+    home_community_id: d.homeCommunityId ?? null, metadata: d, reregistration,
   };
 }
 
@@ -98,13 +99,15 @@ export interface RegistryRows {
   documents?: DocumentEntry[];
   folders?: Folder[];
   associations?: Association[];
+  /** entryUUIDs of `documents` that register again a uniqueId the registry already holds. */
+  reregistered?: ReadonlySet<string>;
 }
 
 /** The registry objects as rows of their tables, for insertTables. */
 export function registryTableRows(objects: RegistryRows): TableRows[] {
   return [
     { table: 'submission_sets', columns: COLUMNS.submission_sets, rows: (objects.submissionSets ?? []).map(submissionSetRow) },
-    { table: 'document_entries', columns: COLUMNS.document_entries, rows: (objects.documents ?? []).map(documentEntryRow) },
+    { table: 'document_entries', columns: COLUMNS.document_entries, rows: (objects.documents ?? []).map((d) => documentEntryRow(d, objects.reregistered?.has(d.entryUuid))) },
     { table: 'folders', columns: COLUMNS.folders, rows: (objects.folders ?? []).map(folderRow) },
     { table: 'associations', columns: COLUMNS.associations, rows: (objects.associations ?? []).map(associationRow) },
   ];

@@ -15,6 +15,8 @@ export interface TableRows {
   table: string;
   columns: ColumnTypes;
   rows: ReadonlyArray<Record<string, unknown>>;
+  /** Rows whose key is already taken are skipped (ON CONFLICT DO NOTHING) instead of failing the statement. */
+  ifAbsent?: boolean;
 }
 
 /** One table's INSERT; `values` collects its parameters (the rows, then any bytes). */
@@ -38,7 +40,8 @@ function insertFromJson(t: TableRows, values: unknown[]): string {
   const names = cols.map(([c]) => c).join(', ');
   const record = cols.map(([c, type]) => `${c} ${type === 'bytea' ? 'integer' : type}`).join(', ');
   const select = cols.map(([c, type]) => (type !== 'bytea' ? c : bytes.length === 0 ? 'NULL::bytea' : `(ARRAY[${bytes.join(', ')}])[${c}]`)).join(', ');
-  return `INSERT INTO ${t.table} (${names}) SELECT ${select} FROM jsonb_to_recordset(${json}) AS x(${record})`;
+  const conflict = t.ifAbsent ? ' ON CONFLICT DO NOTHING' : '';
+  return `INSERT INTO ${t.table} (${names}) SELECT ${select} FROM jsonb_to_recordset(${json}) AS x(${record})${conflict}`;
 }
 
 export async function insertTables(db: SqlExecutor, tables: readonly TableRows[]): Promise<void> {

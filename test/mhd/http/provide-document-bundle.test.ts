@@ -6,7 +6,7 @@ import { SYSTEM_PRINCIPAL } from '../../../src/domain/principal';
 import { StoredQueryId } from '../../../src/domain/stored-queries';
 import { describeEachStoreOverHttp, type HttpGatewayContext } from '../../support/http-gateway';
 import { TEST_AUTHORITY } from '../../support/metadata-builders';
-import { APPROVED, DEPRECATED, FHIR_JSON, FHIR_XML, documentBytes, feedPatient, freshBundle, request, RID, type Json } from './support';
+import { APPROVED, DEPRECATED, FHIR_JSON, FHIR_XML, documentBytes, feedPatient, freshBundle, request, RID, RID_SYSTEM, withFreshIds, type Json } from './support';
 
 const PATIENT_CX = `${RID}^^^&${TEST_AUTHORITY}&ISO`;
 
@@ -132,6 +132,24 @@ describeEachStoreOverHttp('mhd/http ITI-65 Provide Document Bundle', (ctx) => {
     assert.equal(reply.status, 200, reply.text);
     const found = await findDocuments(ctx, APPROVED);
     assert.ok(found.objects.some((o) => o.kind === 'DocumentEntry' && o.uniqueId === uniqueIdOf(bundle)));
+  });
+
+  it('the same document (masterIdentifier and bytes) in a new Bundle is a second DocumentReference; search by identifier finds both, the Binary still reads', async () => {
+    const first = freshBundle('comprehensive-bundle.json');
+    assert.equal((await request(ctx.fhir, { method: 'POST', json: first })).status, 200);
+    const again = withFreshIds(first);
+    again.entry[1].resource.masterIdentifier.value = first.entry[1].resource.masterIdentifier.value;
+    const reply = await request(ctx.fhir, { method: 'POST', json: again });
+    assert.equal(reply.status, 200, reply.text);
+
+    const identifier = `urn:ietf:rfc:3986|${first.entry[1].resource.masterIdentifier.value}`;
+    const found = await request(`${ctx.fhir}/DocumentReference?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${RID}`)}&identifier=${encodeURIComponent(identifier)}`);
+    assert.equal(found.status, 200, found.text);
+    const ids = found.resource!.entry.map((e: Json) => e.resource.id).sort();
+    assert.deepEqual(ids, [first.entry[1].fullUrl, again.entry[1].fullUrl].map((u: string) => u.replace('urn:uuid:', '')).sort());
+
+    const binary = await fetch(reply.resource!.entry.find((e: Json) => e.response.location.includes('/Binary/')).response.location);
+    assert.deepEqual(Buffer.from(await binary.arrayBuffer()), documentBytes(first));
   });
 
   it('relatesTo replaces: the original becomes Deprecated (superseded) and the new one Approved', async () => {

@@ -70,6 +70,8 @@ export interface SingleSubmission {
 
 export interface ProvideSingleOptions {
   patient: string;
+  /** The document's uniqueId; default a new one (another submission set is always new). */
+  docUid?: string;
   packaging?: Packaging;
   content?: Buffer;
   /** Hash in the metadata; default the content's SHA-1. */
@@ -88,7 +90,7 @@ export function singleSubmission(o: ProvideSingleOptions, to = 'http://localhost
   const content = o.content ?? Buffer.from(`Propouštěcí zpráva ${randomUUID()}\nDiagnóza: I21.0 Akutní infarkt myokardu.\nDoporučení: kontrola v kardiologické ambulanci za 14 dní.\n`);
   const docs: DocumentPart[] = [...(o.withDocument === false ? [] : [{ id: 'Dokument01', content }]), ...(o.extraDocuments ?? [])];
   const parts = documentParts(docs, o.packaging ?? 'mtom');
-  const submitted = { patient: o.patient, docUid: oid(), ssUid: oid(), content };
+  const submitted = { patient: o.patient, docUid: o.docUid ?? oid(), ssUid: oid(), content };
   const envelope = fillFixture('iti41-single.xml', {
     MESSAGE_ID: randomUUID(),
     TO: to,
