@@ -7,7 +7,7 @@
  */
 import { DCM, EntityRole, IHE_EVENT_TYPE, XDS_SUBMISSION_SET_CLASS } from './codes';
 import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding } from './fhir-audit-event';
-import { identifierToCx, type PatientIdSystems } from './patient-identifier';
+import { patientIdOf, type PatientIdSystems } from './patient-identifier';
 import { element, textElement } from './xml';
 
 interface DicomCode {
@@ -80,7 +80,7 @@ function objectId(entity: AuditEventEntity, event: AuditEvent, systems: PatientI
   const transaction = event.subtype?.find((s) => s.system === IHE_EVENT_TYPE);
   switch (entity.role?.code) {
     case EntityRole.Patient.code:
-      return { id: (identifier && identifierToCx(identifier, systems)) ?? value, type: PATIENT_NUMBER };
+      return { id: identifier ? patientIdOf(identifier, systems) : value, type: PATIENT_NUMBER };
     case EntityRole.Report.code:
       return { id: stripOid(value), type: REPORT_NUMBER };
     case EntityRole.Job.code:

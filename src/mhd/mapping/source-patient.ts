@@ -10,7 +10,8 @@
  */
 import { normalizeCx } from '../../domain/hl7v2';
 import type { Address, HumanName, Patient } from './fhir-types';
-import { cxToIdentifier, identifierToCx } from './patient-ids';
+import { cxToIdentifier } from './patient-ids';
+import { identifierToCx } from '../../domain/patient-identifier';
 import { at, type Problems } from './problems';
 import type { Terminology } from './terminology';
 import { components, joinComponents } from './v2-components';
