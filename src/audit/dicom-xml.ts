@@ -20,7 +20,8 @@ const SYSTEM_NAMES: Record<string, string> = { [DCM]: 'DCM', [IHE_EVENT_TYPE]: '
 
 function dicomCode(c: Coding): DicomCode {
   const system = c.system ?? '';
-  return { code: c.code, system: SYSTEM_NAMES[system] ?? (system.startsWith('urn:oid:') ? system.slice(8) : system), text: c.display ?? c.code };
+  const code = c.code ?? '';
+  return { code, system: SYSTEM_NAMES[system] ?? (system.startsWith('urn:oid:') ? system.slice(8) : system), text: c.display ?? code };
 }
 
 function coded(name: string, c: DicomCode): string {
@@ -61,7 +62,7 @@ function auditSource(event: AuditEvent): string {
   return element(
     'AuditSourceIdentification',
     { AuditEnterpriseSiteID: event.source.site, AuditSourceID: observer.identifier?.value ?? observer.reference ?? observer.display ?? 'unknown' },
-    (event.source.type ?? []).map((t) => coded('AuditSourceTypeCode', { code: t.code, system: 'DCM', text: t.display ?? t.code })),
+    (event.source.type ?? []).map((t) => coded('AuditSourceTypeCode', { code: t.code ?? '', system: 'DCM', text: t.display ?? t.code ?? '' })),
   );
 }
 
@@ -86,7 +87,7 @@ function objectId(entity: AuditEventEntity, event: AuditEvent, systems: PatientI
     case EntityRole.Job.code:
       return { id: stripOid(value), type: SUBMISSION_SET };
     case EntityRole.Query.code:
-      if (transaction) return { id: value || transaction.code, type: dicomCode(transaction) };
+      if (transaction) return { id: value || (transaction.code ?? ''), type: dicomCode(transaction) };
   }
   return { id: value, type: typed ? dicomCode(typed) : URI };
 }

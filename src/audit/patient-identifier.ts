@@ -23,5 +23,5 @@ export function patientIdentifier(cx: string, systems: PatientIdSystems): Identi
 /** The CX for a patient identifier; the value as given when it has no CX (unknown system, HL7 separators). */
 export function patientIdOf(identifier: Identifier, systems: PatientIdSystems): string {
   const r = identifierToCx(identifier, patientAuthorityLookup(systems));
-  return r.ok ? r.cx : identifier.value;
+  return r.ok ? r.cx : (identifier.value ?? '');
 }

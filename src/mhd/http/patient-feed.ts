@@ -15,7 +15,7 @@ import { FhirHttpError } from './http-error';
 import { BODY_LIMITS } from './limits';
 import { parseIdentifierToken, requirePatientCx, storedPatient, storedPatientById, type PatientResource } from './patients';
 import { patientResourceId } from '../../domain/patient-resource-id';
-import { readResource } from './request-body';
+import { readResourceBody } from './request-body';
 import { sendResource } from './respond';
 import type { AuditedHandler } from './audit';
 import { mhdRequest, routeParam, type MhdHandler } from './services';
@@ -43,7 +43,7 @@ export const putPatient: AuditedHandler = async (ctx, services, audit) => {
   const identifier = parseIdentifierToken(identifierParameter(ctx));
   const cx = requirePatientCx(identifier, req.mapping);
   audit.note({ patientId: cx });
-  const body = await readResource(ctx, BODY_LIMITS.resource, services.inputLimits);
+  const body = await readResourceBody(ctx, BODY_LIMITS.resource, services.inputLimits);
   checkBody(body, identifier.system!, identifier.value!);
   const id = patientResourceId(cx);
   const { id: _clientId, ...rest } = body;
