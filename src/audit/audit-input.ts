@@ -27,7 +27,8 @@ export interface AuditSubmissionSet {
   entryUuid?: string;
 }
 
-export interface AuditQuery {
+/** The query an audited transaction ran (ITI-18/38/67 search), as its audit record names it; ITI-81 searches of the records are audit-query.ts AuditQuery. */
+export interface AuditedQuery {
   /** The query as received: the FHIR search string, or the AdhocQueryRequest / XCPD message. */
   text: string;
   /** Stored query id (urn:uuid:…) for ITI-18/38. */
@@ -56,7 +57,7 @@ export interface AuditInput {
   patientId?: string;
   documents?: readonly AuditDocument[];
   submissionSet?: AuditSubmissionSet;
-  query?: AuditQuery;
+  query?: AuditedQuery;
   /** This gateway's endpoint that served the request (e.g. https://gw.example/fhir). */
   endpoint?: string;
   /** The other actor, for transactions this gateway initiated. */

@@ -10,7 +10,7 @@
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { SqlExecutor } from '../store/sql/database';
 import type { TableRows } from '../store/sql/table-rows';
-import { Outcome, type AuditDocument, type AuditInput, type AuditQuery, type AuditSubmissionSet } from './audit-input';
+import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type AuditSubmissionSet } from './audit-input';
 import type { AuditAction, AuditOutcome } from './fhir-audit-event';
 import type { AuditTransaction } from './transactions';
 import type { Principal } from '../domain/principal';
@@ -24,7 +24,7 @@ export interface AuditRequest {
   /** W3C traceparent of the request. */
   traceparent?: string;
   /** The query as received (FHIR search string, AdhocQuery XML). */
-  query?: AuditQuery;
+  query?: AuditedQuery;
   /**
    * The outcome of a change the registry refused, as the front end answers it (MHD: by the
    * HTTP status its errors map to; XDS.b: a Failure response). Default: a serious failure.
@@ -39,7 +39,7 @@ export interface AuditFacts {
   submissionSet?: AuditSubmissionSet;
   action?: AuditAction;
   /** The query, once read (a POST _search's form); default: the request's. */
-  query?: AuditQuery;
+  query?: AuditedQuery;
 }
 
 /** Only errors explain a failure; warnings of a success are not an outcome description. */

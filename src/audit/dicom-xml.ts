@@ -7,7 +7,7 @@
  */
 import { DCM, EntityRole, IHE_EVENT_TYPE, XDS_SUBMISSION_SET_CLASS } from './codes';
 import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding } from './fhir-audit-event';
-import { identifierToCx, type PatientIdSystems } from './patient-identifier';
+import { patientIdOf, type PatientIdSystems } from './patient-identifier';
 import { element, textElement } from './xml';
 
 interface DicomCode {
@@ -20,7 +20,8 @@ const SYSTEM_NAMES: Record<string, string> = { [DCM]: 'DCM', [IHE_EVENT_TYPE]: '
 
 function dicomCode(c: Coding): DicomCode {
   const system = c.system ?? '';
-  return { code: c.code, system: SYSTEM_NAMES[system] ?? (system.startsWith('urn:oid:') ? system.slice(8) : system), text: c.display ?? c.code };
+  const code = c.code ?? '';
+  return { code, system: SYSTEM_NAMES[system] ?? (system.startsWith('urn:oid:') ? system.slice(8) : system), text: c.display ?? code };
 }
 
 function coded(name: string, c: DicomCode): string {
@@ -61,7 +62,7 @@ function auditSource(event: AuditEvent): string {
   return element(
     'AuditSourceIdentification',
     { AuditEnterpriseSiteID: event.source.site, AuditSourceID: observer.identifier?.value ?? observer.reference ?? observer.display ?? 'unknown' },
-    (event.source.type ?? []).map((t) => coded('AuditSourceTypeCode', { code: t.code, system: 'DCM', text: t.display ?? t.code })),
+    (event.source.type ?? []).map((t) => coded('AuditSourceTypeCode', { code: t.code ?? '', system: 'DCM', text: t.display ?? t.code ?? '' })),
   );
 }
 
@@ -80,13 +81,13 @@ function objectId(entity: AuditEventEntity, event: AuditEvent, systems: PatientI
   const transaction = event.subtype?.find((s) => s.system === IHE_EVENT_TYPE);
   switch (entity.role?.code) {
     case EntityRole.Patient.code:
-      return { id: (identifier && identifierToCx(identifier, systems)) ?? value, type: PATIENT_NUMBER };
+      return { id: identifier ? patientIdOf(identifier, systems) : value, type: PATIENT_NUMBER };
     case EntityRole.Report.code:
       return { id: stripOid(value), type: REPORT_NUMBER };
     case EntityRole.Job.code:
       return { id: stripOid(value), type: SUBMISSION_SET };
     case EntityRole.Query.code:
-      if (transaction) return { id: value || transaction.code, type: dicomCode(transaction) };
+      if (transaction) return { id: value || (transaction.code ?? ''), type: dicomCode(transaction) };
   }
   return { id: value, type: typed ? dicomCode(typed) : URI };
 }

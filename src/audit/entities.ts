@@ -4,7 +4,7 @@
  * query as sent (base64, as BALP and the ITI query audits require), the trace context.
  */
 import { isOid } from '../domain/hl7v2';
-import type { AuditContext, AuditDocument, AuditInput, AuditQuery, AuditSubmissionSet } from './audit-input';
+import type { AuditContext, AuditDocument, AuditInput, AuditedQuery, AuditSubmissionSet } from './audit-input';
 import { EntityRole, EntityType, EventType } from './codes';
 import type { AuditEventEntity, AuditEventEntityDetail, Coding, Identifier } from './fhir-audit-event';
 import { patientIdentifier } from './patient-identifier';
@@ -54,7 +54,7 @@ function documentEntity(d: AuditDocument): AuditEventEntity {
   );
 }
 
-function queryEntity(q: AuditQuery): AuditEventEntity {
+function queryEntity(q: AuditedQuery): AuditEventEntity {
   return withDetails(
     {
       ...(q.storedQueryId ? { what: { identifier: { value: q.storedQueryId } } } : {}),

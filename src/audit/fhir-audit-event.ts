@@ -4,28 +4,9 @@
  * stored as JSONB, sent to a FHIR Audit Record Repository and read back unchanged.
  */
 
-export interface Coding {
-  system?: string;
-  code: string;
-  display?: string;
-}
+import type { CodeableConcept, Coding, Reference } from '../domain/fhir-datatypes';
 
-export interface CodeableConcept {
-  coding: Coding[];
-  text?: string;
-}
-
-export interface Identifier {
-  type?: CodeableConcept;
-  system?: string;
-  value: string;
-}
-
-export interface Reference {
-  reference?: string;
-  identifier?: Identifier;
-  display?: string;
-}
+export type { CodeableConcept, Coding, Identifier, Reference } from '../domain/fhir-datatypes';
 
 /** AuditEvent.outcome (R4): success, minor failure, serious failure, major failure. */
 export type AuditOutcome = '0' | '4' | '8' | '12';
@@ -73,7 +54,8 @@ export interface AuditEventEntity {
   detail?: AuditEventEntityDetail[];
 }
 
-export interface AuditEvent {
+// A type alias, not an interface, so a FHIR Bundle (the ITI-81 searchset) takes it as any other resource.
+export type AuditEvent = {
   resourceType: 'AuditEvent';
   id: string;
   /** The IHE audit profiles the event conforms to (profiles.ts). */
@@ -88,4 +70,4 @@ export interface AuditEvent {
   agent: AuditEventAgent[];
   source: AuditEventSource;
   entity?: AuditEventEntity[];
-}
+};

@@ -9,7 +9,7 @@ import type { SqlExecutor } from '../store/sql/database';
 import { insertTables, type TableRows } from '../store/sql/table-rows';
 import { EntityRole } from './codes';
 import type { AuditEvent, Coding } from './fhir-audit-event';
-import { identifierToCx, type PatientIdSystems } from './patient-identifier';
+import { patientIdOf, type PatientIdSystems } from './patient-identifier';
 
 export interface OutboxOptions {
   /** Names of the destinations the events go to (none: stored, not forwarded). */
@@ -35,7 +35,7 @@ const token = (c: Coding) => `${c.system ?? ''}|${c.code}`;
 
 function patientOf(event: AuditEvent, systems: PatientIdSystems): string | null {
   const identifier = event.entity?.find((e) => e.role?.code === EntityRole.Patient.code && e.role.system === EntityRole.Patient.system)?.what?.identifier;
-  return identifier ? (identifierToCx(identifier, systems) ?? identifier.value) : null;
+  return identifier ? patientIdOf(identifier, systems) : null;
 }
 
 function eventRow(event: AuditEvent, systems: PatientIdSystems): Record<string, unknown> {

@@ -3,10 +3,11 @@
  * system when the affinity profile maps one to the authority) and back to the XDS CX that
  * DICOM audit messages and the audit_events table use.
  */
-import { formatCx, parseCx } from '../domain/hl7v2';
+import { parseCx } from '../domain/hl7v2';
+import { identifierToCx, patientAuthorityLookup, type PatientIdSystems } from '../domain/patient-identifier';
 import type { Identifier } from './fhir-audit-event';
 
-export type PatientIdSystems = Readonly<Record<string, string>>;
+export type { PatientIdSystems } from '../domain/patient-identifier';
 
 function uriOfAuthority(oid: string, systems: PatientIdSystems): string {
   for (const [uri, authority] of Object.entries(systems)) if (authority === oid) return uri;
@@ -19,10 +20,8 @@ export function patientIdentifier(cx: string, systems: PatientIdSystems): Identi
   return parsed ? { system: uriOfAuthority(parsed.authority, systems), value: parsed.id } : { value: cx };
 }
 
-/** The CX for a patient identifier; undefined when its system has no known authority OID. */
-export function identifierToCx(identifier: Identifier, systems: PatientIdSystems): string | undefined {
-  const system = identifier.system ?? '';
-  const oid = system.startsWith('urn:oid:') ? system.slice('urn:oid:'.length) : systems[system];
-  if (!oid) return parseCx(identifier.value) ? identifier.value : undefined;
-  return formatCx({ id: identifier.value, authority: oid });
+/** The CX for a patient identifier; the value as given when it has no CX (unknown system, HL7 separators). */
+export function patientIdOf(identifier: Identifier, systems: PatientIdSystems): string {
+  const r = identifierToCx(identifier, patientAuthorityLookup(systems));
+  return r.ok ? r.cx : (identifier.value ?? '');
 }

@@ -29,24 +29,6 @@ export function normalizeCx(value: string): string | undefined {
   return cx ? formatCx(cx) : undefined;
 }
 
-export interface XcnName {
-  id?: string;
-  family?: string;
-  given?: string;
-  prefix?: string;
-}
-
-/** XCN: id^family^given^middle^suffix^prefix^... */
-export function parseXcn(value: string): XcnName {
-  const p = value.split('^');
-  const out: XcnName = {};
-  if (p[0]) out.id = p[0];
-  if (p[1]) out.family = p[1];
-  if (p[2]) out.given = p[2];
-  if (p[5]) out.prefix = p[5];
-  return out;
-}
-
 /** XDS DTM: YYYY[MM[DD[hh[mm[ss]]]]] in UTC. */
 export function isDtm(value: string): boolean {
   return /^\d{4}(\d{2}){0,5}$/.test(value);

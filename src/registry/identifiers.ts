@@ -4,12 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Submission } from '../domain/submission';
-
-const UUID_URN = /^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-export function isUuidUrn(id: string): boolean {
-  return UUID_URN.test(id);
-}
+import { isUuidUrn } from '../domain/uuid';
 
 export function newEntryUuid(): string {
   return `urn:uuid:${randomUUID()}`;

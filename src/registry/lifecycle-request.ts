@@ -10,7 +10,8 @@ import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { Submission } from '../domain/submission';
 import { validateCodes, validateSubmissionStructure } from '../domain/validation';
 import type { AffinityProfile } from '../domain/affinity-profile';
-import { assignEntryUuids, isUuidUrn, newEntryUuid } from './identifiers';
+import { isUuidUrn } from '../domain/uuid';
+import { assignEntryUuids, newEntryUuid } from './identifiers';
 import type { NewVersionOperation, StatusChangeOperation, UpdateRequest, VersionedObject } from './lifecycle-types';
 import { checkMessage } from './message-checks';
 

@@ -9,6 +9,7 @@
  * not turn into no patient context.
  */
 import { formatCx, normalizeCx } from '../domain/hl7v2';
+import { identifierToCx, patientAuthorityLookup } from '../domain/patient-identifier';
 import { cxOfPatientResourceId } from '../domain/patient-resource-id';
 
 export interface PatientAuthorities {
@@ -26,10 +27,11 @@ export function patientCxOf(value: string, authorities: PatientAuthorities): str
   if (v.includes('^')) return normalizeCx(v);
   const bar = v.indexOf('|');
   if (bar > 0) {
-    const system = v.slice(0, bar);
-    const authority = authorities.systems[system] ?? (system.startsWith('urn:oid:') ? system.slice(8) : undefined);
-    const id = v.slice(bar + 1);
-    return authority && authorities.accepted.includes(authority) && id ? formatCx({ id, authority }) : undefined;
+    const lookup = patientAuthorityLookup(authorities.systems);
+    const identifier = { system: v.slice(0, bar), value: v.slice(bar + 1) };
+    const authority = lookup.patientSystemOid(identifier.system);
+    const cx = authority && authorities.accepted.includes(authority) ? identifierToCx(identifier, lookup) : undefined;
+    return cx?.ok ? cx.cx : undefined;
   }
   return cxOfPatientResourceId(v, authorities.accepted) ?? (BARE_ID.test(v) ? formatCx({ id: v, authority: authorities.primary }) : undefined);
 }

@@ -52,17 +52,6 @@ export function addressingHeaderRequired(header: QName): SoapFault {
   });
 }
 
-/** 6.4.3: wsa:To names no endpoint here. */
-export function destinationUnreachable(to: string): SoapFault {
-  return new SoapFault({
-    code: 'Sender',
-    subcodes: [wsa('DestinationUnreachable')],
-    reason: 'No route can be determined to reach the destination role',
-    detail: [el(NS.wsa, 'wsa:ProblemIRI', {}, to)],
-    action: WSA_URI.fault,
-  });
-}
-
 /** 6.4.4: no handler for the wsa:Action at this endpoint. */
 export function actionNotSupported(action: string): SoapFault {
   return new SoapFault({

@@ -57,7 +57,3 @@ export interface QName {
 export function clark(ns: string | null | undefined, local: string): string {
   return `{${ns ?? ''}}${local}`;
 }
-
-export function qnameKey(q: QName): string {
-  return clark(q.ns, q.local);
-}

@@ -12,7 +12,7 @@ const ATC = 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs';
 const PATIENT = `4567891235^^^&${TEST_AUTHORITY}&ISO`;
 
 function agentOfType(event: AuditEvent, code: string): AuditEventAgent {
-  const a = event.agent.find((x) => x.type?.coding.some((c) => c.code === code));
+  const a = event.agent.find((x) => x.type?.coding?.some((c) => c.code === code));
   assert.ok(a, `agent of type ${code}`);
   return a;
 }
@@ -164,10 +164,10 @@ describe('audit event builder (BALP AuditEvent)', () => {
 
   it('emergency access adds EMER; a principal without purposes is normal access; the Czech code can be overridden or left out', () => {
     const emergency = buildAuditEvent(createInput({ principal: { ...CLINICIAN, emergency: true } }), CONTEXT);
-    assert.deepEqual(emergency.purposeOfEvent?.map((p) => p.coding[0]!.code), ['NORM', 'EMER']);
+    assert.deepEqual(emergency.purposeOfEvent?.map((p) => p.coding?.[0]?.code), ['NORM', 'EMER']);
     const system = buildAuditEvent(createInput({ principal: SYSTEM_PRINCIPAL }), CONTEXT);
-    assert.deepEqual(system.purposeOfEvent?.map((p) => p.coding[0]!.code), ['NORM']);
-    assert.equal(system.agent.some((a) => a.type?.coding[0]?.code === 'PROV'), false);
+    assert.deepEqual(system.purposeOfEvent?.map((p) => p.coding?.[0]?.code), ['NORM']);
+    assert.equal(system.agent.some((a) => a.type?.coding?.[0]?.code === 'PROV'), false);
     assert.deepEqual(agentOfType(system, '110153').who, { identifier: { value: 'unknown' } });
     const update = buildAuditEvent(createInput({ czEventType: 'ATC_DOC_UPDATE' }), CONTEXT);
     assert.equal(update.subtype?.[1]?.code, 'ATC_DOC_UPDATE');

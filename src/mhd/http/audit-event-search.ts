@@ -8,7 +8,7 @@
  */
 import type { AuditQuery, Groups } from '../../audit/audit-query';
 import type { MhdMapping } from '../mapping';
-import { identifierToCx } from '../mapping/patient-ids';
+import { identifierToCx } from '../../domain/patient-identifier';
 import { dateValueBounds } from '../search/dates';
 import { readPage } from '../search/paging';
 import { invalidValue, notSupported, requireAll, requiredIssue, SearchParameterError, unknownParameterIssue, type SearchIssue } from '../search/search-error';

@@ -14,14 +14,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../../audit/fhir-audit-event';
-import type { FhirResource } from '../mapping';
 import { searchsetBundle } from '../search/bundle';
 import { pageLinks } from '../search/paging';
 import type { AuditedHandler } from './audit';
 import { parseAuditSearch } from './audit-event-search';
 import { FhirHttpError } from './http-error';
 import { BODY_LIMITS } from './limits';
-import { readResource } from './request-body';
+import { readResourceBody } from './request-body';
 import { sendResource } from './respond';
 import { sentParameters, strictHandling } from './search-resources';
 import { mhdRequest, routeParam, type MhdHandler } from './services';
@@ -40,12 +39,12 @@ function checkAuditEvent(body: Record<string, unknown>): AuditEvent {
   if (!Array.isArray(body.agent) || body.agent.length === 0) fail('agent', 'must name at least one agent');
   if (typeof body.source !== 'object' || body.source === null || !('observer' in body.source)) fail('source', 'must have an observer');
   if (body.outcome !== undefined && !OUTCOMES.has(String(body.outcome))) fail('outcome', 'must be 0, 4, 8 or 12');
-  return body as unknown as AuditEvent;
+  return body as AuditEvent;
 }
 
 export const createAuditEvent: MhdHandler = async (ctx, services) => {
   const req = mhdRequest(ctx, services);
-  const received = checkAuditEvent(await readResource(ctx, BODY_LIMITS.resource, services.inputLimits));
+  const received = checkAuditEvent(await readResourceBody(ctx, BODY_LIMITS.resource, services.inputLimits));
   // The server assigns the id on create (FHIR R4 http.html#create); a client's id could collide.
   const event: AuditEvent = { ...received, id: randomUUID() };
   await services.audit.receive(event);
@@ -74,8 +73,7 @@ function searchHandler(withForm: boolean): AuditedHandler {
       base: req.base,
       total: result.total,
       links: pageLinks(`${req.base}/AuditEvent`, search.linkParams, { count: search.query.count, offset: search.query.offset }, result.total),
-      // AuditEvent is a closed interface; the Bundle takes any resource shape.
-      resources: result.events as unknown as FhirResource[],
+      resources: result.events,
       issues: search.warnings,
     });
     await audit.succeeded();

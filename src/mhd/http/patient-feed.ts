@@ -13,9 +13,9 @@
 import type Koa from 'koa';
 import { FhirHttpError } from './http-error';
 import { BODY_LIMITS } from './limits';
-import { parseIdentifierToken, patientCxOf, storedPatient, storedPatientById, type PatientResource } from './patients';
+import { parseIdentifierToken, requirePatientCx, storedPatient, storedPatientById, type PatientResource } from './patients';
 import { patientResourceId } from '../../domain/patient-resource-id';
-import { readResource } from './request-body';
+import { readResourceBody } from './request-body';
 import { sendResource } from './respond';
 import type { AuditedHandler } from './audit';
 import { mhdRequest, routeParam, type MhdHandler } from './services';
@@ -41,9 +41,9 @@ function checkBody(body: Record<string, unknown>, system: string, value: string)
 export const putPatient: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
   const identifier = parseIdentifierToken(identifierParameter(ctx));
-  const cx = patientCxOf(identifier, req.mapping);
+  const cx = requirePatientCx(identifier, req.mapping);
   audit.note({ patientId: cx });
-  const body = await readResource(ctx, BODY_LIMITS.resource, services.inputLimits);
+  const body = await readResourceBody(ctx, BODY_LIMITS.resource, services.inputLimits);
   checkBody(body, identifier.system!, identifier.value!);
   const id = patientResourceId(cx);
   const { id: _clientId, ...rest } = body;
@@ -67,7 +67,7 @@ export const searchPatient: MhdHandler = async (ctx, services) => {
   const req = mhdRequest(ctx, services);
   const other = Object.keys(ctx.query).filter((k) => k !== 'identifier' && k !== '_format');
   if (other.length > 0) throw FhirHttpError.of(400, 'not-supported', `Patient search supports only identifier, not ${other.join(', ')}`);
-  const cx = patientCxOf(parseIdentifierToken(identifierParameter(ctx)), req.mapping);
+  const cx = requirePatientCx(parseIdentifierToken(identifierParameter(ctx)), req.mapping);
   const patient = await storedPatient(cx, services, req.mapping, req.principal);
   const entry = patient ? [{ fullUrl: `${req.base}/Patient/${String(patient.id ?? '')}`, resource: patient, search: { mode: 'match' } }] : [];
   sendResource(ctx, 200, { resourceType: 'Bundle', type: 'searchset', total: entry.length, link: [{ relation: 'self', url: `${req.base}/Patient?${ctx.querystring}` }], entry });

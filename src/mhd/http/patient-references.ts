@@ -35,7 +35,7 @@ export async function patientLookup(bundle: unknown, base: string, services: Mhd
   const resolved = new Map<string, FhirResource>();
   for (const [reference, id] of refs) {
     const patient = await storedPatientById(id, services, mapping, principal);
-    if (patient) resolved.set(reference, patient as unknown as FhirResource);
+    if (patient) resolved.set(reference, patient);
   }
   return (reference) => resolved.get(reference);
 }

@@ -7,7 +7,8 @@ import type { Principal } from '../../domain/principal';
 import { XdsErrorCode } from '../../domain/error-codes';
 import { RegistryError } from '../../domain/registry-error';
 import type { Identifier, MhdMapping } from '../mapping';
-import { cxToIdentifier, identifierToCx } from '../mapping/patient-ids';
+import { cxToIdentifier } from '../mapping/patient-ids';
+import { identifierToCx } from '../../domain/patient-identifier';
 import { FhirHttpError } from './http-error';
 import { cxOfPatientResourceId, digestOfPatientResourceId, patientResourceId } from '../../domain/patient-resource-id';
 import type { MhdServices } from './services';
@@ -24,7 +25,7 @@ export function parseIdentifierToken(token: string): Identifier {
 }
 
 /** The CX of a patient identifier; a system outside the affinity domain's is XDSUnknownPatientId. */
-export function patientCxOf(identifier: Identifier, mapping: MhdMapping, location?: string): string {
+export function requirePatientCx(identifier: Identifier, mapping: MhdMapping, location?: string): string {
   const r = identifierToCx(identifier, mapping.terminology);
   if (!r.ok) throw RegistryError.of(XdsErrorCode.XDSUnknownPatientId, r.reason, location);
   return r.cx;

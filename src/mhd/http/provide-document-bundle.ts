@@ -14,14 +14,14 @@ import { BODY_LIMITS } from './limits';
 import { patientLookup } from './patient-references';
 import { attachWarnings, planLocator } from './provide-outcome';
 import { registryIssues, registryStatus } from './registry-outcome';
-import { readResource } from './request-body';
+import { readResourceBody } from './request-body';
 import { sendResource } from './respond';
 import type { AuditedHandler } from './audit';
 import { mhdRequest } from './services';
 
 export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
-  const body = await readResource(ctx, BODY_LIMITS.transaction, services.inputLimits);
+  const body = await readResourceBody(ctx, BODY_LIMITS.transaction, services.inputLimits);
   if (body.resourceType !== 'Bundle') {
     throw FhirHttpError.of(400, 'invalid', `POST ${req.base} takes a transaction Bundle (ITI-65), not a ${String(body.resourceType)}`);
   }

@@ -55,7 +55,7 @@ export function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
 }
 
 /** The FHIR resource in the body, in the format its Content-Type names (415 otherwise). */
-export async function readResource(ctx: Koa.Context, limit: number, inputLimits: FhirInputLimits): Promise<Record<string, unknown>> {
+export async function readResourceBody(ctx: Koa.Context, limit: number, inputLimits: FhirInputLimits): Promise<Record<string, unknown>> {
   const format = requestFormat(ctx);
   const body = await readBody(ctx, limit);
   return format === 'json' ? parseFhirJson(resourceText(body), inputLimits) : parseFhirXmlOffThread(body, inputLimits);

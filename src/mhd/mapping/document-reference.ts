@@ -21,7 +21,8 @@ import { parseRetrieveUrl, retrieveUrl } from './retrieve-url';
 import { resourceToSourcePatient, sourcePatientToResource } from './source-patient';
 import type { Terminology } from './terminology';
 import { dtmToFhirOrUndefined } from './time';
-import { entryUuidFromReference, entryUuidIdentifier, findEntryUuid, identifierToUniqueId, isUuid, resourceIdOf, uniqueIdToIdentifier } from './unique-ids';
+import { entryUuidFromReference, entryUuidIdentifier, findEntryUuid, identifierToUniqueId, resourceIdOf, uniqueIdToIdentifier } from './unique-ids';
+import { isUuid } from '../../domain/uuid';
 
 /** What a domain -> FHIR mapping needs. */
 export interface OutboundContext {

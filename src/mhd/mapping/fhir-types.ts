@@ -4,51 +4,9 @@
  * readers check presence and type themselves and report what is missing.
  */
 
-export interface Extension {
-  url: string;
-  valueString?: string;
-  valueOid?: string;
-  valueIdentifier?: Identifier;
-  valueReference?: Reference;
-  valueCodeableConcept?: CodeableConcept;
-}
+import type { CodeableConcept, Coding, Extension, Identifier, Meta, Period, Reference } from '../../domain/fhir-datatypes';
 
-export interface Meta {
-  profile?: string[];
-  versionId?: string;
-  lastUpdated?: string;
-}
-
-export interface Coding {
-  system?: string;
-  code?: string;
-  display?: string;
-}
-
-export interface CodeableConcept {
-  coding?: Coding[];
-  text?: string;
-}
-
-export interface Identifier {
-  use?: 'usual' | 'official' | 'temp' | 'secondary' | 'old';
-  type?: CodeableConcept;
-  system?: string;
-  value?: string;
-}
-
-export interface Reference {
-  reference?: string;
-  type?: string;
-  identifier?: Identifier;
-  display?: string;
-  extension?: Extension[];
-}
-
-export interface Period {
-  start?: string;
-  end?: string;
-}
+export type { CodeableConcept, Coding, Extension, Identifier, Meta, Period, Reference } from '../../domain/fhir-datatypes';
 
 export interface HumanName {
   text?: string;

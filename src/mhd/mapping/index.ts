@@ -39,6 +39,8 @@ export interface LookupOption {
 
 export interface MhdMapping {
   readonly terminology: Terminology;
+  /** The FHIR base URL the mapping builds URLs on (MhdMappingOptions.fhirBase). */
+  readonly fhirBase: string;
   /** DocumentEntry -> DocumentReference; relationship associations with the entry as source become relatesTo. */
   documentReference(entry: DocumentEntry, associations?: readonly Association[]): DocumentReference;
   /** SubmissionSet -> List; members become List.entry. */
@@ -72,6 +74,7 @@ export function createMhdMapping(options: MhdMappingOptions): MhdMapping {
   });
   return {
     terminology,
+    fhirBase: options.fhirBase,
     documentReference: (entry, associations = []) => documentEntryToDocumentReference(entry, out, associations),
     submissionSetList: (ss, members = []) => submissionSetToList(ss, out, members),
     folderList: (folder, documents = []) => folderToList(folder, out, documents),

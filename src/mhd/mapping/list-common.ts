@@ -10,7 +10,8 @@ import type { Extension, Identifier, List, ListEntry, Reference } from './fhir-t
 import { at, item } from './problems';
 import { readConcept, type InboundContext } from './readers';
 import type { Terminology } from './terminology';
-import { entryUuidIdentifier, findEntryUuid, findUniqueIdIdentifier, identifierToUniqueId, isUuid, resourceIdOf, uniqueIdToIdentifier } from './unique-ids';
+import { entryUuidIdentifier, findEntryUuid, findUniqueIdIdentifier, identifierToUniqueId, resourceIdOf, uniqueIdToIdentifier } from './unique-ids';
+import { isUuid } from '../../domain/uuid';
 
 export type ListKind = typeof ListTypes.submissionSet | typeof ListTypes.folder;
 

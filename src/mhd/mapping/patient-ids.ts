@@ -1,28 +1,17 @@
 /**
- * Patient identifiers: FHIR Identifier { system, value } <-> XDS CX `value^^^&OID&ISO`.
- * The system is looked up in the affinity profile's patientIdSystems (e.g. the Czech RID
- * system https://ncez.mzcr.cz/fhir/sid/rid) or given as urn:oid:OID.
+ * Patient identifiers: XDS CX `value^^^&OID&ISO` -> FHIR Identifier { system, value }. The
+ * authority is looked up in the affinity profile's patientIdSystems (e.g. the Czech RID
+ * system https://ncez.mzcr.cz/fhir/sid/rid) or given as urn:oid:OID. The other direction
+ * is domain/patient-identifier.ts.
  *
  * sourcePatientId is the source system's own identifier, not the affinity domain's, so it
  * may come from any identifier system: one without an OID keeps its URI as the CX.4
  * universal id of type URI (`value^^^&http://…&URI`, HL7 v2 HD with universal ID type URI).
  */
 import { formatCx, parseCx } from '../../domain/hl7v2';
+import { identifierToCx, type CxResult } from '../../domain/patient-identifier';
 import type { Identifier } from './fhir-types';
 import type { Terminology } from './terminology';
-
-export type CxResult = { ok: true; cx: string } | { ok: false; reason: string };
-
-export function identifierToCx(identifier: Identifier | undefined, terminology: Terminology): CxResult {
-  const value = identifier?.value;
-  const system = identifier?.system;
-  if (typeof value !== 'string' || value === '') return { ok: false, reason: 'the patient identifier has no value' };
-  if (typeof system !== 'string' || system === '') return { ok: false, reason: `patient identifier ${value} has no system` };
-  if (value.includes('^') || value.includes('&')) return { ok: false, reason: `patient identifier ${value} contains HL7 separators` };
-  const authority = terminology.patientSystemOid(system);
-  if (!authority) return { ok: false, reason: `patient identifier system ${system} is not a configured patient identifier system (patientIdSystems) nor urn:oid:` };
-  return { ok: true, cx: formatCx({ id: value, authority }) };
-}
 
 export function cxToIdentifier(cx: string, terminology: Terminology): Identifier | undefined {
   const parsed = parseCx(cx);

@@ -8,7 +8,7 @@ import type { Code } from '../../domain/metadata';
 import type { MhdOption } from './canonicals';
 import type { BundleIndex } from './bundle-index';
 import type { CodeableConcept, Coding, FhirResource, Patient, Reference } from './fhir-types';
-import { identifierToCx } from './patient-ids';
+import { identifierToCx } from '../../domain/patient-identifier';
 import { at, item, type Problems } from './problems';
 import { ofType, resolveReference } from './references';
 import type { Terminology } from './terminology';

@@ -8,18 +8,10 @@
  * Resource ids are the bare UUID of the entryUUID, so `DocumentReference/<uuid>` names the entry.
  */
 import { isOid, isOidSyntax, OID_MAX_LENGTH } from '../../domain/hl7v2';
+import { isUuid, isUuidUrn } from '../../domain/uuid';
 import { URI_SYSTEM } from './canonicals';
 import type { Identifier } from './fhir-types';
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-export function isUuidUrn(value: string): boolean {
-  return value.startsWith('urn:uuid:') && isUuid(value.slice(9));
-}
 
 /** `urn:uuid:…` -> the 2.25 OID of the same UUID. */
 export function uuidToOid(uuid: string): string {

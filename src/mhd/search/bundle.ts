@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, FhirResource } from '../mapping';
+import { issue, operationOutcome } from '../http/operation-outcome';
 import type { BundleLink } from './paging';
 import type { SearchIssue } from './search-error';
 
@@ -19,19 +20,6 @@ export interface SearchsetBundle extends Bundle {
   entry: SearchEntry[];
 }
 
-// A type alias, not an interface, so it is assignable to the mapping's open FhirResource.
-export type OperationOutcome = {
-  resourceType: 'OperationOutcome';
-  issue: Array<{ severity: SearchIssue['severity']; code: string; diagnostics: string; expression?: string[] }>;
-};
-
-export function operationOutcome(issues: readonly SearchIssue[]): OperationOutcome {
-  return {
-    resourceType: 'OperationOutcome',
-    issue: issues.map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics, ...(i.expression ? { expression: [i.expression] } : {}) })),
-  };
-}
-
 export function searchsetBundle(args: { base: string; total: number; links: BundleLink[]; resources: readonly FhirResource[]; issues: readonly SearchIssue[] }): SearchsetBundle {
   const entry: SearchEntry[] = args.resources.map((resource) => ({
     fullUrl: `${args.base}/${resource.resourceType}/${resource.id}`,
@@ -39,7 +27,7 @@ export function searchsetBundle(args: { base: string; total: number; links: Bund
     search: { mode: 'match' },
   }));
   if (args.issues.length) {
-    entry.push({ fullUrl: `urn:uuid:${randomUUID()}`, resource: operationOutcome(args.issues), search: { mode: 'outcome' } });
+    entry.push({ fullUrl: `urn:uuid:${randomUUID()}`, resource: operationOutcome(args.issues.map((i) => issue(i.severity, i.code, i.diagnostics, i.expression))), search: { mode: 'outcome' } });
   }
   return { resourceType: 'Bundle', id: randomUUID(), type: 'searchset', total: args.total, link: args.links, entry };
 }

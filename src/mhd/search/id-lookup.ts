@@ -9,7 +9,8 @@
 import type { RegistryObject } from '../../domain/metadata';
 import { URI_SYSTEM } from '../mapping/canonicals';
 import type { Terminology } from '../mapping';
-import { identifierToUniqueId, isUuid, isUuidUrn } from '../mapping/unique-ids';
+import { identifierToUniqueId } from '../mapping/unique-ids';
+import { isUuid, isUuidUrn } from '../../domain/uuid';
 import type { ParsedSearch } from './query-params';
 import { groupsOf } from './query-params';
 import { storedQuery, type QueryParams, type RegistryReader } from './registry-reads';

@@ -14,6 +14,6 @@ export { readResource } from './read';
 export { SearchParameterError, type SearchIssue } from './search-error';
 export { RESULT_PARAMETERS, SEARCH_PARAMETERS, searchParameter, type SearchParameterDefinition, type SearchParamType, type SearchResourceType } from './parameters';
 export type { SearchDeps } from './context';
-export type { SearchEntry, SearchsetBundle, OperationOutcome } from './bundle';
+export type { SearchEntry, SearchsetBundle } from './bundle';
 export type { BundleLink } from './paging';
 export { DEFAULT_COUNT } from './paging';

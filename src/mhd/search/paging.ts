@@ -46,11 +46,3 @@ export function pageLinks(selfUrl: string, params: ReadonlyArray<[string, string
   return links;
 }
 
-/** The FHIR base URL (`https://host/fhir`) of a search URL on `resourceType`. */
-export function fhirBaseOf(selfUrl: string, resourceType: string): string {
-  const url = new URL(selfUrl);
-  const segments = url.pathname.split('/');
-  const at = segments.lastIndexOf(resourceType);
-  const path = at >= 0 ? segments.slice(0, at).join('/') : url.pathname.replace(/\/$/, '');
-  return `${url.origin}${path}`;
-}

@@ -9,7 +9,7 @@
  * without system is read in the domain's authority too. `patient:identifier` is the same
  * as `patient.identifier`.
  */
-import { identifierToCx } from '../mapping/patient-ids';
+import { identifierToCx } from '../../domain/patient-identifier';
 import type { SearchContext } from './context';
 import { groupsOf, type ParsedSearch } from './query-params';
 import { invalidValue, notSupported } from './search-error';

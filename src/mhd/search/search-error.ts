@@ -3,11 +3,11 @@
  * registry raises while answering). The route turns a SearchParameterError into HTTP 400
  * with an OperationOutcome; warnings of the same shape travel inside the searchset Bundle.
  */
+import type { IssueType } from '../../domain/fhir-datatypes';
 
 export interface SearchIssue {
   severity: 'error' | 'warning';
-  /** FHIR IssueType: not-supported, invalid, value, required, ... */
-  code: string;
+  code: IssueType;
   diagnostics: string;
   /** The search parameter concerned, as the client spelled it. */
   expression?: string;
@@ -24,7 +24,7 @@ export class SearchParameterError extends Error {
   }
 }
 
-const issue = (severity: SearchIssue['severity'], code: string, parameter: string, diagnostics: string): SearchIssue => ({ severity, code, diagnostics, expression: parameter });
+const issue = (severity: SearchIssue['severity'], code: IssueType, parameter: string, diagnostics: string): SearchIssue => ({ severity, code, diagnostics, expression: parameter });
 
 /** A parameter value that cannot be read. */
 export function invalidValue(parameter: string, diagnostics: string): SearchParameterError {
@@ -52,6 +52,6 @@ export function unknownParameterIssue(parameter: string, severity: SearchIssue['
   return issue(severity, 'not-supported', parameter, `search parameter ${parameter} ${effect}`);
 }
 
-export function warning(parameter: string, diagnostics: string, code = 'informational'): SearchIssue {
+export function warning(parameter: string, diagnostics: string, code: IssueType = 'informational'): SearchIssue {
   return issue('warning', code, parameter, `${parameter}: ${diagnostics}`);
 }

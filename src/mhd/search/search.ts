@@ -9,7 +9,7 @@ import { searchContext, type SearchDeps } from './context';
 import { documentSearchPlan } from './document-search';
 import { checkHomeCommunity } from './home-community';
 import { listSearchPlan } from './list-search';
-import { fhirBaseOf, pageLinks, readPage } from './paging';
+import { pageLinks, readPage } from './paging';
 import type { SearchResourceType } from './parameters';
 import { runPlan } from './plan';
 import { parseSearchParams } from './query-params';
@@ -36,7 +36,7 @@ export async function searchResources(req: SearchRequest, deps: SearchDeps, prin
   const { objects, total, outgoing } = await runPlan(plan, reader, page);
   const resources = await toResources(objects, reader, deps.mapping, outgoing);
   return searchsetBundle({
-    base: fhirBaseOf(req.selfUrl, req.resourceType),
+    base: deps.mapping.fhirBase,
     total,
     links: pageLinks(req.selfUrl, search.linkParams, page, total),
     resources,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Terminology } from '../../../src/mhd/mapping';
-import { cxToIdentifier, identifierToCx } from '../../../src/mhd/mapping/patient-ids';
+import { cxToIdentifier } from '../../../src/mhd/mapping/patient-ids';
+import { identifierToCx } from '../../../src/domain/patient-identifier';
 import { identifierToUniqueId, uniqueIdToIdentifier, uuidToOid } from '../../../src/mhd/mapping/unique-ids';
 import { TEST_AUTHORITY } from '../../support/metadata-builders';
 import { mhd, profile, RID, RID_SYSTEM } from './support';
