@@ -9,6 +9,7 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startGateway } from '../test/support/gateway-process';
+import { meterLoad, watchPostgresServer, watchProcessTree } from './load-meter';
 import { treeMemoryKb } from './process-memory';
 import { benchStore, latencySummary, type BenchStore } from './support';
 
@@ -36,6 +37,7 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
   let dropSchema = async () => {};
   if (store === 'postgres') {
     const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    await watchPostgresServer(base);
     const schema = process.env.BENCH_SCHEMA ?? `bench_http_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: base });
     await admin.connect();
@@ -58,8 +60,10 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
   // BENCH_WORKERS: gateway processes (WORKERS) for the PostgreSQL runs.
   const workers: Record<string, string> = process.env.BENCH_WORKERS && store !== 'pglite' ? { WORKERS: process.env.BENCH_WORKERS } : {};
   const storeEnv: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : store === 'pglite' ? { EMBEDDED_STORE: 'pglite' } : {};
-  const gateway = await startGateway({ LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...workers, DATA_DIR: dataDir, ...storeEnv, ...env }, undefined, main);
+  // BENCH_GATEWAY_MAIN: another build's dist/src/main.js, for A/B runs under the same harness.
+  const gateway = await startGateway({ LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...workers, DATA_DIR: dataDir, ...storeEnv, ...env }, undefined, main ?? process.env.BENCH_GATEWAY_MAIN);
   const { child, baseUrl } = gateway;
+  const unwatch = watchProcessTree(child.pid!, 'gateway');
   // The gateway's resident memory, sampled from /proc while the bench runs: its process tree
   // (with the embedded default, the PostgreSQL server's processes too), as resident pages
   // and as proportional set size, which counts shared buffers once rather than per backend.
@@ -78,6 +82,7 @@ export async function startBenchGateway(env: Record<string, string> = {}, before
     peakPssMb: () => Math.round(peakPss),
     async stop() {
       clearInterval(sampler);
+      unwatch();
       await gateway.stop();
       await dropSchema();
       await rm(dataDir, { recursive: true, force: true });
@@ -96,7 +101,11 @@ export interface LoadResult {
 }
 
 /** Runs autocannon against the gateway and summarises it with our own percentiles. */
-export async function runLoad(opts: autocannon.Options): Promise<LoadResult> {
+export function runLoad(opts: autocannon.Options): Promise<LoadResult> {
+  return meterLoad(() => autocannonLoad(opts));
+}
+
+async function autocannonLoad(opts: autocannon.Options): Promise<LoadResult> {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ connections: 16, duration: Number(process.env.BENCH_SECONDS ?? 15), ...opts }, (err, r) => (err ? reject(err) : resolve(r)));
@@ -118,7 +127,11 @@ export async function runLoad(opts: autocannon.Options): Promise<LoadResult> {
  * A closed loop of plain node:http GETs on keep-alive sockets. autocannon parses every body
  * in JavaScript and tops out near 70 MB/s here, so large downloads are measured with this.
  */
-export async function runDownloadLoad(url: string, connections = 16, seconds = Number(process.env.BENCH_SECONDS ?? 15)): Promise<LoadResult> {
+export function runDownloadLoad(url: string, connections = 16, seconds = Number(process.env.BENCH_SECONDS ?? 15)): Promise<LoadResult> {
+  return meterLoad(() => downloadLoad(url, connections, seconds));
+}
+
+async function downloadLoad(url: string, connections: number, seconds: number): Promise<LoadResult> {
   const u = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];

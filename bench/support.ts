@@ -6,6 +6,8 @@ import type { Database } from '../src/store/sql/database';
 import { migrate } from '../src/store/sql/migrate';
 import { PgliteDatabase } from '../src/store/sql/pglite';
 import { PostgresDatabase } from '../src/store/sql/postgres';
+import { baseline, ratio } from './baseline';
+import { cpuPerRequest, meterLoad, takeMeteredLoad, watchPostgresServer } from './load-meter';
 
 /**
  * `postgres`: the machine's PostgreSQL server (DATABASE_URL or 127.0.0.1:5432/test), a schema
@@ -27,7 +29,9 @@ export async function openBenchDatabase(kind: BenchStore, maxConnections = 20): 
     await migrate(db);
     return { db, drop: () => db.close() };
   }
-  const own = await createPgSchema(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'bench');
+  const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  await watchPostgresServer(server);
+  const own = await createPgSchema(server, 'bench');
   const db = new PostgresDatabase({ connectionString: own.url, maxConnections });
   await migrate(db);
   return {
@@ -55,15 +59,18 @@ export async function runClosedLoop(concurrency: number, durationMs: number, tas
   const latenciesMs: number[] = [];
   const start = performance.now();
   const end = start + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const t = performance.now();
-        await task(worker, i);
-        latenciesMs.push(performance.now() - t);
-      }
-    }),
-  );
+  await meterLoad(async () => {
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, worker) => {
+        for (let i = 0; performance.now() < end; i++) {
+          const t = performance.now();
+          await task(worker, i);
+          latenciesMs.push(performance.now() - t);
+        }
+      }),
+    );
+    return { requests: latenciesMs.length, seconds: (performance.now() - start) / 1000 };
+  });
   return { latenciesMs, elapsedMs: performance.now() - start };
 }
 
@@ -75,11 +82,35 @@ export async function writeResult(name: string, result: unknown): Promise<string
   return file;
 }
 
-/** Prints a benchmark's result, writes it as bench/results/<name>.json. */
+/**
+ * The result beside this machine's baselines (baseline.ts): its rate (the result's `perSecond`,
+ * else that of the loads it ran) as a multiple of a bare Node HTTP server's and of pgbench's
+ * transactions, and the CPU milliseconds per request of the gateway and PostgreSQL.
+ */
+async function withBaselines(result: object): Promise<object> {
+  const load = takeMeteredLoad();
+  const own = (result as { perSecond?: unknown }).perSecond;
+  const perSecond = typeof own === 'number' ? own : load.seconds > 0 ? Math.round(load.requests / load.seconds) : undefined;
+  const machine = await baseline();
+  const cpu = cpuPerRequest(load);
+  return {
+    ...result,
+    baseline: machine,
+    relative: {
+      ...(perSecond !== undefined ? { perSecond } : {}),
+      toBareHttp: ratio(perSecond, machine.http.perSecond),
+      toPgbenchTps: ratio(perSecond, machine.pgbench.tps),
+    },
+    ...(cpu ? { cpuMsPerRequest: { ...cpu, requests: load.requests } } : {}),
+  };
+}
+
+/** Prints a benchmark's result with the machine's baselines, writes it as bench/results/<name>.json. */
 export async function report(name: string, result: object): Promise<void> {
   // A run with several gateway processes says so, and is kept apart from the default's figures.
   const workers = Number(process.env.BENCH_WORKERS ?? 1);
-  const recorded = workers > 1 ? { ...result, gatewayWorkers: workers } : result;
+  const measured = await withBaselines(result);
+  const recorded = workers > 1 ? { ...measured, gatewayWorkers: workers } : measured;
   console.log(JSON.stringify(recorded, null, 2));
   console.log('written to', await writeResult(workers > 1 ? `${name}-workers${workers}` : name, recorded));
 }

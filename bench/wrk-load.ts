@@ -14,6 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoadResult } from './http-support';
+import { meterLoad } from './load-meter';
 
 export interface TemplateLoad {
   url: string;
@@ -106,7 +107,12 @@ end
 const ms = (us: number) => Math.round(us / 10) / 100;
 
 /** One wrk thread (it needs far less than a core at these rates), `connections` keep-alive connections. */
-export async function runWrk(load: TemplateLoad): Promise<LoadResult & { counted: number }> {
+export function runWrk(load: TemplateLoad): Promise<LoadResult & { counted: number }> {
+  return meterLoad(() => wrkLoad(load));
+}
+
+/** runWrk without counting into the CPU per request (the baselines' own load). */
+export async function wrkLoad(load: TemplateLoad): Promise<LoadResult & { counted: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-wrk-'));
   try {
     const templateFile = path.join(dir, 'body');

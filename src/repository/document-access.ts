@@ -54,16 +54,17 @@ async function recordPerPatient(audit: AuditScope, documents: ReadonlyArray<Audi
 export async function retrieveDocuments<R extends DocumentRequest>(deps: DocumentAccessDeps, requests: readonly R[], principal: Principal, audit?: AuditScope): Promise<{ found: Retrieved<R>[]; errors: RegistryErrorDetail[] }> {
   const candidates: Retrieved<R>[] = [];
   const errors: RegistryErrorDetail[] = [];
+  // One lookup per document brings its registry patient along; a single document's inline bytes too.
+  const withContent = requests.length === 1;
   for (const request of requests) {
     try {
-      candidates.push({ request, document: await deps.repository.retrieve(request) });
+      candidates.push({ request, document: await deps.repository.retrieve(request, { withContent }) });
     } catch (err) {
       errors.push(...rejected(err));
     }
   }
-  const patients = await patientsOf(deps.registry, candidates.map((c) => c.document.documentUniqueId), principal);
   const found = candidates.filter((c) => {
-    if (principal.patientId === undefined || patients.has(c.document.documentUniqueId)) return true;
+    if (principal.patientId === undefined || c.document.patientId === principal.patientId) return true;
     errors.push(...unknownDocument(c.document.documentUniqueId).errors);
     return false;
   });
@@ -72,7 +73,7 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
       uniqueId: f.document.documentUniqueId,
       repositoryUniqueId: f.document.repositoryUniqueId,
       ...(f.request.homeCommunityId !== undefined ? { homeCommunityId: f.request.homeCommunityId } : {}),
-      ...(patients.has(f.document.documentUniqueId) ? { patientId: patients.get(f.document.documentUniqueId)! } : {}),
+      ...(f.document.patientId !== undefined ? { patientId: f.document.patientId } : {}),
     })), found.length, errors);
   }
   return { found, errors };

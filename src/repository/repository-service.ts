@@ -7,10 +7,13 @@ import { XdsErrorCode } from '../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import type { Database } from '../store/sql/database';
 import { BlobError, type BlobRange } from '../store/blobs/blob-store';
-import { deleteRepositoryRow, findRepositoryRow, readInlineContent, referencedBlobKeys, type RepositoryEntry } from '../store/sql/repository-rows';
+import { findDocumentForRead, type DocumentReadRow } from '../store/sql/document-read-row';
+import { deleteRepositoryRow, readInlineContent, referencedBlobKeys, type RepositoryEntry } from '../store/sql/repository-rows';
 import type { DocumentRepository } from './document-repository';
 
 export interface RetrievedDocument extends RepositoryEntry {
+  /** The patient of the document's registry entry (for the access rule and the audit record); absent: no entry. */
+  patientId?: string;
   /** Opens the plaintext stream (lazily, so a caller can answer 304 without reading). */
   open(range?: BlobRange): Readable;
 }
@@ -28,23 +31,36 @@ export function unknownDocument(documentUniqueId: string): RegistryError {
   return RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${documentUniqueId} in this repository`, documentUniqueId);
 }
 
+/**
+ * The port a retrieve reads the store through: one lookup of the repository's index row with
+ * the registry's patient of the document (and, with `withContent`, an inline document's bytes).
+ */
+export type DocumentReadLookup = (repositoryUniqueId: string, documentUniqueId: string, withContent: boolean) => Promise<DocumentReadRow | undefined>;
+
+export interface RetrieveOptions {
+  /** Fetch an inline document's bytes with its row (a single-document read) instead of when its stream starts. */
+  withContent?: boolean;
+}
+
 export class RepositoryService {
   constructor(
     private readonly db: Database,
     readonly documents: DocumentRepository,
     readonly repositoryUniqueId: string,
+    private readonly lookup: DocumentReadLookup = (repositoryUniqueId, documentUniqueId, withContent) => findDocumentForRead(db, repositoryUniqueId, documentUniqueId, withContent),
   ) {}
 
-  async retrieve(ref: DocumentReference): Promise<RetrievedDocument> {
+  async retrieve(ref: DocumentReference, options: RetrieveOptions = {}): Promise<RetrievedDocument> {
     if (ref.repositoryUniqueId !== this.repositoryUniqueId) {
       throw RegistryError.of(XdsErrorCode.XDSUnknownRepositoryId, `repository ${ref.repositoryUniqueId} is not this repository`, ref.repositoryUniqueId);
     }
-    const row = await findRepositoryRow(this.db, ref.repositoryUniqueId, ref.documentUniqueId);
-    if (!row) throw unknownDocument(ref.documentUniqueId);
-    // An inline document's bytes are read when its stream starts, not here: an ITI-43 of a
-    // thousand documents holds their rows, not their bytes, while it answers.
-    const load = () => this.inlineContent(row.blobKey);
-    return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range, row.inline ? load : undefined) };
+    const found = await this.lookup(ref.repositoryUniqueId, ref.documentUniqueId, options.withContent ?? false);
+    if (!found) throw unknownDocument(ref.documentUniqueId);
+    const { sealed, ...entry } = found;
+    // Without withContent an inline document's bytes are read when its stream starts: an ITI-43
+    // of a thousand documents holds their rows, not their bytes, while it answers.
+    const inline = sealed ?? (() => this.inlineContent(entry.blobKey));
+    return { ...entry, open: (range) => this.documents.openDocument(entry.blobKey, range, entry.inline ? inline : undefined) };
   }
 
   private async inlineContent(blobKey: string): Promise<Buffer> {

@@ -40,16 +40,6 @@ export interface RepositoryEntry extends Omit<RepositoryRow, 'sealed'> {
   inline: boolean;
 }
 
-export async function findRepositoryRow(db: SqlExecutor, repositoryUniqueId: string, documentUniqueId: string): Promise<RepositoryEntry | undefined> {
-  const r = await db.query<{ blob_key: string; key_id: string; size: number; hash: string; mime_type: string; inline: boolean }>(
-    `SELECT blob_key, key_id, size, hash, mime_type, content IS NOT NULL AS inline FROM repository_documents WHERE repository_unique_id = $1 AND document_unique_id = $2`,
-    [repositoryUniqueId, documentUniqueId],
-  );
-  const row = r.rows[0];
-  if (!row) return undefined;
-  return { repositoryUniqueId, documentUniqueId, blobKey: row.blob_key, keyId: row.key_id, size: Number(row.size), hash: row.hash, mimeType: row.mime_type, inline: row.inline };
-}
-
 /** An inline document's sealed bytes; undefined when its row is gone (removed meanwhile). */
 export async function readInlineContent(db: SqlExecutor, blobKey: string): Promise<Buffer | undefined> {
   const r = await db.query<{ content: Uint8Array | null }>('SELECT content FROM repository_documents WHERE blob_key = $1', [blobKey]);
