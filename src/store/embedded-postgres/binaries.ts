@@ -29,8 +29,34 @@ function packageBinDir(): string | undefined {
   }
 }
 
+/**
+ * npm packs no symbolic links, so the package lists its libraries' links (libpq.so.5 ->
+ * libpq.so.5.15 …) in native/pg-symlinks.json and a postinstall script makes them. Where
+ * install scripts did not run (`npm ci --ignore-scripts`, a registry policy), they are made
+ * here; without them the server cannot load its libraries.
+ */
+export function linkLibraries(binDir: string): void {
+  const packageDir = path.resolve(binDir, '..', '..');
+  let links: Array<{ source: string; target: string }>;
+  try {
+    links = JSON.parse(fs.readFileSync(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8')) as typeof links;
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const at = path.join(packageDir, target);
+    if (fs.existsSync(at)) continue;
+    try {
+      fs.symlinkSync(path.relative(path.dirname(at), path.join(packageDir, source)), at);
+    } catch {
+      // Not ours to write (a read-only install): the version check below then says so.
+    }
+  }
+}
+
 export async function findPostgresBinaries(explicitDir?: string): Promise<PostgresBinaries> {
   const dir = explicitDir ?? packageBinDir();
+  if (dir && !explicitDir) linkLibraries(dir);
   if (!dir || !fs.existsSync(path.join(dir, 'postgres'))) {
     throw new Error(
       explicitDir
