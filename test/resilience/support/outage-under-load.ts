@@ -30,14 +30,14 @@ export async function timedHealth(baseUrl: string): Promise<{ status: number; ms
 }
 
 /**
- * /health's status once it has said the same on four fresh connections in a row (the primary
+ * /health's status once it has said ok on four fresh connections in a row (the primary
  * deals them out round-robin, so every worker of two has answered), or the last status after 10 s.
  */
 async function settledHealth(baseUrl: string): Promise<string> {
   const deadline = Date.now() + 10_000;
   let same = 0;
   let last = '';
-  while (same < 4 && Date.now() < deadline) {
+  while (!(last === 'ok' && same >= 4) && Date.now() < deadline) {
     const res = await fetch(`${baseUrl}/health`, { headers: { connection: 'close' } });
     const status = ((await res.json()) as { status: string }).status;
     same = status === last ? same + 1 : 1;
