@@ -17,6 +17,13 @@ import { AuditScope, type AuditRequest } from './audit-scope';
 import type { AuthenticationFailure } from '../security/authentication-failure';
 import { authenticationFailureEvent } from './authentication-event';
 import { queryAuditEvents, type AuditQuery, type AuditQueryResult } from './audit-query';
+import type { Principal } from '../domain/principal';
+
+/** A query limited to what `principal` may read: a patient-context caller reads only its own patient's trail. */
+function scoped(principal: Principal, query: AuditQuery): AuditQuery {
+  const { scopePatientId: _asked, ...rest } = query;
+  return principal.patientId !== undefined ? { ...rest, scopePatientId: principal.patientId } : rest;
+}
 
 export class AuditTrail {
   private readonly outbox: OutboxOptions;
@@ -57,6 +64,28 @@ export class AuditTrail {
   search(query: AuditQuery): Promise<AuditQueryResult> {
     if (!this.grouped) throw new Error('an audit trail without a database has no events to search');
     return queryAuditEvents(this.grouped.db, query);
+  }
+
+  /**
+   * ITI-81 as the core serves it: the caller sees what it may (a patient-context principal only
+   * the events about its own patient, whatever the query asks) and the search's own record is
+   * written, by `audit`, before the events are returned.
+   */
+  async searchFor(principal: Principal, query: AuditQuery, audit: AuditScope): Promise<AuditQueryResult> {
+    const result = await this.search(scoped(principal, query));
+    await audit.succeeded();
+    return result;
+  }
+
+  /**
+   * ITI-81 read by id: the event if `principal` may see it (another patient's event is
+   * answered exactly like an unknown one: undefined, and no success record).
+   */
+  async readFor(principal: Principal, id: string, audit: AuditScope): Promise<AuditEvent | undefined> {
+    const { events } = await this.search(scoped(principal, { ids: [[id]], count: 1, offset: 0 }));
+    if (events.length === 0) return undefined;
+    await audit.succeeded();
+    return events[0];
   }
 
   /** The outbox settings records are written with (destinations, patient ID systems): the spool replay writes with them too. */

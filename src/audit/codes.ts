@@ -2,6 +2,7 @@
  * Code systems and codes of the audit trail: DICOM (PS3.16 DCM), IHE transaction codes,
  * FHIR audit-entity-type / object-role, and the Czech HIE guide's audit event types.
  */
+import type { AtcCode } from '../transactions';
 import type { Coding } from './fhir-audit-event';
 
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -58,7 +59,8 @@ export const AuthenticationSubtype = {
 
 export const APPLICATION_SERVER: Coding = { system: SOURCE_TYPE, code: '4', display: 'Application Server' };
 
-export type AtcCode = 'ATC_DOC_CREATE' | 'ATC_DOC_READ' | 'ATC_DOC_UPDATE' | 'ATC_DOC_DELETE' | 'ATC_DOC_SEARCH' | 'ATC_LOG_READ';
+/** Declared with the transactions that name them (src/transactions/descriptor.ts). */
+export type { AtcCode };
 
 const ATC_DISPLAY: Record<AtcCode, string> = {
   ATC_DOC_CREATE: 'Document upload',

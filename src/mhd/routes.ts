@@ -12,14 +12,19 @@
  *   POST   /fhir/AuditEvent                     ITI-20 RESTful (store another actor's event)
  *   GET    /fhir/AuditEvent[/_search]           ITI-81 Retrieve ATNA Audit Event (POST for _search), read by id
  *
- * Every IHE transaction is wrapped with audited() (http/audit.ts): its record, success
- * or failure, is written before the response goes out.
+ * The transactions and their routes are read from their descriptors (src/transactions); HANDLERS
+ * below pairs each route with its handler by name, the one place in this front end that does
+ * (a FHIR descriptor whose routes lack a handler here does not compile). Every route checks the
+ * caller's grants for the route's access; every audited route is wrapped with audited()
+ * (http/audit.ts): its record, success or failure, is written before the response goes out.
  */
 import Router, { type RouterMiddleware } from '@koa/router';
 import type Koa from 'koa';
 import type { AuditTransaction } from '../audit/transactions';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
+import { authorize } from '../security/authorize';
+import { fhirTransactions, type Access, type FhirRoutesOf, type FhirTransactionId } from '../transactions';
 import { capabilityStatement } from './capability-statement';
 import { audited, type AuditedHandler } from './http/audit';
 import { createAuditEvent, readAuditEvent, searchAuditEvents, searchAuditEventsByPost } from './http/audit-events';
@@ -32,9 +37,7 @@ import { sendResource } from './http/respond';
 import { refuseUnstorableUrl } from './http/unstorable-text';
 import { retrieveDocument } from './http/retrieve-document';
 import { searchHandlers } from './http/search-resources';
-import { mhdRequest, mhdServices, type MhdHandler, type MhdOptions, type MhdServices } from './http/services';
-import { ACCESS, type AccessName } from '../security/access-table';
-import { authorize } from '../security/authorize';
+import { mhdRequest, mhdServices, type MhdHandler, type MhdOptions } from './http/services';
 
 export type { MhdOptions } from './http/services';
 
@@ -48,43 +51,54 @@ function unmatched(ctx: Koa.Context): never {
   throw FhirHttpError.of(404, 'not-found', `${ctx.path} is not an interaction of this MHD endpoint (see ${FHIR_PATH}/metadata)`);
 }
 
+/** A route's handler: audited routes get the request's audit scope, the others (audited: false) do not. */
+type HandlerOf<R> = R extends { audited: false } ? MhdHandler : AuditedHandler;
+
+/** The handler of every route of every FHIR transaction, by the name its descriptor gives it. */
+type FhirHandlers = { [K in FhirTransactionId]: { [R in FhirRoutesOf<K> as R['handler']]: HandlerOf<R> } };
+
+const HANDLERS: FhirHandlers = {
+  'ITI-65': { provide: provideDocumentBundle },
+  'ITI-68': { retrieve: retrieveDocument },
+  'ITI-67': searchHandlers('DocumentReference'),
+  'ITI-66': searchHandlers('List'),
+  'ITI-104': { feed: putPatient, search: searchPatient, read: readPatient },
+  'ITI-20': { create: createAuditEvent },
+  'ITI-81': { search: searchAuditEvents, searchByPost: searchAuditEventsByPost, read: readAuditEvent },
+};
+
 /** The handler, run only once the caller's grants cover `access` (403 otherwise, see security/authorize.ts). */
-function permitted<H extends (ctx: Koa.Context, services: MhdServices, ...rest: never[]) => Promise<void>>(access: AccessName, handler: H): H {
-  return (async (ctx: Koa.Context, services: MhdServices, ...rest: never[]) => {
-    authorize(mhdRequest(ctx, services).principal, ACCESS[access], services.accessPolicy);
-    await handler(ctx, services, ...rest);
-  }) as H;
+function permitted(access: readonly Access[], handler: AuditedHandler): AuditedHandler {
+  return async (ctx, services, audit) => {
+    authorize(mhdRequest(ctx, services).principal, access, services.accessPolicy);
+    await handler(ctx, services, audit);
+  };
 }
 
 export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {}): Koa.Middleware {
   const services = mhdServices(gw, options);
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
-  // The access check runs inside the audit wrapper, so a refused request is recorded as the transaction it tried to be.
-  const onAudited = (transaction: AuditTransaction, access: AccessName, handler: AuditedHandler) =>
-    on(audited(transaction, permitted(access, handler), logger));
-  const onPermitted = (access: AccessName, handler: MhdHandler) => on(permitted(access, handler));
 
-  router.post('/', onAudited('ITI-65', 'provideBundle', provideDocumentBundle));
   router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base))));
-  router.get('/Binary/:id', onAudited('ITI-68', 'retrieveDocument', retrieveDocument));
-  const searches = [
-    ['DocumentReference', 'ITI-67', 'searchDocuments', 'readDocumentReference'],
-    ['List', 'ITI-66', 'searchLists', 'readList'],
-  ] as const;
-  for (const [type, transaction, search, read] of searches) {
-    const h = searchHandlers(type);
-    router.get(`/${type}`, onAudited(transaction, search, h.search));
-    router.post(`/${type}/_search`, onAudited(transaction, search, h.searchByPost));
-    router.get(`/${type}/:id`, onAudited(transaction, read, h.read));
+  for (const descriptor of fhirTransactions()) {
+    const handlers = HANDLERS[descriptor.id] as Record<string, AuditedHandler>;
+    for (const route of descriptor.fhir) {
+      const handler = permitted(route.access, handlers[route.handler]!);
+      let middleware: RouterMiddleware;
+      if (route.audited === false) {
+        // An unaudited route's handler is an MhdHandler: it takes no scope.
+        middleware = on((ctx, s) => handler(ctx, s, undefined as never));
+      } else {
+        if (!descriptor.audit) throw new Error(`${descriptor.id} ${route.method} ${route.path}: an audited route of a transaction with no audit shape`);
+        // The access check runs inside the audit wrapper, so a refused request is recorded as the transaction it tried to be.
+        middleware = on(audited(descriptor.id as AuditTransaction, handler, logger));
+      }
+      if (route.method === 'GET') router.get(route.path, middleware);
+      else if (route.method === 'POST') router.post(route.path, middleware);
+      else router.put(route.path, middleware);
+    }
   }
-  router.put('/Patient', onAudited('ITI-104', 'feedPatient', putPatient));
-  router.get('/Patient', onPermitted('searchPatients', searchPatient));
-  router.get('/Patient/:id', onPermitted('readPatient', readPatient));
-  router.post('/AuditEvent', onPermitted('createAuditEvent', createAuditEvent));
-  router.get('/AuditEvent', onAudited('ITI-81', 'searchAuditEvents', searchAuditEvents));
-  router.post('/AuditEvent/_search', onAudited('ITI-81', 'searchAuditEvents', searchAuditEventsByPost));
-  router.get('/AuditEvent/:id', onAudited('ITI-81', 'readAuditEvent', readAuditEvent));
 
   const dispatch = router.routes();
   const withErrors = fhirErrors(logger);

@@ -114,6 +114,21 @@ export class Registry {
   }
 
   /**
+   * A read made of several queries (an MHD search or read by id, which page through query()):
+   * `read` runs them, and the registry writes the request's record before the result is
+   * returned, naming the patient `patientOf` finds in the result (a found read only:
+   * `undefined` from `read` is a miss, which the front end answers and fails).
+   */
+  async recordedRead<R>(audit: AuditScope, read: () => Promise<R | undefined>, patientOf: (result: R) => string | undefined): Promise<R | undefined> {
+    const result = await read();
+    if (result === undefined) return undefined;
+    const patientId = patientOf(result);
+    if (patientId !== undefined) audit.note({ patientId });
+    await audit.succeeded();
+    return result;
+  }
+
+  /**
    * The patient of a document, as `principal` may see it: `found: false` when the registry
    * lists no such document for this caller (for a patient-context caller, also when the
    * document is another patient's; repositories answer that exactly like an unknown document).

@@ -5,15 +5,10 @@
  * gateway does not evaluate, so they grant nothing rather than more than they mean.
  */
 
-export type FhirInteraction = 'create' | 'read' | 'update' | 'delete' | 'search';
+import type { Access, FhirInteraction } from '../transactions';
 
-/** The resource types access is decided on (MHD, ITI-81, ITI-104; XDS.b maps onto them). */
-export type ProtectedResource = 'DocumentReference' | 'List' | 'Binary' | 'AuditEvent' | 'Patient';
-
-export interface Access {
-  resource: ProtectedResource;
-  interaction: FhirInteraction;
-}
+/** Declared with the transactions, whose descriptors name the access each needs (src/transactions/access.ts). */
+export type { Access, FhirInteraction, ProtectedResource } from '../transactions';
 
 const LETTER: Record<FhirInteraction, string> = { create: 'c', read: 'r', update: 'u', delete: 'd', search: 's' };
 const V1: Record<string, string> = { read: 'rs', write: 'cud', '*': 'cruds' };

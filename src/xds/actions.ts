@@ -1,22 +1,30 @@
 /**
- * The XDS.b transactions served here with their WS-Addressing actions (ITI TF-2; ITI-51 from the
- * Multi-Patient Queries supplement, ITI-57/62 from XDS Metadata Update and RMD, ITI-86 from RMD). The reply action is the
- * request action with "Response" appended for every one of them; it is spelled out anyway so
- * that a search for either URI finds this table.
+ * An XDS.b transaction as the SOAP layer needs it: its id and WS-Addressing actions, taken
+ * from its descriptor (src/transactions), which is where they are declared.
  */
+import { ITI_18, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86, type SoapDescriptor, type SoapTransactionId } from '../transactions';
+
 export interface XdsTransaction {
-  id: 'ITI-41' | 'ITI-42' | 'ITI-18' | 'ITI-51' | 'ITI-43' | 'ITI-57' | 'ITI-62' | 'ITI-86';
+  id: SoapTransactionId;
   request: string;
   response: string;
 }
 
+export function xdsTransactionOf(descriptor: SoapDescriptor): XdsTransaction {
+  return { id: descriptor.id, request: descriptor.soap.request, response: descriptor.soap.response };
+}
+
+/**
+ * Short names for the transactions' actions, for tests and clients that speak of them by
+ * name. Serving a transaction needs no entry here: the endpoints read the descriptors.
+ */
 export const XDS_TRANSACTIONS = {
-  provideAndRegister: { id: 'ITI-41', request: 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b', response: 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-bResponse' },
-  register: { id: 'ITI-42', request: 'urn:ihe:iti:2007:RegisterDocumentSet-b', response: 'urn:ihe:iti:2007:RegisterDocumentSet-bResponse' },
-  storedQuery: { id: 'ITI-18', request: 'urn:ihe:iti:2007:RegistryStoredQuery', response: 'urn:ihe:iti:2007:RegistryStoredQueryResponse' },
-  multiPatientQuery: { id: 'ITI-51', request: 'urn:ihe:iti:2009:MultiPatientStoredQuery', response: 'urn:ihe:iti:2009:MultiPatientStoredQueryResponse' },
-  retrieve: { id: 'ITI-43', request: 'urn:ihe:iti:2007:RetrieveDocumentSet', response: 'urn:ihe:iti:2007:RetrieveDocumentSetResponse' },
-  update: { id: 'ITI-57', request: 'urn:ihe:iti:2010:UpdateDocumentSet', response: 'urn:ihe:iti:2010:UpdateDocumentSetResponse' },
-  delete: { id: 'ITI-62', request: 'urn:ihe:iti:2010:DeleteDocumentSet', response: 'urn:ihe:iti:2010:DeleteDocumentSetResponse' },
-  removeDocuments: { id: 'ITI-86', request: 'urn:ihe:iti:2017:RemoveDocuments', response: 'urn:ihe:iti:2017:RemoveDocumentsResponse' },
+  provideAndRegister: xdsTransactionOf(ITI_41),
+  register: xdsTransactionOf(ITI_42),
+  storedQuery: xdsTransactionOf(ITI_18),
+  multiPatientQuery: xdsTransactionOf(ITI_51),
+  retrieve: xdsTransactionOf(ITI_43),
+  update: xdsTransactionOf(ITI_57),
+  delete: xdsTransactionOf(ITI_62),
+  removeDocuments: xdsTransactionOf(ITI_86),
 } as const satisfies Record<string, XdsTransaction>;

@@ -1,6 +1,6 @@
 /**
  * The access check of an XDS.b transaction: the caller's grants must cover what the
- * transaction does (src/security/access-table.ts), and a refusal from anywhere below (a
+ * transaction does (its descriptor's access, src/transactions), and a refusal from anywhere below (a
  * patient-context caller submitting for another patient) is answered with the WS-Security
  * FailedAuthentication fault, which is all a SOAP client is told.
  */

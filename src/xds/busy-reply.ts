@@ -8,7 +8,7 @@ import { XdsErrorCode } from '../domain/error-codes';
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import { el, type XmlElementSpec } from '../soap';
 import type { SoapReply } from '../soap';
-import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
+import type { XdsTransaction } from './actions';
 import { XDS_NS } from './namespaces';
 import { registryResponse, registryResponseContent } from './registry-response';
 
@@ -41,6 +41,6 @@ export function busyReply(transaction: XdsTransaction, retryAfterSeconds: number
     action: transaction.response,
     body: [body(transaction, [busyError(transaction, reason, retryAfterSeconds)])],
     // ITI-43's binding answers MTOM whatever the outcome (as retrieve-document-set.ts does).
-    ...(transaction.id === XDS_TRANSACTIONS.retrieve.id ? { mtom: true } : {}),
+    ...(transaction.id === 'ITI-43' ? { mtom: true } : {}),
   };
 }

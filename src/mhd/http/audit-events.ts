@@ -10,7 +10,8 @@
  * would otherwise pass every event back and forth for ever.
  *
  * ITI-81 reads are themselves audited (ATC_LOG_READ, via the ITI-81 transaction); a
- * patient-context principal sees only events about its own patient (audit-query.ts).
+ * patient-context principal sees only events about its own patient: the audit layer
+ * (AuditTrail.searchFor / readFor) applies that and writes the read's record.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../../audit/fhir-audit-event';
@@ -65,10 +66,10 @@ function searchHandler(withForm: boolean): AuditedHandler {
       if (search.query.to === undefined || now < search.query.to) search.query.to = now;
       search.linkParams.push(['date', `lt${now}`]);
     }
-    const scopePatientId = req.principal.patientId;
     const patient = search.query.patient?.[0];
     if (patient?.length === 1) audit.note({ patientId: patient[0]! });
-    const result = await services.audit.search({ ...search.query, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
+    // The audit layer limits the search to what the caller may see and records it before answering.
+    const result = await services.audit.searchFor(req.principal, search.query, audit);
     const bundle = searchsetBundle({
       base: req.base,
       total: result.total,
@@ -76,7 +77,6 @@ function searchHandler(withForm: boolean): AuditedHandler {
       resources: result.events,
       issues: search.warnings,
     });
-    await audit.succeeded();
     sendResource(ctx, 200, bundle);
   };
 }
@@ -87,10 +87,8 @@ export const searchAuditEventsByPost = searchHandler(true);
 export const readAuditEvent: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
   const id = routeParam(ctx, 'id');
-  const scopePatientId = req.principal.patientId;
-  const { events } = await services.audit.search({ ids: [[id]], count: 1, offset: 0, ...(scopePatientId !== undefined ? { scopePatientId } : {}) });
+  const event = await services.audit.readFor(req.principal, id, audit);
   // Another patient's event is answered exactly like an unknown one.
-  if (events.length === 0) throw FhirHttpError.of(404, 'not-found', `AuditEvent/${id} is not known`);
-  await audit.succeeded();
-  sendResource(ctx, 200, events[0]!);
+  if (!event) throw FhirHttpError.of(404, 'not-found', `AuditEvent/${id} is not known`);
+  sendResource(ctx, 200, event);
 };

@@ -5,8 +5,8 @@
  * module's (src/mhd/search), including the Czech `hcid`, which is passed through as sent.
  * `_format` is an HTTP concern and is consumed here. `Prefer: handling=strict|lenient`
  * (FHIR R4 search.html#errors) chooses whether unknown parameters fail; lenient by default.
- * Each search and read is audited (ITI-66 / ITI-67) before its response is sent, with
- * the patient its results are about.
+ * Each search and read is audited (ITI-66 / ITI-67) by the registry (Registry.recordedRead)
+ * before its response is sent, with the patient its results are about.
  */
 import type Koa from 'koa';
 import { readResource, searchResources, type SearchResourceType } from '../search';
@@ -42,10 +42,12 @@ function searchHandler(resourceType: SearchResourceType, withForm: boolean): Aud
     const params = await sentParameters(ctx, withForm);
     audit.note({ query: { text: new URLSearchParams(params).toString() } });
     const selfUrl = `${req.base}/${resourceType}${params.length > 0 ? `?${new URLSearchParams(params).toString()}` : ''}`;
-    const bundle = await searchResources({ resourceType, params, strict: strictHandling(ctx), selfUrl }, { registry: services.registry, mapping: req.mapping }, req.principal);
-    const patientId = patientOfSearch(params, req.mapping) ?? patientOfResources(bundle.entry.map((e) => e.resource as Record<string, unknown>), req.mapping);
-    if (patientId) audit.note({ patientId });
-    await audit.succeeded();
+    // The registry records the search, with the patient it is about, before the Bundle is answered.
+    const bundle = (await services.registry.recordedRead(
+      audit,
+      () => searchResources({ resourceType, params, strict: strictHandling(ctx), selfUrl }, { registry: services.registry, mapping: req.mapping }, req.principal),
+      (b) => patientOfSearch(params, req.mapping) ?? patientOfResources(b.entry.map((e) => e.resource as Record<string, unknown>), req.mapping),
+    ))!;
     sendResource(ctx, 200, bundle);
   };
 }
@@ -54,11 +56,12 @@ function readHandler(resourceType: SearchResourceType): AuditedHandler {
   return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
     const id = routeParam(ctx, 'id');
-    const resource = await readResource(resourceType, id, { registry: services.registry, mapping: req.mapping }, req.principal);
+    const resource = await services.registry.recordedRead(
+      audit,
+      async () => (await readResource(resourceType, id, { registry: services.registry, mapping: req.mapping }, req.principal)) ?? undefined,
+      (r) => patientOfResources([r as Record<string, unknown>], req.mapping),
+    );
     if (!resource) throw FhirHttpError.of(404, 'not-found', `${resourceType}/${id} is not known`);
-    const patientId = patientOfResources([resource as Record<string, unknown>], req.mapping);
-    if (patientId) audit.note({ patientId });
-    await audit.succeeded();
     sendResource(ctx, 200, resource);
   };
 }

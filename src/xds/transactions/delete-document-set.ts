@@ -3,7 +3,7 @@
  * objects by entryUUID in rim:ObjectRefList; the registry deletes all of them or none.
  */
 import { childNamed, childrenNamed, SoapFault } from '../../soap';
-import { XDS_TRANSACTIONS } from '../actions';
+import { ITI_62 } from '../../transactions';
 import { failedResponse } from '../audit';
 import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { XDS_NS } from '../namespaces';
@@ -23,6 +23,6 @@ export function deleteDocumentSet(services: XdsServices): AuditedXdsHandler {
       return { status: 'Success', errors: [] };
     });
     if (outcome.status === 'Failure') await failedResponse(call, outcome.errors);
-    return { action: XDS_TRANSACTIONS.delete.response, body: [responseOf(outcome)] };
+    return { action: ITI_62.soap.response, body: [responseOf(outcome)] };
   };
 }

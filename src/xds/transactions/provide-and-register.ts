@@ -16,7 +16,7 @@ import { XdsErrorCode } from '../../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../../domain/registry-error';
 import { provideAndRegister as provideAndRegisterCore, type DocumentContent } from '../../repository/provide-and-register';
 import { childrenNamed, describePart, type SoapRequest } from '../../soap';
-import { XDS_TRANSACTIONS } from '../actions';
+import { ITI_41 } from '../../transactions';
 import { failedResponse } from '../audit';
 import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { readSubmission } from '../ebrim';
@@ -63,6 +63,6 @@ export function provideAndRegisterDocumentSet(services: XdsServices): AuditedXds
       }), warnings);
     });
     if (outcome.status === 'Failure') await failedResponse(call, outcome.errors);
-    return { action: XDS_TRANSACTIONS.provideAndRegister.response, body: [responseOf(outcome)] };
+    return { action: ITI_41.soap.response, body: [responseOf(outcome)] };
   };
 }

@@ -2,7 +2,7 @@
  * ITI-42 Register Document Set-b: metadata only; the Document Source's repository already
  * stored the bytes, so hash, size and repositoryUniqueId are required (requireRepositoryFields).
  */
-import { XDS_TRANSACTIONS } from '../actions';
+import { ITI_42 } from '../../transactions';
 import { failedResponse } from '../audit';
 import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { readSubmission } from '../ebrim';
@@ -19,6 +19,6 @@ export function registerDocumentSet(services: XdsServices): AuditedXdsHandler {
       return withWarnings(await services.registry.submit(submission, call.principal, { requireRepositoryFields: true, audit: call.audit }), warnings);
     });
     if (outcome.status === 'Failure') await failedResponse(call, outcome.errors);
-    return { action: XDS_TRANSACTIONS.register.response, body: [responseOf(outcome)] };
+    return { action: ITI_42.soap.response, body: [responseOf(outcome)] };
   };
 }

@@ -3,7 +3,7 @@
  * its own; those it cannot remove are listed with their error (XDSUnknownRepositoryId,
  * XDSDocumentUniqueIdError), giving PartialSuccess or Failure.
  */
-import { XDS_TRANSACTIONS } from '../actions';
+import { ITI_86 } from '../../transactions';
 import { itemsStatus } from '../../domain/submission';
 import { removeDocuments as removeFromRepository } from '../../repository/document-access';
 import { readDocumentRequests } from '../document-requests';
@@ -21,6 +21,6 @@ export function removeDocuments(services: XdsServices): AuditedXdsHandler {
     const refs = readDocumentRequests(payload, MAX_DOCUMENTS_PER_REMOVE);
     const { removed, errors } = await removeFromRepository(services, refs.map((r) => ({ repositoryUniqueId: r.repositoryUniqueId, documentUniqueId: r.documentUniqueId })), call.principal, call.audit);
     const status = itemsStatus(removed.length, errors);
-    return { action: XDS_TRANSACTIONS.removeDocuments.response, body: [registryResponse(status, errors)] };
+    return { action: ITI_86.soap.response, body: [registryResponse(status, errors)] };
   };
 }

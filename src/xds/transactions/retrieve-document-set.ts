@@ -9,7 +9,7 @@ import { itemsStatus } from '../../domain/submission';
 import { retrieveDocuments } from '../../repository/document-access';
 import type { RetrievedDocument } from '../../repository/repository-service';
 import { el, newContentId, xopInclude, type OutboundAttachment, type XmlElementSpec } from '../../soap';
-import { XDS_TRANSACTIONS } from '../actions';
+import { ITI_43 } from '../../transactions';
 import { readDocumentRequests, type DocumentRequest } from '../document-requests';
 import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { XDS_NS } from '../namespaces';
@@ -46,7 +46,7 @@ export function retrieveDocumentSet(services: XdsServices): AuditedXdsHandler {
     const status = itemsStatus(found.length, errors);
     const attachments: OutboundAttachment[] = found.map((f) => ({ contentId: f.contentId, contentType: f.document.mimeType, content: () => f.document.open() }));
     return {
-      action: XDS_TRANSACTIONS.retrieve.response,
+      action: ITI_43.soap.response,
       body: [el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse(status, errors), ...found.map(documentResponse))],
       attachments,
       // ITI-43 answers with MTOM even when nothing was found, as its WSDL binding promises.

@@ -3,7 +3,7 @@
  * versions and availabilityStatus changes; the codec reads them into an UpdateRequest and the
  * registry applies all of them or none.
  */
-import { XDS_TRANSACTIONS } from '../actions';
+import { ITI_57 } from '../../transactions';
 import { failedResponse } from '../audit';
 import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { readUpdateRequest } from '../ebrim';
@@ -21,6 +21,6 @@ export function updateDocumentSet(services: XdsServices): AuditedXdsHandler {
       return { status: 'Success', errors: [...warnings, ...result.warnings] };
     });
     if (outcome.status === 'Failure') await failedResponse(call, outcome.errors);
-    return { action: XDS_TRANSACTIONS.update.response, body: [responseOf(outcome)] };
+    return { action: ITI_57.soap.response, body: [responseOf(outcome)] };
   };
 }

@@ -1,11 +1,13 @@
 // Every request of an audited transaction leaves exactly one record of its own, on both
 // stores: an identical resubmission (ITI-65 and ITI-41) as much as the first submission,
-// and a refused request of each transaction its failure record.
+// and a refused request of each transaction its failure record. The transactions are the
+// descriptors' (src/transactions): a new audited transaction needs a refusal case here.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { feedPatient, freshBundle, request } from '../../mhd/http/support';
-import { XDS_TRANSACTIONS, newPatient, singleSubmission } from '../../xds/support/messages';
+import { fhirTransactions, soapTransactions } from '../../../src/transactions';
+import { newPatient, singleSubmission } from '../../xds/support/messages';
 import { registryResult } from '../../xds/support/responses';
 import { sendSoap } from '../../xds/support/soap-client';
 
@@ -69,31 +71,33 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
   });
 
   describe('a refused request of every transaction leaves its failure record', () => {
-    const mhd: Array<[string, string, () => Promise<{ status: number }>]> = [
-      ['ITI-65', 'a Patient posted as a Bundle', () => request(ctx.fhir, { method: 'POST', json: { resourceType: 'Patient' } })],
-      ['ITI-66', 'an unknown search parameter', () => request(`${ctx.fhir}/List?no-such-parameter=1`)],
-      ['ITI-67', 'an unknown search parameter', () => request(`${ctx.fhir}/DocumentReference?no-such-parameter=1`)],
-      ['ITI-68', 'an unknown document', () => request(`${ctx.fhir}/Binary/2.25.${Date.now()}`)],
-      ['ITI-81', 'a malformed date', () => request(`${ctx.fhir}/AuditEvent?date=not-a-date`)],
-      ['ITI-104', 'no identifier', () => request(`${ctx.fhir}/Patient`, { method: 'PUT', json: { resourceType: 'Patient' } })],
-    ];
-    for (const [transaction, how, act] of mhd) {
-      it(`${transaction} (MHD): ${how}`, async () => {
-        const delta = await added(transaction, async () => {
+    /** How to make a request of each audited FHIR transaction fail. */
+    const refusals: Record<string, [string, () => Promise<{ status: number }>]> = {
+      'ITI-65': ['a Patient posted as a Bundle', () => request(ctx.fhir, { method: 'POST', json: { resourceType: 'Patient' } })],
+      'ITI-66': ['an unknown search parameter', () => request(`${ctx.fhir}/List?no-such-parameter=1`)],
+      'ITI-67': ['an unknown search parameter', () => request(`${ctx.fhir}/DocumentReference?no-such-parameter=1`)],
+      'ITI-68': ['an unknown document', () => request(`${ctx.fhir}/Binary/2.25.${Date.now()}`)],
+      'ITI-81': ['a malformed date', () => request(`${ctx.fhir}/AuditEvent?date=not-a-date`)],
+      'ITI-104': ['no identifier', () => request(`${ctx.fhir}/Patient`, { method: 'PUT', json: { resourceType: 'Patient' } })],
+    };
+    for (const descriptor of fhirTransactions().filter((d) => d.audit !== undefined)) {
+      const [how, act] = refusals[descriptor.id] ?? ['(no refusal case)', undefined];
+      it(`${descriptor.id} (MHD): ${how}`, async () => {
+        assert.ok(act, `add a refusal case for ${descriptor.id} to this test`);
+        const delta = await added(descriptor.id, async () => {
           const reply = await act();
-          assert.ok(reply.status >= 400, `${transaction} answered ${reply.status}`);
+          assert.ok(reply.status >= 400, `${descriptor.id} answered ${reply.status}`);
         });
         assert.deepEqual(delta, { success: 0, failure: 1 });
       });
     }
 
-    const endpointOf = (id: string) => (['ITI-41', 'ITI-43', 'ITI-86'].includes(id) ? 'repository' : 'registry');
-    for (const t of Object.values(XDS_TRANSACTIONS)) {
-      it(`${t.id} (XDS.b): a body it cannot read`, async () => {
-        const url = `${ctx.baseUrl}/xds/${endpointOf(t.id)}`;
-        const delta = await added(t.id, async () => {
-          const reply = await sendSoap(url, unreadable(t.request, url));
-          assert.ok(reply.status >= 400, `${t.id} answered ${reply.status}`);
+    for (const { id, soap } of soapTransactions()) {
+      it(`${id} (XDS.b): a body it cannot read`, async () => {
+        const url = `${ctx.baseUrl}/xds/${soap.endpoint}`;
+        const delta = await added(id, async () => {
+          const reply = await sendSoap(url, unreadable(soap.request, url));
+          assert.ok(reply.status >= 400, `${id} answered ${reply.status}`);
         });
         assert.deepEqual(delta, { success: 0, failure: 1 });
       });

@@ -1,0 +1,87 @@
+/**
+ * One descriptor per IHE transaction (IPF keeps one configuration object per transaction the
+ * same way): its id, the access it needs, its audit shape and its SOAP binding or FHIR routes.
+ * Each layer reads the part it owns from here instead of keeping its own table:
+ *
+ *  - audit (audit/transactions.ts): the event type, subtypes and action of a record, by id;
+ *  - security (security/authorize.ts): is handed a binding's or route's `access`;
+ *  - the XDS.b front end (xds/endpoints.ts): the endpoint and WS-Addressing actions of every
+ *    descriptor with a `soap` binding, each paired with its handler in one typed map;
+ *  - the FHIR front end (mhd/routes.ts): the routes of every descriptor with `fhir` routes,
+ *    each paired with its handler by name in one typed map.
+ *
+ * Dependency direction: descriptors are data and import nothing outside this folder, so every
+ * layer may read them (front ends, security, audit) without a cycle. Handlers are code of the
+ * front ends and stay there; the front end's map from descriptor to handler is typed over
+ * the descriptors, so a descriptor with a binding and no handler does not compile.
+ *
+ * Serving a new transaction (ITI-38/39/55): give its descriptor a binding, add it to
+ * TRANSACTIONS, and add its handler to the front end's map.
+ */
+import { ITI_20, ITI_81 } from './atna';
+import type { FhirRoute, SoapBinding, TransactionDescriptor } from './descriptor';
+import { ITI_65, ITI_66, ITI_67, ITI_68 } from './mhd';
+import { ITI_104 } from './pixm';
+import { ITI_38, ITI_39, ITI_55 } from './xca';
+import { ITI_18, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86 } from './xds-b';
+
+export type { Access, FhirInteraction, ProtectedResource } from './access';
+export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, SoapBinding, TransactionDescriptor } from './descriptor';
+export { ITI_18, ITI_20, ITI_38, ITI_39, ITI_41, ITI_42, ITI_43, ITI_51, ITI_55, ITI_57, ITI_62, ITI_65, ITI_66, ITI_67, ITI_68, ITI_81, ITI_86, ITI_104 };
+
+/** Every transaction, by id. Within a front end, served in this order. */
+export const TRANSACTIONS = {
+  [ITI_41.id]: ITI_41,
+  [ITI_42.id]: ITI_42,
+  [ITI_18.id]: ITI_18,
+  [ITI_51.id]: ITI_51,
+  [ITI_43.id]: ITI_43,
+  [ITI_57.id]: ITI_57,
+  [ITI_62.id]: ITI_62,
+  [ITI_86.id]: ITI_86,
+  [ITI_65.id]: ITI_65,
+  [ITI_68.id]: ITI_68,
+  [ITI_67.id]: ITI_67,
+  [ITI_66.id]: ITI_66,
+  [ITI_104.id]: ITI_104,
+  [ITI_20.id]: ITI_20,
+  [ITI_81.id]: ITI_81,
+  [ITI_38.id]: ITI_38,
+  [ITI_39.id]: ITI_39,
+  [ITI_55.id]: ITI_55,
+} as const satisfies Record<string, TransactionDescriptor>;
+
+export type TransactionId = keyof typeof TRANSACTIONS;
+type DescriptorOf<K extends TransactionId> = (typeof TRANSACTIONS)[K];
+
+/** Transactions with an audit shape: the ones an audit record can name. */
+export type AuditedTransactionId = { [K in TransactionId]: DescriptorOf<K> extends { audit: object } ? K : never }[TransactionId];
+/** Transactions served over XDS.b SOAP. */
+export type SoapTransactionId = { [K in TransactionId]: DescriptorOf<K> extends { soap: SoapBinding } ? K : never }[TransactionId];
+/** Transactions served over FHIR. */
+export type FhirTransactionId = { [K in TransactionId]: DescriptorOf<K> extends { fhir: readonly FhirRoute[] } ? K : never }[TransactionId];
+/** The routes of a FHIR transaction, as its descriptor spells them. */
+export type FhirRoutesOf<K extends FhirTransactionId> = Extract<DescriptorOf<K>, { fhir: readonly FhirRoute[] }>['fhir'][number];
+
+export type SoapDescriptor = TransactionDescriptor & { id: SoapTransactionId; soap: SoapBinding };
+export type FhirDescriptor = TransactionDescriptor & { id: FhirTransactionId; fhir: readonly FhirRoute[] };
+
+const ALL: readonly TransactionDescriptor[] = Object.values(TRANSACTIONS);
+
+export function descriptorOf(id: TransactionId): TransactionDescriptor {
+  return TRANSACTIONS[id];
+}
+
+export function isTransactionId(value: string): value is TransactionId {
+  return Object.hasOwn(TRANSACTIONS, value);
+}
+
+/** The XDS.b transactions, in serving order. */
+export function soapTransactions(): SoapDescriptor[] {
+  return ALL.filter((d): d is SoapDescriptor => d.soap !== undefined);
+}
+
+/** The FHIR transactions, in serving order. */
+export function fhirTransactions(): FhirDescriptor[] {
+  return ALL.filter((d): d is FhirDescriptor => d.fhir !== undefined);
+}
