@@ -13,6 +13,8 @@ import type { DocumentRepository } from './document-repository';
 export interface RetrievedDocument extends RepositoryEntry {
   /** Opens the plaintext stream (lazily, so a caller can answer 304 without reading). */
   open(range?: BlobRange): Readable;
+  /** Resolves when the stored bytes can be opened (a file's header is read; an inline document's row was just read). */
+  checkReadable(): Promise<void>;
 }
 
 export interface DocumentReference {
@@ -44,7 +46,11 @@ export class RepositoryService {
     // An inline document's bytes are read when its stream starts, not here: an ITI-43 of a
     // thousand documents holds their rows, not their bytes, while it answers.
     const load = () => this.inlineContent(row.blobKey);
-    return { ...row, open: (range) => this.documents.openDocument(row.blobKey, range, row.inline ? load : undefined) };
+    return {
+      ...row,
+      open: (range) => this.documents.openDocument(row.blobKey, range, row.inline ? load : undefined),
+      checkReadable: () => (row.inline ? Promise.resolve() : this.documents.checkDocumentFile(row.blobKey)),
+    };
   }
 
   private async inlineContent(blobKey: string): Promise<Buffer> {
