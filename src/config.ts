@@ -42,6 +42,8 @@ export interface Config {
   blobActiveKeyId?: string;
   /** Most entries in one ITI-65 Bundle (FHIR_MAX_BUNDLE_ENTRIES); larger ones are refused with 413 before they are parsed. */
   fhirMaxBundleEntries: number;
+  /** Largest FHIR XML request body in bytes (FHIR_XML_MAX_BYTES); JSON bodies keep the interaction's own limit. */
+  fhirXmlMaxBytes: number;
   /** Documents up to this many bytes live (encrypted) in the database row, larger ones in blob files; 0: all in files. */
   documentInlineMaxBytes: number;
   shutdownGraceMs: number;
@@ -66,6 +68,13 @@ const MAX_INLINE_BYTES = 1024 * 1024;
 
 /** FHIR_MAX_BUNDLE_ENTRIES unset: 1000 entries, about 500 documents with their Binaries (the XDS registry's 8 MB covers a couple of thousand). */
 export const DEFAULT_FHIR_MAX_BUNDLE_ENTRIES = 1000;
+
+/**
+ * FHIR_XML_MAX_BYTES unset: 8 MiB. Parsing FHIR XML (xmldom + FHIR.js) needs ~40 MB of memory and
+ * ~0.4 s a MiB (issue 11: a 64 MiB body took 25 s and 2.5 GB), so XML Bundles get a smaller
+ * limit than JSON ones (64 MiB); large documents go as JSON.
+ */
+export const DEFAULT_FHIR_XML_MAX_BYTES = 8 * 1024 * 1024;
 
 function positiveInteger(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -144,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     blobKeys,
     documentInlineMaxBytes: parseInlineMax(env.DOCUMENT_INLINE_MAX_BYTES),
     fhirMaxBundleEntries: positiveInteger(env.FHIR_MAX_BUNDLE_ENTRIES, 'FHIR_MAX_BUNDLE_ENTRIES', DEFAULT_FHIR_MAX_BUNDLE_ENTRIES),
+    fhirXmlMaxBytes: positiveInteger(env.FHIR_XML_MAX_BYTES, 'FHIR_XML_MAX_BYTES', DEFAULT_FHIR_XML_MAX_BYTES),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
     timeouts: parseDependencyTimeouts(env),

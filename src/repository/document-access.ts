@@ -11,10 +11,14 @@ import type { AuditScope } from '../audit/audit-scope';
 import type { Principal } from '../domain/principal';
 import { SYSTEM_PRINCIPAL } from '../domain/principal';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import { XdsErrorCode } from '../domain/error-codes';
 import { StoredQueryId } from '../domain/stored-query-catalog';
 import { itemsStatus } from '../domain/submission';
 import type { Registry } from '../registry/registry';
+import { StorageError } from '../storage-error';
+import { BlobError } from '../store/blobs/blob-store';
 import { unknownDocument, type DocumentReference, type RepositoryService, type RetrievedDocument } from './repository-service';
+import { storageFailureDetail } from './storage-failure';
 
 export interface DocumentAccessDeps {
   registry: Registry;
@@ -50,8 +54,41 @@ async function recordPerPatient(audit: AuditScope, documents: ReadonlyArray<Audi
   else await audit.perPatient(documents, outcomeOfXdsStatus(status), errors);
 }
 
+/** How many blob headers are read at once: a thousand-document request never holds a thousand file descriptors. */
+const CHECKS_AT_ONCE = 16;
+
+/** The error of a document whose bytes cannot be read: storage (StorageError) or blob (missing, cut) failures only. */
+function unreadable(err: unknown, documentUniqueId: string): RegistryErrorDetail {
+  if (err instanceof StorageError) return { ...storageFailureDetail(err), location: documentUniqueId };
+  if (err instanceof BlobError) return { code: XdsErrorCode.XDSRepositoryError, severity: 'Error', context: `document ${documentUniqueId} could not be read (${err.code})`, location: documentUniqueId };
+  throw err;
+}
+
+/** The documents whose bytes can be opened; one error each for the others. */
+async function readableOnly<R extends DocumentRequest>(candidates: Retrieved<R>[], errors: RegistryErrorDetail[]): Promise<Retrieved<R>[]> {
+  const readable: Retrieved<R>[] = [];
+  for (let i = 0; i < candidates.length; i += CHECKS_AT_ONCE) {
+    const batch = candidates.slice(i, i + CHECKS_AT_ONCE);
+    const checked = await Promise.allSettled(batch.map((c) => c.document.checkReadable()));
+    checked.forEach((result, j) => {
+      if (result.status === 'fulfilled') readable.push(batch[j]!);
+      else errors.push(unreadable(result.reason, batch[j]!.document.documentUniqueId));
+    });
+  }
+  return readable;
+}
+
+export interface RetrieveOptions {
+  /**
+   * Check that each document's bytes can be opened before answering, and answer those that
+   * cannot with XDSRepositoryError (ITI-43: its reply streams every document after the status
+   * line, too late to report a failing disk). ITI-68 opens its one document itself instead.
+   */
+  checkReadable?: boolean;
+}
+
 /** ITI-43 / ITI-68: the documents found and visible to `principal`, and one error per other request. */
-export async function retrieveDocuments<R extends DocumentRequest>(deps: DocumentAccessDeps, requests: readonly R[], principal: Principal, audit?: AuditScope): Promise<{ found: Retrieved<R>[]; errors: RegistryErrorDetail[] }> {
+export async function retrieveDocuments<R extends DocumentRequest>(deps: DocumentAccessDeps, requests: readonly R[], principal: Principal, audit?: AuditScope, options: RetrieveOptions = {}): Promise<{ found: Retrieved<R>[]; errors: RegistryErrorDetail[] }> {
   const candidates: Retrieved<R>[] = [];
   const errors: RegistryErrorDetail[] = [];
   // One lookup per document brings its registry patient along; a single document's inline bytes too.
@@ -63,11 +100,12 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
       errors.push(...rejected(err));
     }
   }
-  const found = candidates.filter((c) => {
+  const visible = candidates.filter((c) => {
     if (principal.patientId === undefined || c.document.patientId === principal.patientId) return true;
     errors.push(...unknownDocument(c.document.documentUniqueId).errors);
     return false;
   });
+  const found = options.checkReadable ? await readableOnly(visible, errors) : visible;
   if (audit) {
     await recordPerPatient(audit, found.map((f) => ({
       uniqueId: f.document.documentUniqueId,

@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import { XdsErrorCode } from '../domain/error-codes';
 import { RegistryError } from '../domain/registry-error';
+import { storageErrorOf } from '../storage-error';
 import { BlobError, type BlobRange, type BlobReferenceCheck, type BlobSource, type BlobStore, type BlobSweepResult, type SealedBytes } from '../store/blobs/blob-store';
 
 export interface ExpectedDocument {
@@ -122,6 +123,18 @@ export class DocumentRepository {
    */
   openDocument(blobKey: string, range?: BlobRange, sealed?: SealedBytes): Readable {
     return sealed ? this.blobs.openSealed(blobKey, sealed, range) : this.blobs.get(blobKey, range);
+  }
+
+  /**
+   * Reads a blob file's header (open, read, close) so a failing disk or a missing or cut file
+   * shows before an answer is committed; rejects with a StorageError or a BlobError.
+   */
+  async checkDocumentFile(blobKey: string): Promise<void> {
+    try {
+      await this.blobs.stat(blobKey);
+    } catch (err) {
+      throw storageErrorOf(err, 'read', `document ${blobKey}`);
+    }
   }
 
   /** Removes the bytes (ITI-86 / ITI-62 with document deletion); false when already gone. */

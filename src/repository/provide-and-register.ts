@@ -9,6 +9,7 @@
 import type { AuditScope } from '../audit/audit-scope';
 import { submissionFacts } from '../audit/submission-facts';
 import { XdsErrorCode } from '../domain/error-codes';
+import { EventLoopTurns } from '../event-loop-turns';
 import { DocumentEntryType, type DocumentEntry } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
@@ -106,7 +107,11 @@ async function storeAndRegister(
     // are held for the commit, up to the repository's inline budget per submission.
     const documents = deps.repository.documents;
     let inlined = 0;
+    // Inline documents resolve without waiting on the disk: without turns, 500 of them held
+    // the event loop for the whole loop.
+    const turns = new EventLoopTurns();
     for (const c of contents) {
+      await turns.yield();
       const d = byId.get(c.entryUuid)!;
       const expected = { ...(d.hash !== undefined ? { hash: d.hash } : {}), ...(d.size !== undefined ? { size: d.size } : {}) };
       const s = await documents.storeDocument(c.source, expected, { location: d.uniqueId, inline: inlined < documents.inlineBytesPerSubmission });

@@ -16,6 +16,8 @@ export interface RetrievedDocument extends RepositoryEntry {
   patientId?: string;
   /** Opens the plaintext stream (lazily, so a caller can answer 304 without reading). */
   open(range?: BlobRange): Readable;
+  /** Resolves when the stored bytes can be opened (a file's header is read; an inline document's row was just read). */
+  checkReadable(): Promise<void>;
 }
 
 export interface DocumentReference {
@@ -60,7 +62,11 @@ export class RepositoryService {
     // Without withContent an inline document's bytes are read when its stream starts: an ITI-43
     // of a thousand documents holds their rows, not their bytes, while it answers.
     const inline = sealed ?? (() => this.inlineContent(entry.blobKey));
-    return { ...entry, open: (range) => this.documents.openDocument(entry.blobKey, range, entry.inline ? inline : undefined) };
+    return {
+      ...entry,
+      open: (range) => this.documents.openDocument(entry.blobKey, range, entry.inline ? inline : undefined),
+      checkReadable: () => (entry.inline ? Promise.resolve() : this.documents.checkDocumentFile(entry.blobKey)),
+    };
   }
 
   private async inlineContent(blobKey: string): Promise<Buffer> {

@@ -12,7 +12,7 @@
  *   @xmldom/xmldom checks both and stops at the first error;
  * - a Bundle has at most maxBundleEntries entries.
  * Parsing a body inside the limits still takes seconds at the top of them, so requests are
- * parsed off the main thread (fhir-xml-thread.ts runs parseFhirXmlBody in a worker).
+ * parsed off the main thread (body-parser-thread.ts runs parseFhirXmlBody in a worker).
  * Known limit: FHIR.js drops elements its R4 model does not know instead of failing.
  */
 import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';

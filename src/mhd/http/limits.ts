@@ -1,4 +1,4 @@
-import { DEFAULT_FHIR_MAX_BUNDLE_ENTRIES } from '../../config';
+import { DEFAULT_FHIR_MAX_BUNDLE_ENTRIES, DEFAULT_FHIR_XML_MAX_BYTES } from '../../config';
 
 /**
  * Request body limits of the FHIR endpoint, one place to tune them. An ITI-65 Bundle
@@ -32,10 +32,32 @@ export interface FhirInputLimits {
   maxElements: number;
   /** Most entries in one Bundle (FHIR_MAX_BUNDLE_ENTRIES). */
   maxBundleEntries: number;
+  /** Largest FHIR XML request body in bytes (FHIR_XML_MAX_BYTES), below the interaction's own limit. */
+  maxXmlBytes: number;
 }
 
 export const DEFAULT_FHIR_INPUT_LIMITS: Readonly<FhirInputLimits> = Object.freeze({
   maxDepth: 100,
   maxElements: 100_000,
   maxBundleEntries: DEFAULT_FHIR_MAX_BUNDLE_ENTRIES,
+  maxXmlBytes: DEFAULT_FHIR_XML_MAX_BYTES,
 });
+
+/**
+ * JSON bodies from this size on are parsed in a worker thread (body-parser-thread.ts). Below
+ * it the main thread decodes, scans and parses (~15 ms a MiB on a busy 2-core machine, so at
+ * most ~15 ms here), and a normal request (one 10 KB document, ~15 KB of JSON, ~0.2 ms) pays
+ * no thread hop, whose transfer, wake-up and structured clone back cost more than that parse.
+ */
+export const JSON_OFF_THREAD_BYTES = 1024 * 1024;
+
+/**
+ * Bounds of the parser threads. FHIR.js and xmldom need ~40 MB of heap and ~0.4 s per MiB of
+ * XML, so FHIR_XML_MAX_BYTES (8 MiB by default) fits well inside 1 GiB and a few seconds; the
+ * heap limit and the timeout catch what the byte limit does not (a raised FHIR_XML_MAX_BYTES,
+ * a pathological body), answering 413 instead of exhausting the process or holding the thread.
+ */
+export const PARSER_THREAD_LIMITS = {
+  timeoutMs: 30_000,
+  xmlHeapMb: 1024,
+} as const;

@@ -4,23 +4,22 @@
  * structural input limits, and holding only text the store can keep) or a search form.
  */
 import type Koa from 'koa';
-import { decodeUtf8, resourceText } from './body-text';
-import { parseFhirJson } from './fhir-json';
-import { parseFhirXmlOffThread } from './fhir-xml-thread';
+import { decodeUtf8 } from './body-text';
 import { requestFormat } from './formats';
 import { FhirHttpError } from './http-error';
 import type { FhirInputLimits } from './limits';
+import { parseResourceBody } from './resource-body';
 import { refuseUnstorableParameters } from './unstorable-text';
 
-function tooLarge(limit: number): FhirHttpError {
+function tooLarge(limit: number, accepts: string): FhirHttpError {
   // Connection: close, so the rest of an oversize upload is not read into the next request.
-  return new FhirHttpError(413, [{ severity: 'error', code: 'too-long', diagnostics: `the request body is larger than the ${limit} bytes this interaction accepts` }], { Connection: 'close' });
+  return new FhirHttpError(413, [{ severity: 'error', code: 'too-long', diagnostics: `the request body is larger than the ${limit} bytes ${accepts}` }], { Connection: 'close' });
 }
 
-/** The whole body, refusing it once it passes `limit` bytes (by Content-Length, or while it streams). */
-export function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
+/** The whole body, refusing it once it passes `limit` bytes (by Content-Length, or while it streams); `accepts` names who sets the limit. */
+export function readBody(ctx: Koa.Context, limit: number, accepts = 'this interaction accepts'): Promise<Buffer> {
   const declared = Number(ctx.get('Content-Length') || NaN);
-  if (declared > limit) return Promise.reject(tooLarge(limit));
+  if (declared > limit) return Promise.reject(tooLarge(limit, accepts));
   const req = ctx.req;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -35,7 +34,7 @@ export function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
       if (size > limit) {
         cleanup();
         req.pause();
-        reject(tooLarge(limit));
+        reject(tooLarge(limit, accepts));
         return;
       }
       chunks.push(chunk);
@@ -57,8 +56,11 @@ export function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
 /** The FHIR resource in the body, in the format its Content-Type names (415 otherwise). */
 export async function readResourceBody(ctx: Koa.Context, limit: number, inputLimits: FhirInputLimits): Promise<Record<string, unknown>> {
   const format = requestFormat(ctx);
-  const body = await readBody(ctx, limit);
-  return format === 'json' ? parseFhirJson(resourceText(body), inputLimits) : parseFhirXmlOffThread(body, inputLimits);
+  const body =
+    format === 'xml' && inputLimits.maxXmlBytes < limit
+      ? await readBody(ctx, inputLimits.maxXmlBytes, 'this server accepts as FHIR XML (FHIR_XML_MAX_BYTES; JSON bodies may be larger)')
+      : await readBody(ctx, limit);
+  return parseResourceBody(format, body, inputLimits);
 }
 
 /** An application/x-www-form-urlencoded body as ordered name/value pairs (POST _search). */

@@ -48,7 +48,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     patientAuthorities: config.acceptedPatientAuthorities,
     mappings: new MappingsByBase(config.profile.patientIdSystems),
     accessPolicy: { emergencyAccess: config.security.emergencyAccess },
-    inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries },
+    inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries, maxXmlBytes: config.fhirXmlMaxBytes },
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
   };
 }

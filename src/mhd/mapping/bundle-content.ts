@@ -6,6 +6,7 @@
  * which checks them against hash and size.
  */
 import { XdsErrorCode } from '../../domain/error-codes';
+import { isBase64Text } from './base64-text';
 import type { BundleIndex } from './bundle-index';
 import type { Attachment, Binary } from './fhir-types';
 import { at, type Problems } from './problems';
@@ -28,8 +29,6 @@ export interface LocatedContent {
   targetEntry?: number;
 }
 
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
-
 export function locateContent(attachment: Attachment, attachmentPath: string, bundle: BundleIndex, problems: Problems): LocatedContent {
   const url = attachment.url;
   if (typeof url === 'string' && url !== '') {
@@ -46,7 +45,7 @@ export function locateContent(attachment: Attachment, attachmentPath: string, bu
         problems.error(at(attachmentPath, 'url'), `points at a ${target.resource?.resourceType ?? 'empty entry'}, not a Binary`, XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
-      if (typeof binary.data !== 'string' || binary.data === '' || !BASE64.test(binary.data)) {
+      if (typeof binary.data !== 'string' || binary.data === '' || !isBase64Text(binary.data)) {
         problems.error(at(targetPath, 'data'), 'the Binary carries no base64 document content', XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
@@ -59,7 +58,7 @@ export function locateContent(attachment: Attachment, attachmentPath: string, bu
       return {};
     }
   }
-  if (typeof attachment.data === 'string' && attachment.data !== '' && BASE64.test(attachment.data)) {
+  if (typeof attachment.data === 'string' && attachment.data !== '' && isBase64Text(attachment.data)) {
     const content: DocumentContentSource = { kind: 'base64', data: attachment.data, ...(typeof attachment.contentType === 'string' ? { contentType: attachment.contentType } : {}) };
     return { found: { content, location: at(attachmentPath, 'data') } };
   }

@@ -137,6 +137,13 @@ export function deriveBlobKey(masterKey: Buffer, salt: Buffer): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', masterKey, salt, HKDF_INFO, 32));
 }
 
+/** deriveBlobKey on libuv's thread pool: a writer of many small blobs does not run HKDF on the event loop. */
+export function deriveBlobKeyAsync(masterKey: Buffer, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    crypto.hkdf('sha256', masterKey, salt, HKDF_INFO, 32, (err, key) => (err ? reject(err) : resolve(Buffer.from(key))));
+  });
+}
+
 /** Per-blob context: derived key, nonce prefix and the constant AAD part. */
 export class SegmentCipher {
   private readonly aadBase: Buffer;

@@ -33,17 +33,15 @@ import {
   MAX_SEGMENTS,
   MAX_SEGMENT_SIZE,
   MIN_SEGMENT_SIZE,
-  NONCE_PREFIX_LENGTH,
-  SALT_LENGTH,
   SIZE_OFFSET,
   SegmentCipher,
-  deriveBlobKey,
   encodeHeader,
 } from './format';
 import { toBuffer } from '../../bytes';
 import { takeBytes, writeAll } from '../../file-writes';
 import { storageErrorOf } from '../../storage-error';
 import { BlobReadStream } from './blob-read-stream';
+import { newBlobSecrets } from './blob-secrets';
 import { checkKey, isErrno, KEY_PATTERN, openBlobFile, readHeader } from './blob-files';
 import { DirSyncer } from './dir-syncer';
 import { fsyncDir } from './fsync';
@@ -154,10 +152,9 @@ export class FsBlobStore implements BlobStore {
     // (reencrypt) must be atomic, so it goes through a temp file and a rename.
     const tmpPath = replace ? path.join(dir, `${TEMP_PREFIX}${key}.${crypto.randomBytes(4).toString('hex')}`) : finalPath;
 
-    const salt = crypto.randomBytes(SALT_LENGTH);
-    const noncePrefix = crypto.randomBytes(NONCE_PREFIX_LENGTH);
+    const { salt, noncePrefix, key: aesKey } = await newBlobSecrets(masterKey);
     const header = encodeHeader({ keyId, segmentSize, salt, noncePrefix, plaintextSize: 0 });
-    const cipher = new SegmentCipher(deriveBlobKey(masterKey, salt), noncePrefix, header, key);
+    const cipher = new SegmentCipher(aesKey, noncePrefix, header, key);
     const sha1 = crypto.createHash('sha1');
     const hashPiece = (p: Buffer): void => {
       sha1.update(p);

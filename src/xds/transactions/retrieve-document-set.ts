@@ -1,8 +1,9 @@
 /**
  * ITI-43 Retrieve Document Set: each xdsb:DocumentRequest is looked up on its own; found
  * documents go back as MTOM parts streamed from the repository (opened only when the writer
- * reaches them), the others as one RegistryError each (XDSUnknownRepositoryId,
- * XDSDocumentUniqueIdError). Status: Success, PartialSuccess when some were found, Failure
+ * reaches them, but checked readable before the reply starts, so a failing disk is an
+ * XDSRepositoryError for that document rather than a reply cut off after its 200), the others
+ * as one RegistryError each (XDSUnknownRepositoryId, XDSDocumentUniqueIdError). Status: Success, PartialSuccess when some were found, Failure
  * when none were. A patient-context caller retrieves only its own patient's documents.
  */
 import { itemsStatus } from '../../domain/submission';
@@ -40,7 +41,7 @@ export function retrieveDocumentSet(services: XdsServices): AuditedXdsHandler {
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.xdsb, 'RetrieveDocumentSetRequest');
     // The repository decides what this caller may read and records the read before anything is answered.
-    const retrieved = await retrieveDocuments(services, readDocumentRequests(payload, MAX_DOCUMENTS_PER_RETRIEVE), call.principal, call.audit);
+    const retrieved = await retrieveDocuments(services, readDocumentRequests(payload, MAX_DOCUMENTS_PER_RETRIEVE), call.principal, call.audit, { checkReadable: true });
     const found: Found[] = retrieved.found.map((f) => ({ ...f, contentId: newContentId() }));
     const { errors } = retrieved;
     const status = itemsStatus(found.length, errors);

@@ -1,5 +1,6 @@
 // Issue 11: hostile but legal-sized FHIR requests sent to a real gateway process. Each is
-// refused with the status and OperationOutcome the limit calls for, and while it is in flight
+// refused with the status and OperationOutcome the limit calls for (or, at the top of the
+// limits, stored: 500 documents, one 64 MiB document), and while it is in flight
 // the gateway keeps answering others: the longest wait of small concurrent requests and the
 // gateway's own event-loop delay stay bounded (before: 2-60 s stalls, GBs of memory). Text the
 // store cannot keep (U+0000, lone surrogates) is a 400 naming where it was, never a 500.
@@ -9,10 +10,20 @@ import { startGateway, type GatewayProcess } from '../../support/gateway-process
 import { createPgSchema, type PgSchema } from '../../support/pg-schema';
 import { needService } from '../../support/services';
 import { deepJsonBundle, deepXmlBundle, manyEntriesJsonBundle, wideXmlBundle } from './heavy-bodies';
+import { documentOf, manyDocumentsBundle, provideBundleObject } from './provide-bundles';
 import { FHIR_JSON, FHIR_XML, RID, RID_SYSTEM, feedPatient, freshBundle, request, toXml, type Json, type Reply } from './support';
 
-/** Generous for a busy 2-core CI machine; the same requests stalled the gateway for 2-60 s before. */
+/** Generous for a busy 2-core CI machine; the same requests stalled the gateway for 1-60 s before. */
 const MAX_STALL_MS = 500;
+const MIB = 1024 * 1024;
+/** A SubmissionSet List and a DocumentReference + Binary per document fill the default 1000 entries. */
+const DOCUMENTS_AT_LIMIT = 499;
+/**
+ * The legal worst cases still hold the event loop for the mapping and the registry's checks
+ * (~0.2 s alone, ~0.5-0.7 s beside the full suite); before issue 11's follow-up they held it
+ * 1-1.3 s on an idle machine.
+ */
+const LEGAL_MAX_STALL_MS = 900;
 
 describe('mhd/http hostile input against a gateway process', function () {
   this.timeout(120_000);
@@ -42,17 +53,21 @@ describe('mhd/http hostile input against a gateway process', function () {
   }
 
   /** Sends the body to POST /fhir while measuring the stall; asserts the stall is bounded. */
-  async function postHeavy(contentType: string, body: string): Promise<Reply> {
+  async function postHeavy(contentType: string, text: string, maxStallMs = MAX_STALL_MS): Promise<Reply> {
+    // As bytes: encoding a 64 MiB string inside fetch would stall this process's own probes.
+    const body = Buffer.from(text);
     const stall = await measureStall(gw.baseUrl, () => request(fhir, { method: 'POST', headers: { 'content-type': contentType, accept: FHIR_JSON }, body }));
     assert.equal(stall.failedProbes, 0, 'every concurrent request was answered');
-    assert.ok(stall.longestProbeMs < MAX_STALL_MS, `concurrent requests waited ${stall.longestProbeMs} ms`);
-    assert.ok(stall.eventLoopLagMaxMs !== undefined && stall.eventLoopLagMaxMs < MAX_STALL_MS, `the gateway's event loop stalled ${stall.eventLoopLagMaxMs} ms`);
+    assert.ok(stall.longestProbeMs < maxStallMs, `concurrent requests waited ${stall.longestProbeMs} ms`);
+    assert.ok(stall.eventLoopLagMaxMs !== undefined && stall.eventLoopLagMaxMs < maxStallMs, `the gateway's event loop stalled ${stall.eventLoopLagMaxMs} ms`);
     return stall.result;
   }
 
   describe('structure limits, checked before any parse', () => {
-    it('an XML Bundle nested 1,000,000 levels deep (33 MiB): 400 naming maxDepth', async () => {
-      assertRefused(await postHeavy(FHIR_XML, deepXmlBundle(1_000_000)), 400, 'too-costly', /deeper than 100 levels.*maxDepth/);
+    // 6.7 MiB, inside FHIR_XML_MAX_BYTES (a larger body is refused by its size, with Connection:
+    // close while the client may still be sending it, which the client sees as EPIPE).
+    it('an XML Bundle nested 200,000 levels deep: 400 naming maxDepth', async () => {
+      assertRefused(await postHeavy(FHIR_XML, deepXmlBundle(200_000)), 400, 'too-costly', /deeper than 100 levels.*maxDepth/);
     });
 
     it('an XML Bundle nested 100,000 levels deep: 400 naming maxDepth', async () => {
@@ -74,6 +89,19 @@ describe('mhd/http hostile input against a gateway process', function () {
     it('an XML Bundle just inside the element limit is parsed off the main thread (refused later, by the mapping)', async () => {
       const reply = await postHeavy(FHIR_XML, wideXmlBundle(50_000));
       assert.equal(reply.status, 422, reply.text.slice(0, 300));
+    });
+  });
+
+  describe('legal worst cases: stored while the gateway keeps answering', () => {
+    it(`ITI-65 of ${DOCUMENTS_AT_LIMIT} documents of 1 KB (the most FHIR_MAX_BUNDLE_ENTRIES allows): 200`, async () => {
+      const reply = await postHeavy(FHIR_JSON, JSON.stringify(manyDocumentsBundle(RID, DOCUMENTS_AT_LIMIT, 1024)), LEGAL_MAX_STALL_MS);
+      assert.equal(reply.status, 200, reply.text.slice(0, 500));
+      assert.equal(reply.resource!.entry.length, 1 + 2 * DOCUMENTS_AT_LIMIT);
+    });
+
+    it('ITI-65 of one document filling the 64 MiB JSON body limit: 200', async () => {
+      const reply = await postHeavy(FHIR_JSON, JSON.stringify(provideBundleObject(RID, documentOf(Math.floor((64 * MIB - 16 * 1024) * 0.75)))), LEGAL_MAX_STALL_MS);
+      assert.equal(reply.status, 200, reply.text.slice(0, 500));
     });
   });
 

@@ -2,11 +2,12 @@
 // scan where they are crossed, strings and escapes are skipped correctly, and the walk names
 // the element.
 import assert from 'node:assert/strict';
+import { DEFAULT_FHIR_INPUT_LIMITS } from '../../../src/mhd/http/limits';
 import { scanJson } from '../../../src/mhd/http/json-scan';
 import { unstorableTextPath } from '../../../src/mhd/http/unstorable-text';
 import { deepJsonBundle, manyEntriesJsonBundle } from './heavy-bodies';
 
-const LIMITS = { maxDepth: 10, maxElements: 50, maxBundleEntries: 3 };
+const LIMITS = { ...DEFAULT_FHIR_INPUT_LIMITS, maxDepth: 10, maxElements: 50, maxBundleEntries: 3 };
 
 describe('mhd/http JSON pre-scan', () => {
   it('passes a small Bundle and reports nothing', () => {
