@@ -10,6 +10,7 @@ import { outcomeOfXdsStatus } from '../audit/audit-input';
 import type { AuditScope } from '../audit/audit-scope';
 import type { Principal } from '../domain/principal';
 import { SYSTEM_PRINCIPAL } from '../domain/principal';
+import { requireOwnCommunity } from '../domain/community';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { StoredQueryId } from '../domain/stored-query-catalog';
 import { itemsStatus } from '../domain/submission';
@@ -50,14 +51,24 @@ async function recordPerPatient(audit: AuditScope, documents: ReadonlyArray<Audi
   else await audit.perPatient(documents, outcomeOfXdsStatus(status), errors);
 }
 
-/** ITI-43 / ITI-68: the documents found and visible to `principal`, and one error per other request. */
-export async function retrieveDocuments<R extends DocumentRequest>(deps: DocumentAccessDeps, requests: readonly R[], principal: Principal, audit?: AuditScope): Promise<{ found: Retrieved<R>[]; errors: RegistryErrorDetail[] }> {
+export interface RetrieveCall {
+  /**
+   * The request came from another community (XCA ITI-39): each document must name this
+   * community; one naming another, or none, is refused on its own (XDSUnknownCommunity,
+   * XDSMissingHomeCommunityId) while the others are served.
+   */
+  crossCommunity?: boolean;
+}
+
+/** ITI-43 / ITI-39 / ITI-68: the documents found and visible to `principal`, and one error per other request. */
+export async function retrieveDocuments<R extends DocumentRequest>(deps: DocumentAccessDeps, requests: readonly R[], principal: Principal, audit?: AuditScope, call: RetrieveCall = {}): Promise<{ found: Retrieved<R>[]; errors: RegistryErrorDetail[] }> {
   const candidates: Retrieved<R>[] = [];
   const errors: RegistryErrorDetail[] = [];
   // One lookup per document brings its registry patient along; a single document's inline bytes too.
   const withContent = requests.length === 1;
   for (const request of requests) {
     try {
+      if (call.crossCommunity) requireOwnCommunity(request.homeCommunityId, deps.registry.options.homeCommunityId, true, request.documentUniqueId);
       candidates.push({ request, document: await deps.repository.retrieve(request, { withContent }) });
     } catch (err) {
       errors.push(...rejected(err));

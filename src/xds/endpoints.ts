@@ -6,7 +6,7 @@ import type { Access } from '../security/scopes';
 import { XDS_TRANSACTIONS, type XdsTransaction } from './actions';
 import { audited } from './audit';
 import { authorized } from './authorized';
-import { XdsEndpoint, type XdsOperation } from './endpoint';
+import { XdsEndpoint, type XdsEndpointOptions, type XdsOperation } from './endpoint';
 import type { AuditedXdsHandler, XdsServices } from './handler';
 import { REGISTRY_LIMITS, REPOSITORY_LIMITS } from './limits';
 import { deleteDocumentSet } from './transactions/delete-document-set';
@@ -27,15 +27,31 @@ export interface XdsSecurity {
   policy: AccessPolicy;
 }
 
-export function createXdsEndpoints(services: XdsServices, security: XdsSecurity, onError?: (err: unknown, action: string | undefined) => void): XdsEndpoints {
-  // Every handler checks access first, and is wrapped so that a request it answers with a SOAP
-  // fault (a refusal included) is audited too.
-  const operation = (transaction: XdsTransaction, accesses: readonly Access[], handler: AuditedXdsHandler, streamsAttachments = false): XdsOperation => ({
+export type EndpointErrorSink = (err: unknown, action: string | undefined) => void;
+
+export type OperationBuilder = (transaction: XdsTransaction, accesses: readonly Access[], handler: AuditedXdsHandler, streamsAttachments?: boolean) => XdsOperation;
+
+/**
+ * Builds an endpoint's operations: every handler checks access first, and is wrapped so that a
+ * request it answers with a SOAP fault (a refusal included) is audited too. Shared with the XCA
+ * Responding Gateway (src/xca), whose transactions are these handlers from another community.
+ */
+export function operationBuilder(services: XdsServices, security: XdsSecurity): OperationBuilder {
+  return (transaction, accesses, handler, streamsAttachments = false) => ({
     transaction,
     handler: audited(services, transaction.id, authorized(accesses, security.policy, handler)),
     streamsAttachments,
   });
-  const options = { authenticator: security.authenticator, ...(onError ? { onError } : {}) };
+}
+
+/** What every SOAP endpoint is built with besides its operations and limits. */
+export function endpointOptions(security: XdsSecurity, onError?: EndpointErrorSink): Pick<XdsEndpointOptions, 'authenticator' | 'onError'> {
+  return { authenticator: security.authenticator, ...(onError ? { onError } : {}) };
+}
+
+export function createXdsEndpoints(services: XdsServices, security: XdsSecurity, onError?: EndpointErrorSink): XdsEndpoints {
+  const operation = operationBuilder(services, security);
+  const options = endpointOptions(security, onError);
   return {
     registry: new XdsEndpoint([
       operation(XDS_TRANSACTIONS.register, ACCESS.register, registerDocumentSet(services)),
