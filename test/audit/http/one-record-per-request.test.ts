@@ -3,6 +3,8 @@
 // and a refused request of each transaction its failure record.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { XCA_PATHS } from '../../../src/xca/routes';
+import { XDS_PATHS } from '../../../src/xds/routes';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { feedPatient, freshBundle, request } from '../../mhd/http/support';
 import { XDS_TRANSACTIONS, newPatient, singleSubmission } from '../../xds/support/messages';
@@ -87,10 +89,10 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
       });
     }
 
-    const endpointOf = (id: string) => (['ITI-41', 'ITI-43', 'ITI-86'].includes(id) ? 'repository' : 'registry');
+    const pathOf = (id: string) => (['ITI-38', 'ITI-39'].includes(id) ? XCA_PATHS.respondingGateway : ['ITI-41', 'ITI-43', 'ITI-86'].includes(id) ? XDS_PATHS.repository : XDS_PATHS.registry);
     for (const t of Object.values(XDS_TRANSACTIONS)) {
-      it(`${t.id} (XDS.b): a body it cannot read`, async () => {
-        const url = `${ctx.baseUrl}/xds/${endpointOf(t.id)}`;
+      it(`${t.id} (${pathOf(t.id)}): a body it cannot read`, async () => {
+        const url = `${ctx.baseUrl}${pathOf(t.id)}`;
         const delta = await added(t.id, async () => {
           const reply = await sendSoap(url, unreadable(t.request, url));
           assert.ok(reply.status >= 400, `${t.id} answered ${reply.status}`);
