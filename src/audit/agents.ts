@@ -65,6 +65,14 @@ export interface AgentFacts {
 }
 
 /**
+ * The community the requester acts for, on the requesting side (Source Role ID): for XCA the
+ * remote community whose Initiating Gateway asked, named by its homeCommunityId.
+ */
+function communityAgent(homeCommunityId: string): AuditEventAgent {
+  return { type: { coding: [AgentType.Source] }, who: { identifier: { system: 'urn:ietf:rfc:3986', value: homeCommunityId }, display: 'requesting community' }, requestor: false };
+}
+
+/**
  * DICOM's convention: the requester is the Source Role ID and the responder the
  * Destination Role ID, whichever way the documents flow.
  */
@@ -75,6 +83,7 @@ export function agentsOf(facts: AgentFacts, ctx: AuditContext): AuditEventAgent[
     facts.side === 'served'
       ? [
           systemAgent(AgentType.Source, principal.clientId ?? principal.address ?? 'unknown', principal.address),
+          ...(principal.homeCommunityId ? [communityAgent(principal.homeCommunityId)] : []),
           systemAgent(AgentType.Destination, gatewayId, ctx.hostname),
         ]
       : [

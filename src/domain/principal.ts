@@ -26,6 +26,12 @@ export interface Principal {
    * certificate, AUTH=off), which the scopes do not restrict.
    */
   scopes?: readonly string[];
+  /**
+   * The community the caller acts for (XUA attribute urn:ihe:iti:xca:2010:homeCommunityId, IUA
+   * home_community_id), urn:oid:…: on a cross-community request (XCA), the remote community,
+   * which the audit record names as a participant.
+   */
+  homeCommunityId?: string;
   /** How the caller was authenticated (audit and diagnostics). */
   authenticatedBy?: 'token' | 'saml' | 'certificate' | 'none';
 }

@@ -12,6 +12,7 @@ import { authenticationMiddleware, type ProtectedPaths } from '../security/http-
 import { SecurityLayer } from '../security/security-layer';
 import { SoapAuthentication } from '../security/soap-authentication';
 import { XDS_PATHS } from '../xds/routes';
+import { XCA_PATHS, xcaRouter } from '../xca/routes';
 import { refusalResponder } from './refusals';
 
 export interface AppContext {
@@ -20,7 +21,7 @@ export interface AppContext {
   security: SecurityLayer;
 }
 
-const SOAP_PATHS: ReadonlySet<string> = new Set(Object.values(XDS_PATHS));
+const SOAP_PATHS: ReadonlySet<string> = new Set([...Object.values(XDS_PATHS), ...Object.values(XCA_PATHS)]);
 const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics', `${FHIR_PATH}/metadata`]);
 
 /** Which requests need credentials: all but the operational endpoints and service descriptions (WSDL, CapabilityStatement). */
@@ -70,8 +71,8 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
   const security = new SecurityLayer(gw.config, { recordRefusal: (failure) => gw.audit.trail.refusedAuthentication(failure) });
   app.use(authenticationMiddleware(security, PROTECTED_PATHS, refusalResponder(PROTECTED_PATHS.isSoap)));
   app.use(mhdRoutes(gw, logger));
-  const xds = xdsRouter(gw, { authenticator: new SoapAuthentication(security), policy: security.policy }, logger);
-  app.use(xds.routes()).use(xds.allowedMethods());
+  const soapSecurity = { authenticator: new SoapAuthentication(security), policy: security.policy };
+  for (const soap of [xdsRouter(gw, soapSecurity, logger), xcaRouter(gw, soapSecurity, logger)]) app.use(soap.routes()).use(soap.allowedMethods());
 
   const router = new Router();
   router.get('/health', async (ctx) => {

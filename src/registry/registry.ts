@@ -15,6 +15,7 @@ import { getPatient, getPatientByValueDigest, upsertPatient, type PatientPolicy 
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
+import { requireOwnCommunity } from '../domain/community';
 import { normalizeCx } from '../domain/hl7v2';
 import type { AuditScope } from '../audit/audit-scope';
 import { submissionFacts } from '../audit/submission-facts';
@@ -39,8 +40,12 @@ export interface SubmitCall {
   withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
 }
 
-/** A stored query, with the request's audit, which the registry records before the result is returned. */
-export type QueryCall = Pick<StoredQueryOptions, 'page' | 'outgoing'> & { audit?: AuditScope };
+/**
+ * A stored query, with the request's audit, which the registry records before the result is
+ * returned. `crossCommunity`: the query came from another community (XCA ITI-38), so one naming
+ * a community other than this one is refused (XDSUnknownCommunity) rather than answered.
+ */
+export type QueryCall = Pick<StoredQueryOptions, 'page' | 'outgoing'> & { audit?: AuditScope; crossCommunity?: boolean };
 
 /** A lifecycle change (ITI-57, ITI-62) with the request's audit, which the registry writes in the change's transaction. */
 export type RegistryChangeCall<R> = LifecycleCall<R> & { audit?: AuditScope };
@@ -101,12 +106,15 @@ export class Registry {
    * principal sees only its own patient's objects.
    */
   query(request: StoredQueryRequest, principal: Principal, options: QueryCall = {}): Promise<StoredQueryResult> {
-    const { audit, ...queryOptions } = options;
-    const run = () => runStoredQuery(this.db, request, {
-      ...queryOptions,
-      maxResults: this.options.profile.queryMaxResults,
-      ...(principal.patientId ? { patientScope: principal.patientId } : {}),
-    });
+    const { audit, crossCommunity, ...queryOptions } = options;
+    const run = async () => {
+      if (crossCommunity) requireOwnCommunity(request.homeCommunityId, this.options.homeCommunityId, false);
+      return runStoredQuery(this.db, request, {
+        ...queryOptions,
+        maxResults: this.options.profile.queryMaxResults,
+        ...(principal.patientId ? { patientScope: principal.patientId } : {}),
+      });
+    };
     if (!audit) return run();
     const patientId = queriedPatient(request);
     if (patientId !== undefined) audit.note({ patientId });

@@ -10,6 +10,7 @@ import { outcomeOfXdsStatus } from '../audit/audit-input';
 import type { AuditScope } from '../audit/audit-scope';
 import type { Principal } from '../domain/principal';
 import { SYSTEM_PRINCIPAL } from '../domain/principal';
+import { requireOwnCommunity } from '../domain/community';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { XdsErrorCode } from '../domain/error-codes';
 import { StoredQueryId } from '../domain/stored-query-catalog';
@@ -85,9 +86,15 @@ export interface RetrieveOptions {
    * line, too late to report a failing disk). ITI-68 opens its one document itself instead.
    */
   checkReadable?: boolean;
+  /**
+   * The request came from another community (XCA ITI-39): each document must name this
+   * community; one naming another, or none, is refused on its own (XDSUnknownCommunity,
+   * XDSMissingHomeCommunityId) while the others are served.
+   */
+  crossCommunity?: boolean;
 }
 
-/** ITI-43 / ITI-68: the documents found and visible to `principal`, and one error per other request. */
+/** ITI-43 / ITI-39 / ITI-68: the documents found and visible to `principal`, and one error per other request. */
 export async function retrieveDocuments<R extends DocumentRequest>(deps: DocumentAccessDeps, requests: readonly R[], principal: Principal, audit?: AuditScope, options: RetrieveOptions = {}): Promise<{ found: Retrieved<R>[]; errors: RegistryErrorDetail[] }> {
   const candidates: Retrieved<R>[] = [];
   const errors: RegistryErrorDetail[] = [];
@@ -95,6 +102,7 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
   const withContent = requests.length === 1;
   for (const request of requests) {
     try {
+      if (options.crossCommunity) requireOwnCommunity(request.homeCommunityId, deps.registry.options.homeCommunityId, true, request.documentUniqueId);
       candidates.push({ request, document: await deps.repository.retrieve(request, { withContent }) });
     } catch (err) {
       errors.push(...rejected(err));

@@ -60,6 +60,7 @@ export function tokenPrincipal(token: TokenIdentity, cert: CertificateIdentity |
     ...(clientId ? { clientId } : {}),
     ...(address ? { address } : {}),
     ...patientScope(token.patient, authorities),
+    ...(token.homeCommunityId ? { homeCommunityId: token.homeCommunityId } : {}),
     scopes: token.scopes,
     authenticatedBy: 'token',
   };
@@ -76,6 +77,7 @@ export function xuaPrincipal(xua: XuaIdentity, cert: CertificateIdentity | undef
     ...(cert ? { clientId: cert.subject } : {}),
     ...(address ? { address } : {}),
     ...patientScope(xua.resourceId, authorities),
+    ...(xua.homeCommunityId ? { homeCommunityId: xua.homeCommunityId } : {}),
     authenticatedBy: 'saml',
   };
 }

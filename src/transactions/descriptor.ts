@@ -27,9 +27,10 @@ export interface AuditShape {
   atc?: AtcCode;
 }
 
-/** The XDS.b SOAP binding: which endpoint serves it and its WS-Addressing actions. */
+/** The SOAP binding (XDS.b, XCA): which endpoint serves it and its WS-Addressing actions. */
 export interface SoapBinding {
-  endpoint: 'registry' | 'repository';
+  /** registry, repository: /xds/…; responding-gateway: /xca/responding-gateway. */
+  endpoint: 'registry' | 'repository' | 'responding-gateway';
   request: string;
   /** The reply action: the request action with "Response" appended for every one of them, spelled out anyway so a search for either URI finds it. */
   response: string;

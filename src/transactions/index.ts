@@ -15,8 +15,8 @@
  * front ends and stay there; the front end's map from descriptor to handler is typed over
  * the descriptors, so a descriptor with a binding and no handler does not compile.
  *
- * Serving a new transaction (ITI-38/39/55): give its descriptor a binding, add it to
- * TRANSACTIONS, and add its handler to the front end's map.
+ * Serving a new transaction (ITI-55 next): give its descriptor a binding, add it to
+ * TRANSACTIONS, and add its handler to the front end's map (ITI-38/39: src/xca).
  */
 import { ITI_20, ITI_81 } from './atna';
 import type { FhirRoute, SoapBinding, TransactionDescriptor } from './descriptor';
@@ -62,6 +62,11 @@ export type SoapTransactionId = { [K in TransactionId]: DescriptorOf<K> extends 
 export type FhirTransactionId = { [K in TransactionId]: DescriptorOf<K> extends { fhir: readonly FhirRoute[] } ? K : never }[TransactionId];
 /** The routes of a FHIR transaction, as its descriptor spells them. */
 export type FhirRoutesOf<K extends FhirTransactionId> = Extract<DescriptorOf<K>, { fhir: readonly FhirRoute[] }>['fhir'][number];
+
+/** The SOAP transactions one endpoint serves (each front end pairs its own with handlers). */
+export type SoapTransactionIdOn<E extends SoapBinding['endpoint']> = {
+  [K in SoapTransactionId]: DescriptorOf<K> extends { soap: { endpoint: E } } ? K : never;
+}[SoapTransactionId];
 
 export type SoapDescriptor = TransactionDescriptor & { id: SoapTransactionId; soap: SoapBinding };
 export type FhirDescriptor = TransactionDescriptor & { id: FhirTransactionId; fhir: readonly FhirRoute[] };

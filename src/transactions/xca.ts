@@ -1,20 +1,23 @@
 /**
- * Cross-community transactions (XCA, XCPD). Not served yet: their descriptors hold the audit
- * shape (the records of the requests this gateway will initiate and answer); serving one
- * means adding its binding here and its handler in the front end that serves it.
+ * Cross-community transactions (XCA, XCPD; ITI TF-2b). ITI-38 and ITI-39 are served by the
+ * Responding Gateway: ITI-18's and ITI-43's messages from another community, with the same
+ * grants. ITI-55 is not served yet: its descriptor holds the audit shape only.
  */
+import { SHARED_ACCESS } from './access';
 import type { TransactionDescriptor } from './descriptor';
 
 export const ITI_38 = {
   id: 'ITI-38',
   name: 'Cross Gateway Query',
   audit: { kind: 'query', atc: 'ATC_DOC_SEARCH' },
+  soap: { endpoint: 'responding-gateway', request: 'urn:ihe:iti:2007:CrossGatewayQuery', response: 'urn:ihe:iti:2007:CrossGatewayQueryResponse', access: SHARED_ACCESS.searchDocuments },
 } as const satisfies TransactionDescriptor;
 
 export const ITI_39 = {
   id: 'ITI-39',
   name: 'Cross Gateway Retrieve',
   audit: { kind: 'pull', atc: 'ATC_DOC_READ' },
+  soap: { endpoint: 'responding-gateway', request: 'urn:ihe:iti:2007:CrossGatewayRetrieve', response: 'urn:ihe:iti:2007:CrossGatewayRetrieveResponse', access: SHARED_ACCESS.retrieveDocuments },
 } as const satisfies TransactionDescriptor;
 
 export const ITI_55 = {

@@ -13,7 +13,7 @@ import { XDS_NS } from './namespaces';
 import { registryResponse, registryResponseContent } from './registry-response';
 
 function busyError(transaction: XdsTransaction, reason: string, retryAfterSeconds: number): RegistryErrorDetail {
-  const repository = transaction.id === 'ITI-43' || transaction.id === 'ITI-86';
+  const repository = transaction.id === 'ITI-43' || transaction.id === 'ITI-39' || transaction.id === 'ITI-86';
   return {
     code: repository ? XdsErrorCode.XDSRepositoryBusy : XdsErrorCode.XDSRegistryBusy,
     context: `${reason}; retry in ${retryAfterSeconds} s`,
@@ -24,11 +24,13 @@ function busyError(transaction: XdsTransaction, reason: string, retryAfterSecond
 function body(transaction: XdsTransaction, errors: readonly RegistryErrorDetail[]): XmlElementSpec {
   switch (transaction.id) {
     case 'ITI-18':
+    case 'ITI-38':
     case 'ITI-51': {
       const content = registryResponseContent('Failure', errors);
       return el(XDS_NS.query, 'query:AdhocQueryResponse', { status: content.status }, content.errorList, el(XDS_NS.rim, 'rim:RegistryObjectList', {}));
     }
     case 'ITI-43':
+    case 'ITI-39':
       return el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse('Failure', errors));
     default:
       return registryResponse('Failure', errors);
@@ -40,7 +42,7 @@ export function busyReply(transaction: XdsTransaction, retryAfterSeconds: number
   return {
     action: transaction.response,
     body: [body(transaction, [busyError(transaction, reason, retryAfterSeconds)])],
-    // ITI-43's binding answers MTOM whatever the outcome (as retrieve-document-set.ts does).
-    ...(transaction.id === 'ITI-43' ? { mtom: true } : {}),
+    // ITI-43's and ITI-39's bindings answer MTOM whatever the outcome (as retrieve-document-set.ts does).
+    ...(transaction.id === 'ITI-43' || transaction.id === 'ITI-39' ? { mtom: true } : {}),
   };
 }

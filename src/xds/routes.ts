@@ -1,6 +1,7 @@
 /**
  * HTTP routes of the XDS.b front end: POST a SOAP 1.2 message to /xds/registry or
- * /xds/repository; GET either with ?wsdl (or ?xsd=<name>) for its service description.
+ * /xds/repository; GET either with ?wsdl (or ?xsd=<name>) for its service description. The XCA
+ * Responding Gateway (src/xca) is served the same way through soapRouter.
  */
 import Router from '@koa/router';
 import { Readable } from 'node:stream';
@@ -63,19 +64,26 @@ function soapPost(endpoint: XdsEndpoint): Koa.Middleware {
   };
 }
 
+/** A SOAP endpoint as HTTP serves it: where, which WSDL describes it (wsdl/<wsdlName>.wsdl), what answers. */
+export interface SoapRoute {
+  path: string;
+  wsdlName: string;
+  endpoint: XdsEndpoint;
+}
+
 /**
  * ?wsdl, ?WSDL, ?xsd=rim ... (query keys compared case-insensitively, as SOAP stacks differ). The
  * address is the one the client used (Host; X-Forwarded-* only when app.proxy trusts a proxy).
  */
-function describe(documents: WsdlDocuments, name: EndpointName): Koa.Middleware {
+function describe(documents: WsdlDocuments, route: SoapRoute): Koa.Middleware {
   return async (ctx) => {
     const query = new Map(Object.entries(ctx.query).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
     const xsd = query.get('xsd');
-    const text = query.has('wsdl') ? documents.wsdlFor(WSDL_NAMES[name], `${ctx.protocol}://${ctx.host}${XDS_PATHS[name]}`) : xsd !== undefined ? documents.schema(xsd) : undefined;
+    const text = query.has('wsdl') ? documents.wsdlFor(route.wsdlName, `${ctx.protocol}://${ctx.host}${route.path}`) : xsd !== undefined ? documents.schema(xsd) : undefined;
     if (text === undefined) {
       ctx.status = query.has('wsdl') || xsd !== undefined ? 404 : 405;
       ctx.type = 'text/plain';
-      ctx.body = ctx.status === 404 ? 'no such service description document\n' : `POST SOAP 1.2 messages here; GET ${XDS_PATHS[name]}?wsdl for the WSDL\n`;
+      ctx.body = ctx.status === 404 ? 'no such service description document\n' : `POST SOAP 1.2 messages here; GET ${route.path}?wsdl for the WSDL\n`;
       if (ctx.status === 405) ctx.set('Allow', 'GET, POST');
       return;
     }
@@ -84,13 +92,18 @@ function describe(documents: WsdlDocuments, name: EndpointName): Koa.Middleware 
   };
 }
 
-export function xdsRouter(gw: Gateway, security: XdsSecurity, logger: Logger): Router {
-  const endpoints = createXdsEndpoints(gw, security, (err, action) => logger.error({ err, action }, 'XDS.b request failed'));
-  const documents = WsdlDocuments.load(Object.values(WSDL_NAMES));
+/** A router serving each endpoint: POST for SOAP messages, GET for its WSDL and schemas. */
+export function soapRouter(routes: readonly SoapRoute[]): Router {
+  const documents = WsdlDocuments.load(routes.map((r) => r.wsdlName));
   const router = new Router();
-  for (const name of Object.keys(XDS_PATHS) as EndpointName[]) {
-    router.post(XDS_PATHS[name], soapPost(endpoints[name]));
-    router.get(XDS_PATHS[name], describe(documents, name));
+  for (const route of routes) {
+    router.post(route.path, soapPost(route.endpoint));
+    router.get(route.path, describe(documents, route));
   }
   return router;
+}
+
+export function xdsRouter(gw: Gateway, security: XdsSecurity, logger: Logger): Router {
+  const endpoints = createXdsEndpoints(gw, security, (err, action) => logger.error({ err, action }, 'XDS.b request failed'));
+  return soapRouter((Object.keys(XDS_PATHS) as EndpointName[]).map((name) => ({ path: XDS_PATHS[name], wsdlName: WSDL_NAMES[name], endpoint: endpoints[name] })));
 }

@@ -1,4 +1,4 @@
-// The service descriptions: each endpoint's WSDL at ?wsdl with its own address, every schema it
+// The service descriptions (XDS.b and the XCA Responding Gateway): each endpoint's WSDL at ?wsdl with its own address, every schema it
 // imports reachable at ?xsd=<name>, and the operations' actions exactly those the endpoint serves.
 import assert from 'node:assert/strict';
 import type { Document, Element } from '@xmldom/xmldom';
@@ -6,7 +6,10 @@ import { parseXml } from '../../src/soap';
 import { XDS_TRANSACTIONS } from '../../src/xds/actions';
 import { SecurityLayer } from '../../src/security/security-layer';
 import { SoapAuthentication } from '../../src/security/soap-authentication';
+import { createRespondingGatewayEndpoint } from '../../src/xca/responding-gateway/endpoint';
+import { XCA_PATHS } from '../../src/xca/routes';
 import { createXdsEndpoints } from '../../src/xds/endpoints';
+import { XDS_PATHS } from '../../src/xds/routes';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
 
 const WSAW = 'http://www.w3.org/2006/05/addressing/wsdl';
@@ -26,20 +29,28 @@ describeEachStoreOverHttp('xds WSDL and schemas', (ctx) => {
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
   }
 
-  for (const endpoint of ['registry', 'repository'] as const) {
-    it(`/xds/${endpoint}?wsdl describes the endpoint: SOAP 1.2 document/literal, its address, its actions, reachable schemas`, async () => {
-      const res = await get(`/xds/${endpoint}?wsdl`);
+  const security = () => ({ authenticator: new SoapAuthentication(new SecurityLayer(ctx.gw.config, { recordRefusal: (failure) => ctx.gw.audit.trail.refusedAuthentication(failure) })), policy: { emergencyAccess: false } });
+  /** Each SOAP endpoint with the actions it dispatches. */
+  const ENDPOINTS: Array<[string, () => string[]]> = [
+    [XDS_PATHS.registry, () => createXdsEndpoints(ctx.gw, security()).registry.actions],
+    [XDS_PATHS.repository, () => createXdsEndpoints(ctx.gw, security()).repository.actions],
+    [XCA_PATHS.respondingGateway, () => createRespondingGatewayEndpoint(ctx.gw, security()).actions],
+  ];
+
+  for (const [endpoint, servedActions] of ENDPOINTS) {
+    it(`${endpoint}?wsdl describes the endpoint: SOAP 1.2 document/literal, its address, its actions, reachable schemas`, async () => {
+      const res = await get(`${endpoint}?wsdl`);
       assert.equal(res.status, 200);
       assert.match(res.type, /^text\/xml/);
       const doc = parseXml(res.text);
       assert.equal(doc.documentElement!.namespaceURI, WSDL);
       const address = elements(doc, SOAP12_BINDING, 'address')[0]!;
-      assert.equal(address.getAttribute('location'), `${ctx.baseUrl}/xds/${endpoint}`);
+      assert.equal(address.getAttribute('location'), `${ctx.baseUrl}${endpoint}`);
       assert.equal(elements(doc, SOAP12_BINDING, 'binding')[0]!.getAttribute('style'), 'document');
       assert.ok(elements(doc, SOAP12_BINDING, 'body').every((b) => b.getAttribute('use') === 'literal'));
       const actions = (local: string) => elements(doc, WSDL, local).map((e) => e.getAttributeNS(WSAW, 'Action')).filter((a): a is string => !!a).sort();
       // Exactly the actions the endpoint dispatches, so the WSDL cannot drift from the code.
-      const served = createXdsEndpoints(ctx.gw, { authenticator: new SoapAuthentication(new SecurityLayer(ctx.gw.config, { recordRefusal: (failure) => ctx.gw.audit.trail.refusedAuthentication(failure) })), policy: { emergencyAccess: false } })[endpoint].actions;
+      const served = servedActions();
       assert.deepEqual(actions('input'), [...served].sort());
       assert.deepEqual(actions('output'), served.map((a) => RESPONSE_OF.get(a)!).sort());
 
@@ -51,7 +62,7 @@ describeEachStoreOverHttp('xds WSDL and schemas', (ctx) => {
         if (seen.has(location)) continue;
         seen.add(location);
         assert.match(location, /^\?xsd=[a-z]+$/);
-        const schema = await get(`/xds/${endpoint}${location}`);
+        const schema = await get(`${endpoint}${location}`);
         assert.equal(schema.status, 200, location);
         const xsd = parseXml(schema.text);
         assert.equal(xsd.documentElement!.localName, 'schema');

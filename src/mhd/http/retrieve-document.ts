@@ -8,8 +8,9 @@
  * - `_format`, or an Accept header preferring FHIR JSON/XML over the document's own type,
  *   gets a Binary resource instead (base64, contentType), streamed as well, with its own
  *   ETag. An Accept that allows neither is 406 (ITI-68 Table 2:3.68.4.2.2-1).
- * - Unknown document or repository: 404 with the XDS code; another community's
- *   homeCommunityId: 404 XDSUnknownCommunity (cross-community routing is not here yet).
+ * - Unknown document or repository: 404 with the XDS code; this community's homeCommunityId
+ *   (or none) is served locally, another community's is 404 XDSUnknownCommunity
+ *   (cross-community routing is not here yet).
  * - A patient-context principal may only retrieve its own patient's documents; anything
  *   else is answered exactly like an unknown document.
  * - A disk that fails when the document is opened: 503 with XDSRepositoryError (a failure
@@ -19,7 +20,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type Koa from 'koa';
-import { XdsErrorCode } from '../../domain/error-codes';
+import { requireOwnCommunity } from '../../domain/community';
 import { RegistryError } from '../../domain/registry-error';
 import { retrieveDocuments } from '../../repository/document-access';
 import type { RetrievedDocument } from '../../repository/repository-service';
@@ -96,9 +97,8 @@ export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => 
   const req = mhdRequest(ctx, services);
   const documentUniqueId = routeParam(ctx, 'id');
   const homeCommunityId = queryValue(ctx, 'homeCommunityId');
-  if (homeCommunityId && homeCommunityId !== services.homeCommunityId) {
-    throw RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${homeCommunityId} is not this gateway's; cross-community retrieve is not available`, homeCommunityId);
-  }
+  // This community's documents are served here; another's are not routed yet.
+  requireOwnCommunity(homeCommunityId || undefined, services.homeCommunityId, false);
   const repositoryUniqueId = queryValue(ctx, 'repositoryUniqueId') ?? services.repository.repositoryUniqueId;
   audit.note({ documents: [{ uniqueId: documentUniqueId, repositoryUniqueId, homeCommunityId: services.homeCommunityId }] });
   // The repository decides whether this caller may read the document and records the read first.

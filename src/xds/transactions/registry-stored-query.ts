@@ -1,6 +1,6 @@
 /**
  * ITI-18 Registry Stored Query and ITI-51 Multi-Patient Stored Query (the same message, another
- * set of query ids): AdhocQueryRequest -> registry.query -> AdhocQueryResponse with the
+ * set of query ids), and XCA's ITI-38 Cross Gateway Query (ITI-18's message from another community): AdhocQueryRequest -> registry.query -> AdhocQueryResponse with the
  * rim:RegistryObjectList (full objects for LeafClass, rim:ObjectRef for ObjectRef). Every
  * rejection (unknown query, missing or repeated parameter, malformed value, too many results)
  * is a Failure response with its RegistryError; rim:RegistryObjectList is then empty, as the
@@ -49,7 +49,8 @@ function checkTransaction(queryId: string, transaction: XdsTransaction): void {
   }
 }
 
-export function registryStoredQuery(services: XdsServices, transaction: XdsTransaction): AuditedXdsHandler {
+/** `crossCommunity`: ITI-38, see QueryCall (the registry refuses a query for another community). */
+export function registryStoredQuery(services: XdsServices, transaction: XdsTransaction, options: { crossCommunity?: boolean } = {}): AuditedXdsHandler {
   const homeCommunityId = services.registry.options.homeCommunityId;
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.query, 'AdhocQueryRequest');
@@ -62,7 +63,7 @@ export function registryStoredQuery(services: XdsServices, transaction: XdsTrans
       call.audit.note({ query: { text: serializeXml(adhocQuery ?? payload), storedQueryId: query.queryId, ...(query.homeCommunityId !== undefined ? { homeCommunityId: query.homeCommunityId } : {}) } });
       checkTransaction(query.queryId, transaction);
       // The registry records the search before its result comes back.
-      const result = await services.registry.query(query, call.principal, { audit: call.audit });
+      const result = await services.registry.query(query, call.principal, { audit: call.audit, ...(options.crossCommunity ? { crossCommunity: true } : {}) });
       body = adhocQueryResponse('Success', [], resultList(result, query.returnType, homeCommunityId));
     } catch (err) {
       const errors = rejectionOf(err);

@@ -5,12 +5,14 @@
  * XDSRepositoryError for that document rather than a reply cut off after its 200), the others
  * as one RegistryError each (XDSUnknownRepositoryId, XDSDocumentUniqueIdError). Status: Success, PartialSuccess when some were found, Failure
  * when none were. A patient-context caller retrieves only its own patient's documents.
+ * XCA's ITI-39 Cross Gateway Retrieve is the same message from another community: each
+ * DocumentRequest names this community (see RetrieveOptions) and its HomeCommunityId is echoed.
  */
 import { itemsStatus } from '../../domain/submission';
-import { retrieveDocuments } from '../../repository/document-access';
+import { retrieveDocuments, type RetrieveOptions } from '../../repository/document-access';
 import type { RetrievedDocument } from '../../repository/repository-service';
 import { el, newContentId, xopInclude, type OutboundAttachment, type XmlElementSpec } from '../../soap';
-import { ITI_43 } from '../../transactions';
+import type { XdsTransaction } from '../actions';
 import { readDocumentRequests, type DocumentRequest } from '../document-requests';
 import type { AuditedXdsHandler, XdsServices } from '../handler';
 import { XDS_NS } from '../namespaces';
@@ -37,20 +39,20 @@ function documentResponse(f: Found): XmlElementSpec {
   );
 }
 
-export function retrieveDocumentSet(services: XdsServices): AuditedXdsHandler {
+export function retrieveDocumentSet(services: XdsServices, transaction: XdsTransaction, options: Pick<RetrieveOptions, 'crossCommunity'> = {}): AuditedXdsHandler {
   return async (request, call) => {
     const payload = requirePayload(request, XDS_NS.xdsb, 'RetrieveDocumentSetRequest');
     // The repository decides what this caller may read and records the read before anything is answered.
-    const retrieved = await retrieveDocuments(services, readDocumentRequests(payload, MAX_DOCUMENTS_PER_RETRIEVE), call.principal, call.audit, { checkReadable: true });
+    const retrieved = await retrieveDocuments(services, readDocumentRequests(payload, MAX_DOCUMENTS_PER_RETRIEVE), call.principal, call.audit, { ...options, checkReadable: true });
     const found: Found[] = retrieved.found.map((f) => ({ ...f, contentId: newContentId() }));
     const { errors } = retrieved;
     const status = itemsStatus(found.length, errors);
     const attachments: OutboundAttachment[] = found.map((f) => ({ contentId: f.contentId, contentType: f.document.mimeType, content: () => f.document.open() }));
     return {
-      action: ITI_43.soap.response,
+      action: transaction.response,
       body: [el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse(status, errors), ...found.map(documentResponse))],
       attachments,
-      // ITI-43 answers with MTOM even when nothing was found, as its WSDL binding promises.
+      // ITI-43 and ITI-39 answer with MTOM even when nothing was found, as their WSDL bindings promise.
       mtom: true,
     };
   };

@@ -4,6 +4,8 @@
 // descriptors' (src/transactions): a new audited transaction needs a refusal case here.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { XCA_PATHS } from '../../../src/xca/routes';
+import { XDS_PATHS } from '../../../src/xds/routes';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { feedPatient, freshBundle, request } from '../../mhd/http/support';
 import { fhirTransactions, soapTransactions } from '../../../src/transactions';
@@ -92,9 +94,10 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
       });
     }
 
+    const pathOf = { registry: XDS_PATHS.registry, repository: XDS_PATHS.repository, 'responding-gateway': XCA_PATHS.respondingGateway } as const;
     for (const { id, soap } of soapTransactions()) {
-      it(`${id} (XDS.b): a body it cannot read`, async () => {
-        const url = `${ctx.baseUrl}/xds/${soap.endpoint}`;
+      it(`${id} (${pathOf[soap.endpoint]}): a body it cannot read`, async () => {
+        const url = `${ctx.baseUrl}${pathOf[soap.endpoint]}`;
         const delta = await added(id, async () => {
           const reply = await sendSoap(url, unreadable(soap.request, url));
           assert.ok(reply.status >= 400, `${id} answered ${reply.status}`);

@@ -150,6 +150,16 @@ for (const storage of STORAGE) describeEachStoreOverHttp(`mhd/http ITI-68 Retrie
     assert.deepEqual(issuesOf(reply.resource), [['XDSUnknownRepositoryId', undefined]]);
   });
 
+  it('this community\'s homeCommunityId (Czech hcid routing), or none, is served locally', async () => {
+    assert.equal(new URL(url).searchParams.get('homeCommunityId'), ctx.gw.config.homeCommunityId);
+    const named = await fetch(url);
+    assert.equal(named.status, 200);
+    assert.deepEqual(Buffer.from(await named.arrayBuffer()), bytes);
+    const unnamed = await fetch(url.replace(/&?homeCommunityId=[^&]+/, ''));
+    assert.equal(unnamed.status, 200);
+    assert.deepEqual(Buffer.from(await unnamed.arrayBuffer()), bytes);
+  });
+
   it('another community: 404 with XDSUnknownCommunity', async () => {
     const reply = await request(url.replace(/homeCommunityId=[^&]+/, 'homeCommunityId=urn%3Aoid%3A2.25.42'));
     assert.equal(reply.status, 404);

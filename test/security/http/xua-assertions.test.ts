@@ -5,9 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
-import { newPatient } from '../../xds/support/messages';
-import { createSamlIdp, securityHeader, TEST_AUDIENCE, type AssertionOptions, type SamlIdp } from '../support/saml-idp';
-import { errorCodes, findDocuments, publish, queryObjects, registryResult, retrieve, securityFaultCode, type Published } from './support';
+import { StoredQueryId } from '../../../src/domain/stored-query-catalog';
+import { crossGatewayQuery } from '../../xca/support';
+import { newPatient, quoted, slot } from '../../xds/support/messages';
+import { createSamlIdp, DEFAULT_XUA_ATTRIBUTES, securityHeader, TEST_AUDIENCE, type AssertionOptions, type SamlIdp } from '../support/saml-idp';
+import { APPROVED, errorCodes, findDocuments, publish, queryObjects, registryResult, retrieve, securityFaultCode, type Published } from './support';
 
 describe('security: XUA assertions over SOAP', function () {
   this.timeout(60_000);
@@ -45,6 +47,19 @@ describe('security: XUA assertions over SOAP', function () {
       const reply = await findDocuments(ctx.baseUrl, a.patient);
       assert.equal(reply.status, 400);
       assert.equal(securityFaultCode(reply), 'InvalidSecurity');
+    });
+
+    it('XCA (ITI-38): refuses an inbound request without an assertion; audits one with an assertion under its remote community', async () => {
+      const ask = (opts = {}) => crossGatewayQuery(ctx.baseUrl, ctx.gw.config.homeCommunityId, StoredQueryId.FindDocuments, 'LeafClass', [slot('$XDSDocumentEntryPatientId', quoted(a.patient)), slot('$XDSDocumentEntryStatus', quoted(APPROVED))], opts);
+      const anonymous = await ask();
+      assert.equal(anonymous.status, 400);
+      assert.equal(securityFaultCode(anonymous), 'InvalidSecurity');
+      const community = 'urn:oid:1.2.203.999.38';
+      const reply = await ask(xua({ subject: 'remote-ig@komunita-test.cz', attributes: { ...DEFAULT_XUA_ATTRIBUTES, homeCommunityId: community } }));
+      assert.equal(queryObjects(reply).length, 1);
+      const rows = await ctx.gw.db.query<{ resource: { agent: Array<{ who?: { identifier?: { value?: string } } }> } }>(`SELECT resource FROM audit_events WHERE resource::text LIKE '%remote-ig@komunita-test.cz%' AND 'ITI-38' = ANY(subtypes)`);
+      assert.equal(rows.rows.length, 1);
+      assert.ok(rows.rows[0]!.resource.agent.some((agent) => agent.who?.identifier?.value === community), 'the remote community is a participant');
     });
 
     it('refuses expired, wrong-audience, unsigned, unknown-key and tampered assertions with wsse:FailedAuthentication and nothing more', async () => {

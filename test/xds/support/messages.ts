@@ -7,7 +7,9 @@ import { SYSTEM_PRINCIPAL } from '../../../src/domain/principal';
 import { StoredQueryId } from '../../../src/domain/stored-query-catalog';
 import type { Gateway } from '../../../src/gateway';
 import type { OutboundAttachment } from '../../../src/soap';
+import { XCA_PATHS } from '../../../src/xca/routes';
 import { XDS_TRANSACTIONS } from '../../../src/xds/actions';
+import { XDS_PATHS } from '../../../src/xds/routes';
 import { TEST_AUTHORITY } from '../../support/metadata-builders';
 import { escapeXml, fillFixture, xml, type FixtureValue } from './fixtures';
 import { sendSoap, type SendOptions, type SoapReply } from './soap-client';
@@ -53,11 +55,14 @@ export function documentParts(docs: DocumentPart[], packaging: Packaging): { mar
   return { markup: xml(markup.join('\n      ')), attachments };
 }
 
-export type Endpoint = 'registry' | 'repository';
+/** The SOAP endpoints fixtures are sent to: XDS.b's two and the XCA Responding Gateway. */
+const ENDPOINT_PATHS = { ...XDS_PATHS, respondingGateway: XCA_PATHS.respondingGateway } as const;
+
+export type Endpoint = keyof typeof ENDPOINT_PATHS;
 
 /** Sends a fixture to an endpoint with MESSAGE_ID and TO filled in. */
 export function sendFixture(baseUrl: string, endpoint: Endpoint, fixture: string, values: Record<string, FixtureValue>, opts: SendOptions = {}): Promise<SoapReply> {
-  const url = `${baseUrl}/xds/${endpoint}`;
+  const url = `${baseUrl}${ENDPOINT_PATHS[endpoint]}`;
   return sendSoap(url, fillFixture(fixture, { MESSAGE_ID: randomUUID(), TO: url, ...values }), opts);
 }
 
@@ -137,9 +142,10 @@ export function storedQuery(baseUrl: string, queryId: string, returnType: string
   return sendFixture(baseUrl, 'registry', fixture, { QUERY_ID: queryId, RETURN_TYPE: returnType, SLOTS: xml(slots.join('\n        ')) }, opts);
 }
 
-/** xdsb:DocumentRequest elements for iti43-retrieve-many.xml. */
-export function documentRequests(refs: { repositoryUniqueId: string; documentUniqueId: string }[]): FixtureValue {
-  return xml(refs.map((r) => `<xdsb:DocumentRequest><xdsb:RepositoryUniqueId>${escapeXml(r.repositoryUniqueId)}</xdsb:RepositoryUniqueId><xdsb:DocumentUniqueId>${escapeXml(r.documentUniqueId)}</xdsb:DocumentUniqueId></xdsb:DocumentRequest>`).join(''));
+/** xdsb:DocumentRequest elements for iti43-retrieve-many.xml and iti39-cross-gateway-retrieve.xml. */
+export function documentRequests(refs: { homeCommunityId?: string; repositoryUniqueId: string; documentUniqueId: string }[]): FixtureValue {
+  const home = (r: { homeCommunityId?: string }) => (r.homeCommunityId !== undefined ? `<xdsb:HomeCommunityId>${escapeXml(r.homeCommunityId)}</xdsb:HomeCommunityId>` : '');
+  return xml(refs.map((r) => `<xdsb:DocumentRequest>${home(r)}<xdsb:RepositoryUniqueId>${escapeXml(r.repositoryUniqueId)}</xdsb:RepositoryUniqueId><xdsb:DocumentUniqueId>${escapeXml(r.documentUniqueId)}</xdsb:DocumentUniqueId></xdsb:DocumentRequest>`).join(''));
 }
 
 /** ids (LeafClass or ObjectRef) of the objects of an AdhocQueryResponse list. */
