@@ -38,3 +38,12 @@ export interface Principal {
 
 /** The principal used when AUTH=off on loopback and for in-process system work. */
 export const SYSTEM_PRINCIPAL: Principal = { subject: 'system', displayName: 'hie-gateway' };
+
+/**
+ * Whether `principal` may reach data about the patient `patientId` (a canonical CX): a
+ * principal bound to one patient reaches that patient alone, any other every patient its
+ * grants allow. The one rule behind every patient-scoped answer of the core.
+ */
+export function reachesPatient(principal: Principal, patientId: string | undefined): boolean {
+  return principal.patientId === undefined || principal.patientId === patientId;
+}

@@ -10,6 +10,7 @@ import type { Database, SqlExecutor } from '../store/sql/database';
 import { TABLE_OF_KIND } from '../store/sql/registry-rows';
 import { asRegistryError } from './lifecycle-errors';
 import type { DeletedObject, DeleteResult, LifecycleCall } from './lifecycle-types';
+import { objectsOfPatient } from './patient-objects';
 import { touchFolders } from './relationships';
 import { dtmNow } from './submit';
 
@@ -73,16 +74,33 @@ async function remainingReferences(tx: SqlExecutor, ids: string[]): Promise<Regi
   });
 }
 
+export interface DeleteOptions {
+  now?: () => string;
+  /**
+   * The patient a caller is bound to: objects of other patients are answered exactly like
+   * unregistered ones, so the caller learns nothing of them.
+   */
+  patientScope?: string;
+}
+
+/** The named objects the caller may delete, locked. */
+async function lockVisible(tx: SqlExecutor, ids: string[], patientScope: string | undefined): Promise<Found[]> {
+  const found = await lockNamed(tx, ids);
+  if (patientScope === undefined) return found;
+  const own = await objectsOfPatient(tx, ids, patientScope);
+  return found.filter((f) => own.has(f.entryUuid));
+}
+
 export async function deleteObjects(
   db: Database,
   entryUuids: readonly string[],
-  options: { now?: () => string } = {},
+  options: DeleteOptions = {},
   call: LifecycleCall<DeleteResult> = {},
 ): Promise<DeleteResult> {
   const ids = [...new Set(entryUuids.map((id) => id.toLowerCase()))];
   try {
     return await db.transaction(async (tx) => {
-      const found = await lockNamed(tx, ids);
+      const found = await lockVisible(tx, ids, options.patientScope);
       const known = new Set(found.map((f) => f.entryUuid));
       const unknown = ids.filter((id) => !known.has(id));
       if (unknown.length > 0) {

@@ -5,14 +5,15 @@
 import type { Config } from '../config';
 import type { AffinityProfile } from '../domain/affinity-profile';
 import type { SubmissionSet } from '../domain/metadata';
-import type { Principal } from '../domain/principal';
+import { reachesPatient, type Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
 import type { Database, SqlExecutor } from '../store/sql/database';
 import { deleteObjects } from './delete-objects';
 import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
-import { getPatient, getPatientByValueDigest, upsertPatient, type PatientPolicy } from './patient-feed';
-import type { RegistryErrorDetail } from '../domain/registry-error';
+import { getPatient, getPatientByValueDigest, upsertPatient, type PatientPolicy, type PatientRow } from './patient-feed';
+import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import { XdsErrorCode } from '../domain/error-codes';
 import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
 import { requireOwnCommunity } from '../domain/community';
@@ -49,6 +50,11 @@ export type QueryCall = Pick<StoredQueryOptions, 'page' | 'outgoing'> & { audit?
 
 /** A lifecycle change (ITI-57, ITI-62) with the request's audit, which the registry writes in the change's transaction. */
 export type RegistryChangeCall<R> = LifecycleCall<R> & { audit?: AuditScope };
+
+/** A patient row as `principal` may see it: another patient's is no patient at all to a caller bound to one. */
+function visibleTo(principal: Principal, row: PatientRow | undefined): PatientRow | undefined {
+  return row && reachesPatient(principal, row.patientId) ? row : undefined;
+}
 
 export class Registry {
   /** The registry the configuration describes (affinity profile, patient policy, community). */
@@ -169,21 +175,33 @@ export class Registry {
     }));
   }
 
-  getPatient(patientId: string) {
-    return getPatient(this.db, patientId);
+  /** The fed patient with this CX, if `principal` may see it (a caller bound to one patient sees only that one). */
+  async getPatient(patientId: string, principal: Principal): Promise<PatientRow | undefined> {
+    return visibleTo(principal, await getPatient(this.db, patientId));
   }
 
-  /** The fed patient of an authority whose identifier value has this digest (a Patient id of the `{tag}.{digest}` form). */
-  getPatientByValueDigest(authority: string, digest: string) {
-    return getPatientByValueDigest(this.db, authority, digest);
+  /** The fed patient of an authority whose identifier value has this digest (a Patient id of the `{tag}.{digest}` form), if `principal` may see it. */
+  async getPatientByValueDigest(authority: string, digest: string, principal: Principal): Promise<PatientRow | undefined> {
+    return visibleTo(principal, await getPatientByValueDigest(this.db, authority, digest));
   }
 
-  /** ITI-57 Update Document Set: new versions and status changes under one SubmissionSet, atomically; throws RegistryError. */
-  updateDocumentSet(request: UpdateRequest, _principal: Principal, call: RegistryChangeCall<UpdateResult> = {}): Promise<UpdateResult> {
+  /**
+   * ITI-57 Update Document Set: new versions and status changes under one SubmissionSet, atomically; throws RegistryError.
+   * A caller bound to one patient updates only that patient's objects: the SubmissionSet must
+   * be about that patient, and the update's checks hold every object to the SubmissionSet's patient.
+   */
+  updateDocumentSet(request: UpdateRequest, principal: Principal, call: RegistryChangeCall<UpdateResult> = {}): Promise<UpdateResult> {
     const { audit } = call;
-    if (!audit) return updateDocumentSet(this.db, request, this.options, call);
+    const update = async (lifecycleCall: LifecycleCall<UpdateResult>) => {
+      const patientId = request.submissionSet.patientId;
+      if (!reachesPatient(principal, normalizeCx(patientId) ?? patientId)) {
+        throw RegistryError.of(XdsErrorCode.XDSPatientIdDoesNotMatch, `the SubmissionSet is about ${patientId}, not the patient the caller is limited to`, patientId);
+      }
+      return updateDocumentSet(this.db, request, this.options, lifecycleCall);
+    };
+    if (!audit) return update(call);
     audit.note({ patientId: request.submissionSet.patientId });
-    return auditedChange(audit, () => updateDocumentSet(this.db, request, this.options, {
+    return auditedChange(audit, () => update({
       withinTransaction: async (tx, r) => {
         await call.withinTransaction?.(tx, r);
         audit.note(updateFacts(request, r));
@@ -202,11 +220,15 @@ export class Registry {
     return this.updateDocumentSet({ submissionSet, statusChanges: [change] }, principal, call);
   }
 
-  /** ITI-62 Delete Document Set / Remove Metadata: all named registry objects or none; throws RegistryError. */
-  deleteObjects(entryUuids: readonly string[], _principal: Principal, call: RegistryChangeCall<DeleteResult> = {}): Promise<DeleteResult> {
+  /**
+   * ITI-62 Delete Document Set / Remove Metadata: all named registry objects or none; throws RegistryError.
+   * A caller bound to one patient deletes only that patient's objects; another patient's read as unregistered.
+   */
+  deleteObjects(entryUuids: readonly string[], principal: Principal, call: RegistryChangeCall<DeleteResult> = {}): Promise<DeleteResult> {
     const { audit } = call;
-    if (!audit) return deleteObjects(this.db, entryUuids, this.options, call);
-    return auditedChange(audit, () => deleteObjects(this.db, entryUuids, this.options, {
+    const options = { ...this.options, ...(principal.patientId !== undefined ? { patientScope: principal.patientId } : {}) };
+    if (!audit) return deleteObjects(this.db, entryUuids, options, call);
+    return auditedChange(audit, () => deleteObjects(this.db, entryUuids, options, {
       withinTransaction: async (tx, r) => {
         await call.withinTransaction?.(tx, r);
         audit.note(deleteFacts(r));

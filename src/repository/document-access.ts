@@ -8,9 +8,8 @@
 import type { AuditDocument } from '../audit/audit-input';
 import { outcomeOfXdsStatus } from '../audit/audit-input';
 import type { AuditScope } from '../audit/audit-scope';
-import type { Principal } from '../domain/principal';
-import { SYSTEM_PRINCIPAL } from '../domain/principal';
 import { requireOwnCommunity } from '../domain/community';
+import { reachesPatient, type Principal } from '../domain/principal';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { XdsErrorCode } from '../domain/error-codes';
 import { StoredQueryId } from '../domain/stored-query-catalog';
@@ -109,7 +108,7 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
     }
   }
   const visible = candidates.filter((c) => {
-    if (principal.patientId === undefined || c.document.patientId === principal.patientId) return true;
+    if (reachesPatient(principal, c.document.patientId)) return true;
     errors.push(...unknownDocument(c.document.documentUniqueId).errors);
     return false;
   });
@@ -128,12 +127,18 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
 /**
  * ITI-86: removes each document's bytes; each in its own transaction, so the record (the removed
  * documents, the per-item errors as its outcome) is written once all are done. The patients come
- * from the registry's metadata, which ITI-86 leaves in place.
+ * from the registry's metadata, which ITI-86 leaves in place. A caller bound to one patient removes
+ * only documents the registry lists for that patient: others (another patient's, or ones whose
+ * metadata is gone, so whose patient nobody can tell) are answered like documents this repository
+ * does not hold.
  */
-export async function removeDocuments(deps: DocumentAccessDeps, refs: readonly DocumentReference[], _principal: Principal, audit?: AuditScope): Promise<{ removed: DocumentReference[]; errors: RegistryErrorDetail[] }> {
-  const { removed, errors } = await deps.repository.remove([...refs]);
+export async function removeDocuments(deps: DocumentAccessDeps, refs: readonly DocumentReference[], principal: Principal, audit?: AuditScope): Promise<{ removed: DocumentReference[]; errors: RegistryErrorDetail[] }> {
+  const patients = await patientsOf(deps.registry, refs.map((r) => r.documentUniqueId), principal);
+  const mayRemove = (r: DocumentReference) => principal.patientId === undefined || patients.has(r.documentUniqueId);
+  const refused = refs.filter((r) => !mayRemove(r)).flatMap((r) => unknownDocument(r.documentUniqueId).errors);
+  const { removed, errors: failed } = await deps.repository.remove(refs.filter(mayRemove));
+  const errors = [...refused, ...failed];
   if (audit) {
-    const patients = await patientsOf(deps.registry, removed.map((r) => r.documentUniqueId), SYSTEM_PRINCIPAL);
     await recordPerPatient(audit, removed.map((r) => ({
       uniqueId: r.documentUniqueId,
       repositoryUniqueId: r.repositoryUniqueId,

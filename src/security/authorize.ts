@@ -6,9 +6,10 @@
  *  - Emergency (break-the-glass) purposes only where EMERGENCY_ACCESS=allow.
  *  - A token's scopes must grant every interaction the request makes (a caller known by
  *    SAML assertion or client certificate carries no scopes and is not limited by them).
- *  - A patient-context caller reads and searches (the core then shows it only its patient),
- *    may submit documents (the registry checks they are about its patient), and may not
- *    update or delete anything, nor create resources other than documents.
+ *  - A patient-context caller reads and searches, and changes documents only (never patients
+ *    or the audit trail); the core confines all of it to its patient. A patient's own app
+ *    (the grant is a patient/ scope) may add documents, not update or delete them: the
+ *    record is rewritten by professionals (a user/ or system/ scope, an assertion, a certificate).
  */
 import { AccessDeniedError } from '../domain/access-denied';
 import type { Principal } from '../domain/principal';
@@ -18,7 +19,13 @@ export interface AccessPolicy {
   emergencyAccess: boolean;
 }
 
-const PATIENT_CREATABLE = new Set<Access['resource']>(['DocumentReference', 'List', 'Binary']);
+const DOCUMENT_RESOURCES = new Set<Access['resource']>(['DocumentReference', 'List', 'Binary']);
+
+function patientBoundMay(principal: Principal, a: Access): boolean {
+  if (a.interaction === 'read' || a.interaction === 'search') return true;
+  if (!DOCUMENT_RESOURCES.has(a.resource)) return false;
+  return a.interaction === 'create' || principal.scopes === undefined || scopesAllow(principal.scopes, a, false);
+}
 
 function describe(a: Access): string {
   return `${a.interaction} ${a.resource}`;
@@ -37,7 +44,7 @@ export function authorize(principal: Principal, accesses: readonly Access[], pol
     }
   }
   if (principal.patientId !== undefined) {
-    const refused = accesses.find((a) => a.interaction === 'update' || a.interaction === 'delete' || (a.interaction === 'create' && !PATIENT_CREATABLE.has(a.resource)));
+    const refused = accesses.find((a) => !patientBoundMay(principal, a));
     if (refused) throw new AccessDeniedError(`a patient-context caller may not ${describe(refused)}`);
   }
 }

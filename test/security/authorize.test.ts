@@ -48,7 +48,7 @@ describe('security: authorize', () => {
     authorize({ ...token, scopes: [...token.scopes!, 'system/Binary.c'] }, ACCESS.provideBundle, strict);
   });
 
-  it('lets a patient-context caller read and submit, never update, delete or feed patients', () => {
+  it('lets a patient\'s own app (patient/ scopes) read and submit, never update, delete or feed patients', () => {
     const patient: Principal = { subject: 'p', patientId: '1^^^&1.2.3&ISO', scopes: ['patient/*.cruds'], authenticatedBy: 'token' };
     authorize(patient, ACCESS.searchDocuments, strict);
     authorize(patient, ACCESS.retrieveDocument, strict);
@@ -56,6 +56,15 @@ describe('security: authorize', () => {
     authorize(patient, ACCESS.provideBundle, strict);
     for (const access of [ACCESS.updateMetadata, ACCESS.deleteMetadata, ACCESS.removeDocuments, ACCESS.feedPatient, ACCESS.createAuditEvent]) {
       denied(() => authorize(patient, access, strict), /patient-context/);
+    }
+  });
+
+  it('lets a professional in a patient context change documents (the core keeps it to that patient), never patients or the audit trail', () => {
+    const clinician: Principal = { subject: 'dr', patientId: '1^^^&1.2.3&ISO', scopes: ['user/*.cruds'], authenticatedBy: 'token' };
+    const assertion: Principal = { subject: 'dr', patientId: '1^^^&1.2.3&ISO', authenticatedBy: 'saml' };
+    for (const caller of [clinician, assertion]) {
+      for (const access of [ACCESS.updateMetadata, ACCESS.deleteMetadata, ACCESS.removeDocuments, ACCESS.provideBundle]) authorize(caller, access, strict);
+      for (const access of [ACCESS.feedPatient, ACCESS.createAuditEvent]) denied(() => authorize(caller, access, strict), /patient-context/);
     }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Patients as this front end sees them: the registry's identity feed table, keyed by CX,
  * holding the Patient resource the feed sent (with the derived id of
- * patient-resource-id.ts). A patient-context principal sees only its own patient.
+ * patient-resource-id.ts). Which of them a principal sees, the registry decides.
  */
 import type { Principal } from '../../domain/principal';
 import { XdsErrorCode } from '../../domain/error-codes';
@@ -31,14 +31,9 @@ export function requirePatientCx(identifier: Identifier, mapping: MhdMapping, lo
   return r.cx;
 }
 
-function visibleTo(principal: Principal, cx: string): boolean {
-  return principal.patientId === undefined || principal.patientId === cx;
-}
-
 /** The fed Patient with this CX, as a resource; undefined when unknown, inactive or not visible to the principal. */
 export async function storedPatient(cx: string, services: MhdServices, mapping: MhdMapping, principal: Principal): Promise<PatientResource | undefined> {
-  if (!visibleTo(principal, cx)) return undefined;
-  const row = await services.registry.getPatient(cx);
+  const row = await services.registry.getPatient(cx, principal);
   if (!row || !row.active) return undefined;
   const id = patientResourceId(cx);
   const fed = row.resource && typeof row.resource === 'object' ? (row.resource as Record<string, unknown>) : {};
@@ -58,7 +53,7 @@ export async function storedPatientById(id: string, services: MhdServices, mappi
   if (!cx) {
     // An id of the digest form (identifier value no FHIR id): the registry knows which patient.
     const digest = digestOfPatientResourceId(id, services.patientAuthorities);
-    cx = digest ? (await services.registry.getPatientByValueDigest(digest.authority, digest.digest))?.patientId : undefined;
+    cx = digest ? (await services.registry.getPatientByValueDigest(digest.authority, digest.digest, principal))?.patientId : undefined;
   }
   return cx ? storedPatient(cx, services, mapping, principal) : undefined;
 }

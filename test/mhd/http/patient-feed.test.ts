@@ -1,6 +1,7 @@
 // ITI-104 over HTTP: conditional update of Patient by identifier registers the patient
 // for the registry's patient checks (201 new, 200 known), in JSON and XML.
 import assert from 'node:assert/strict';
+import { SYSTEM_PRINCIPAL } from '../../../src/domain/principal';
 import { TEST_AUTHORITY } from '../../support/metadata-builders';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { FHIR_XML, RID_SYSTEM, issuesOf, request } from './support';
@@ -16,7 +17,7 @@ describeEachStoreOverHttp('mhd/http ITI-104 Patient Identity Feed', (ctx) => {
     assert.ok(location.startsWith(`${ctx.fhir}/Patient/`), location);
     assert.equal(created.resource!.id, location.split('/').pop());
     const cx = `8001011234^^^&${TEST_AUTHORITY}&ISO`;
-    assert.equal((await ctx.gw.registry.getPatient(cx))?.active, true);
+    assert.equal((await ctx.gw.registry.getPatient(cx, SYSTEM_PRINCIPAL))?.active, true);
 
     const updated = await request(putUrl(ctx.fhir, RID_SYSTEM, '8001011234'), { method: 'PUT', json: patient('8001011234', 'Nová') });
     assert.equal(updated.status, 200);
@@ -58,7 +59,7 @@ describeEachStoreOverHttp('mhd/http ITI-104 Patient Identity Feed', (ctx) => {
     assert.deepEqual(issuesOf(reply.resource).map(([code]) => code), ['XDSUnknownPatientId']);
     const other = await request(putUrl(ctx.fhir, 'urn:oid:2.25.77', '42'), { method: 'PUT', json: { resourceType: 'Patient', identifier: [{ system: 'urn:oid:2.25.77', value: '42' }] } });
     assert.equal(other.status, 422, 'a well-formed OID the registry does not accept');
-    assert.equal((await ctx.gw.registry.getPatient('42^^^&2.25.77&ISO')), undefined);
+    assert.equal((await ctx.gw.registry.getPatient('42^^^&2.25.77&ISO', SYSTEM_PRINCIPAL)), undefined);
   });
 
   it('refuses a request without identifier, with a body missing that identifier, or not a Patient: 400', async () => {
