@@ -176,7 +176,7 @@ export class SegmentCipher {
 
   /**
    * Seals one segment given as pieces (the source's own chunks, copied only when tiny, see
-   * FsBlobStore.write). `onPiece` sees each plaintext piece right before it is encrypted, which
+   * SegmentBatcher). `onPiece` sees each plaintext piece right before it is encrypted, which
    * is where the SHA-1 is fed: both passes then hit the piece while it is still in cache.
    * Returns ciphertext pieces followed by the tag, ready for one writev().
    */
