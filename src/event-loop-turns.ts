@@ -9,7 +9,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Holding the event loop this long is not noticed next to the ~100 ms budget of issue 11. */
-export const DEFAULT_SLICE_MS = 10;
+const DEFAULT_SLICE_MS = 10;
 
 export class EventLoopTurns {
   private sliceStart = performance.now();

@@ -3,7 +3,7 @@
  * TimeoutError once `ms` have passed. The work itself is not cancelled (a promise can't
  * be); callers use this where the answer matters more than the work (/health, metrics).
  */
-export class TimeoutError extends Error {
+class TimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what} did not answer within ${ms} ms`);
     this.name = 'TimeoutError';

@@ -13,7 +13,7 @@ import type { AuditEventAgent, CodeableConcept, Coding, NetworkType } from './fh
 import type { AuditSide } from './transactions';
 
 /** An XDS/Principal code as a FHIR coding: OID schemes become urn:oid: systems. */
-export function codingOf(code: Code): Coding {
+function codingOf(code: Code): Coding {
   return { system: isOid(code.scheme) ? `urn:oid:${code.scheme}` : code.scheme, code: code.code, ...(code.display ? { display: code.display } : {}) };
 }
 

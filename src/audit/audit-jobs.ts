@@ -13,7 +13,7 @@ import type { AuditForwarder } from './forwarder';
 import { pruneSent } from './outbox-store';
 import type { SqlExecutor } from '../store/sql/database';
 
-export const AUDIT_FORWARD_JOB = 'audit.forward';
+const AUDIT_FORWARD_JOB = 'audit.forward';
 
 export interface AuditJobMap {
   [AUDIT_FORWARD_JOB]: { destination: string };

@@ -34,7 +34,7 @@ export interface AuditService {
   close(): Promise<void>;
 }
 
-export function auditContextOf(config: AuditSettings): AuditContext {
+function auditContextOf(config: AuditSettings): AuditContext {
   return {
     sourceId: config.audit.sourceId,
     enterpriseSiteId: config.audit.enterpriseSiteId,

@@ -8,17 +8,17 @@ import type { Coding } from './fhir-audit-event';
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 /** IHE transaction codes (ITI-65, ITI-18, ...) as AuditEvent.subtype (DICOM "IHE Transactions"). */
 export const IHE_EVENT_TYPE = 'urn:ihe:event-type-code';
-export const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
-export const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
-export const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
-export const ROLE_CLASS = 'http://terminology.hl7.org/CodeSystem/v3-RoleClass';
-export const SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
+const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
+const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
+const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
+const ROLE_CLASS = 'http://terminology.hl7.org/CodeSystem/v3-RoleClass';
+const SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
 /**
  * HL7 Czech HIE guide, "CZ Audit Trail Consumption Event Types" (cz-atc-cs): the one code
  * system that holds every ATC_* code, ATC_LOG_READ included (the guide's narrower
  * cz-documentAuditEvent-type-cs repeats only the ATC_DOC_* ones).
  */
-export const CZ_ATC = 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs';
+const CZ_ATC = 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs';
 /** HL7 Czech HIE guide purpose of use: NORM, EMER, AUTO. */
 export const CZ_PURPOSE_OF_USE = 'https://hl7.cz/fhir/hie/CodeSystem/cz-purposeOfUse-cs';
 

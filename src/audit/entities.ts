@@ -12,7 +12,7 @@ import { patientIdentifier } from './patient-identifier';
 const URI = 'urn:ietf:rfc:3986';
 
 /** XDS uniqueIds as the Czech guide's UniqueIdIdentifier: urn:oid: URIs; other forms kept as they are. */
-export function uniqueIdIdentifier(uniqueId: string): Identifier {
+function uniqueIdIdentifier(uniqueId: string): Identifier {
   if (isOid(uniqueId)) return { system: URI, value: `urn:oid:${uniqueId}` };
   if (/^urn:/i.test(uniqueId)) return { system: URI, value: uniqueId };
   return { value: uniqueId };

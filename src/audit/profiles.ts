@@ -19,7 +19,7 @@ import type { AuditSide, AuditTransaction } from './transactions';
 
 const MHD = 'https://profiles.ihe.net/ITI/MHD/StructureDefinition';
 
-export const AuditProfiles = {
+const AuditProfiles = {
   provideBundleRecipient: `${MHD}/IHE.MHD.ProvideBundle.Audit.Recipient`,
   provideBundleSource: `${MHD}/IHE.MHD.ProvideBundle.Audit.Source`,
 } as const;

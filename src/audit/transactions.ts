@@ -4,7 +4,7 @@
  * action depend on which side of the exchange records it, so the descriptor holds the kind
  * of exchange and `eventShape` derives type and action for a side.
  */
-import { descriptorOf, isTransactionId, type AuditedTransactionId, type AuditShape } from '../transactions';
+import { descriptorOf, type AuditedTransactionId, type AuditShape } from '../transactions';
 import { atcCoding, EventType, IHE_EVENT_TYPE } from './codes';
 import type { AuditAction, Coding } from './fhir-audit-event';
 
@@ -12,10 +12,6 @@ export type AuditTransaction = AuditedTransactionId;
 
 /** 'served': this gateway answered the request; 'initiated': it sent the request to another actor. */
 export type AuditSide = 'served' | 'initiated';
-
-export function isAuditTransaction(value: string): value is AuditTransaction {
-  return isTransactionId(value) && descriptorOf(value).audit !== undefined;
-}
 
 function shapeOf(transaction: AuditTransaction): AuditShape {
   return descriptorOf(transaction).audit!;

@@ -6,7 +6,7 @@ const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 // Anything escapeXml would change; most values (codes, OIDs, ids) have none of it.
 const SPECIAL = /[&<>"\t\n\r\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
-export function escapeXml(value: string): string {
+function escapeXml(value: string): string {
   if (!SPECIAL.test(value)) return value;
   return value
     .replace(INVALID, '\uFFFD')

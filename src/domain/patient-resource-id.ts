@@ -23,7 +23,7 @@ const DIGEST_LENGTH = 40;
 const DIGEST_ID = new RegExp(`^([0-9a-f]{${TAG_LENGTH}})\\.([0-9a-f]{${DIGEST_LENGTH}})$`);
 
 /** The digest a `{tag}.{digest}` id carries for a value that is no FHIR id. */
-export function patientValueDigest(value: string): string {
+function patientValueDigest(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, DIGEST_LENGTH);
 }
 

@@ -25,7 +25,7 @@ const SOAP_PATHS: ReadonlySet<string> = new Set([...Object.values(XDS_PATHS), ..
 const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics', `${FHIR_PATH}/metadata`]);
 
 /** Which requests need credentials: all but the operational endpoints and service descriptions (WSDL, CapabilityStatement). */
-export const PROTECTED_PATHS: ProtectedPaths = {
+const PROTECTED_PATHS: ProtectedPaths = {
   isSoap: (path) => SOAP_PATHS.has(path),
   isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && (PUBLIC_PATHS.has(path) || SOAP_PATHS.has(path)),
 };

@@ -2,7 +2,7 @@ import { BullMqJobQueue, type RedisTimeouts } from './bullmq-queue';
 import { InProcessJobQueue } from './in-process-queue';
 import type { JobMap, JobQueue } from './job-queue';
 
-export const DEFAULT_QUEUE_NAME = 'hie-gateway';
+const DEFAULT_QUEUE_NAME = 'hie-gateway';
 
 export interface CreateJobQueueOptions {
   /** REDIS_URL. Set: BullMQ, shared by every process on that Redis. Unset: in-process. */

@@ -4,7 +4,7 @@ import type { EnqueueOptions } from './job-queue';
 
 export const DEFAULT_ATTEMPTS = 5;
 export const DEFAULT_BACKOFF_MS = 1000;
-export const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_DEAD_LETTER_LIMIT = 100;
 
 export type ResolvedEnqueueOptions = Required<Omit<EnqueueOptions, 'idempotencyKey'>> & Pick<EnqueueOptions, 'idempotencyKey'>;

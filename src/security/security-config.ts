@@ -25,7 +25,7 @@ export interface SecurityConfig {
 
 type Env = Record<string, string | undefined>;
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 

@@ -120,7 +120,7 @@ export function requireRequestAddressing(h: AddressingHeaders, policy: RequestAd
 }
 
 /** A fresh message id: a UUID URN, as IHE profiles and most stacks use. */
-export function newMessageId(): string {
+function newMessageId(): string {
   return `urn:uuid:${crypto.randomUUID()}`;
 }
 

@@ -37,7 +37,7 @@ export interface SoapReadLimits {
   xml: Partial<Omit<XmlLimits, 'maxBytes'>>;
 }
 
-export const DEFAULT_SOAP_READ_LIMITS: Readonly<SoapReadLimits> = Object.freeze({
+const DEFAULT_SOAP_READ_LIMITS: Readonly<SoapReadLimits> = Object.freeze({
   maxEnvelopeBytes: DEFAULT_XML_LIMITS.maxBytes,
   maxAttachmentBytes: 2 * 1024 ** 3,
   maxParts: 1000,
@@ -82,7 +82,7 @@ export interface InboundSoapMessage {
 }
 
 /** The Content-Type from a header object (Node's IncomingHttpHeaders, Koa's ctx.headers) or as is. */
-export function contentTypeOf(headers: HeaderBag | string | undefined): string | undefined {
+function contentTypeOf(headers: HeaderBag | string | undefined): string | undefined {
   if (headers === undefined || typeof headers === 'string') return headers;
   const entry = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   return typeof entry === 'string' ? entry : entry?.[0];

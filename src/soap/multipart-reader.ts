@@ -57,7 +57,7 @@ const DASH = 0x2d;
 const MAX_PADDING = 256;
 
 /** RFC 2046 boundary: 1-70 characters from a restricted set, not ending in a space. */
-export function isValidBoundary(boundary: string): boolean {
+function isValidBoundary(boundary: string): boolean {
   return /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/.test(boundary);
 }
 

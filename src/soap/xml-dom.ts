@@ -137,7 +137,7 @@ export function isSpec(c: XmlContent): c is XmlElementSpec | XmlAttributeSpec {
   return typeof c === 'object' && c !== null && 'kind' in c && (c.kind === 'element' || c.kind === 'attribute');
 }
 
-export function appendContent(doc: Document, parent: Element, content: readonly XmlContent[]): void {
+function appendContent(doc: Document, parent: Element, content: readonly XmlContent[]): void {
   for (const c of content) {
     if (typeof c === 'string') parent.appendChild(doc.createTextNode(xmlSafeText(c)));
     else if (!isSpec(c)) parent.appendChild(c.ownerDocument === doc ? c : doc.importNode(c, true));

@@ -37,7 +37,7 @@ export type BinaryContent =
  * Buffer.from(..., 'base64') silently skips invalid characters, which would turn a corrupted
  * document into different bytes instead of an error.
  */
-export function decodeBase64Strict(text: string): Buffer {
+function decodeBase64Strict(text: string): Buffer {
   const compact = text.replace(/[ \t\r\n]+/g, '');
   const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
   // A character class test, not one anchored repeating pattern: that would backtrack per group on megabytes of text.

@@ -77,10 +77,6 @@ export function descriptorOf(id: TransactionId): TransactionDescriptor {
   return TRANSACTIONS[id];
 }
 
-export function isTransactionId(value: string): value is TransactionId {
-  return Object.hasOwn(TRANSACTIONS, value);
-}
-
 /** The XDS.b transactions, in serving order. */
 export function soapTransactions(): SoapDescriptor[] {
   return ALL.filter((d): d is SoapDescriptor => d.soap !== undefined);

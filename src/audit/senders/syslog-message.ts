@@ -14,8 +14,8 @@ export interface SyslogHeader {
 }
 
 /** authpriv: "security/authorization messages" (RFC 5424 facility 10), as ATNA requires. */
-export const AUDIT_FACILITY = 10;
-export const MSGID = 'IHE+RFC-3881';
+const AUDIT_FACILITY = 10;
+const MSGID = 'IHE+RFC-3881';
 
 /** Success is a notice; failures get louder with their DICOM outcome (minor, serious, major). */
 const SEVERITY: Record<AuditOutcome, number> = { '0': 5, '4': 4, '8': 3, '12': 2 };
@@ -39,7 +39,7 @@ export function syslogHeader(hostname: string, appName: string, pid: number = pr
  * was recorded, so a message delivered late still says when it happened. No BOM before
  * the XML (IHE CP-477 dropped it; the XML declaration names the encoding).
  */
-export function syslogMessage(event: AuditEvent, xml: string, header: SyslogHeader): Buffer {
+function syslogMessage(event: AuditEvent, xml: string, header: SyslogHeader): Buffer {
   const head = `<${priority(event.outcome)}>1 ${event.recorded} ${header.hostname} ${header.appName} ${header.procId} ${MSGID} - `;
   return Buffer.from(head + xml, 'utf8');
 }

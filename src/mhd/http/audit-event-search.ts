@@ -16,7 +16,7 @@ import { parseToken, splitOr, unescapeValue } from '../search/values';
 
 type Criterion = Exclude<keyof AuditQuery, 'from' | 'to' | 'ids' | 'scopePatientId' | 'count' | 'offset'>;
 
-export interface AuditSearchParameter {
+interface AuditSearchParameter {
   name: string;
   type: 'date' | 'token' | 'reference' | 'string';
   documentation: string;
@@ -26,7 +26,7 @@ export interface AuditSearchParameter {
 
 const SP = 'http://hl7.org/fhir/SearchParameter/AuditEvent-';
 
-export const AUDIT_SEARCH_PARAMETERS: readonly AuditSearchParameter[] = [
+const AUDIT_SEARCH_PARAMETERS: readonly AuditSearchParameter[] = [
   { name: 'date', type: 'date', documentation: 'Required. AuditEvent.recorded; eq, ge, gt, le, lt; repeat for a range' },
   { name: 'patient.identifier', type: 'token', criterion: 'patient', documentation: 'system|value of the patient the event is about' },
   { name: 'type', type: 'token', criterion: 'type', documentation: 'AuditEvent.type ([system]|code)' },
@@ -47,7 +47,7 @@ export const auditSearchParams = () => AUDIT_SEARCH_PARAMETERS.map(({ name, type
 /** Parameters of the result, not of the criteria. */
 const RESULT = new Set(['_count', '_offset', '_pretty']);
 /** Most events in one page, whatever _count asks. */
-export const AUDIT_MAX_COUNT = 1000;
+const AUDIT_MAX_COUNT = 1000;
 
 export interface ParsedAuditSearch {
   query: AuditQuery;

@@ -54,7 +54,7 @@ function scanError(err: XmlSafetyError, limits: FhirInputLimits): FhirHttpError 
 }
 
 /** Parses a FHIR XML resource; throws FhirHttpError 400 (413) for anything unsafe, malformed or past `limits`. */
-export function parseFhirXml(text: string, limits: FhirInputLimits): Record<string, unknown> {
+function parseFhirXml(text: string, limits: FhirInputLimits): Record<string, unknown> {
   try {
     scanXml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { maxDepth: limits.maxDepth, maxElements: limits.maxElements, maxAttributesPerElement: 64, allowProcessingInstructions: true });
   } catch (err) {

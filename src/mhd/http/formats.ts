@@ -10,7 +10,7 @@ import { FhirHttpError } from './http-error';
 
 export type FhirFormat = 'json' | 'xml';
 
-export const FHIR_MEDIA_TYPE: Readonly<Record<FhirFormat, string>> = {
+const FHIR_MEDIA_TYPE: Readonly<Record<FhirFormat, string>> = {
   json: 'application/fhir+json',
   xml: 'application/fhir+xml',
 };
@@ -53,7 +53,7 @@ export function formatParameter(ctx: Koa.Context): FhirFormat | undefined {
 const ACCEPTABLE = ['application/fhir+json', 'application/fhir+xml', 'application/json', 'application/xml', 'text/xml'];
 
 /** The FHIR format the Accept header prefers, or undefined when it names none (absent, or only wildcards). */
-export function acceptedFormat(ctx: Koa.Context): FhirFormat | undefined {
+function acceptedFormat(ctx: Koa.Context): FhirFormat | undefined {
   const accept = ctx.get('Accept');
   // The usual header names one media type without parameters: no negotiation needed.
   if (accept && !accept.includes(',') && !accept.includes(';')) {

@@ -12,7 +12,7 @@ import type { RegistryErrorDetail } from '../../domain/registry-error';
 import type { OperationOutcomeIssue } from './operation-outcome';
 import { issueMapping, statusForCodes } from './xds-issue-codes';
 
-export const XDS_ERROR_CODE_SYSTEM = 'https://profiles.ihe.net/ITI/TF/Volume3/ch-4.2.html#4.2.4.1';
+const XDS_ERROR_CODE_SYSTEM = 'https://profiles.ihe.net/ITI/TF/Volume3/ch-4.2.html#4.2.4.1';
 
 /** A location that is already a FHIR path (`Bundle.entry[2].resource.status`), as the mapping writes them. */
 const FHIR_PATH = /^[A-Z][A-Za-z]+(\[\d+\])?(\.[A-Za-z_][\w:-]*(\[\d+\])?)*$/;

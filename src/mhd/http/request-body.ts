@@ -17,7 +17,7 @@ function tooLarge(limit: number, accepts: string): FhirHttpError {
 }
 
 /** The whole body, refusing it once it passes `limit` bytes (by Content-Length, or while it streams); `accepts` names who sets the limit. */
-export function readBody(ctx: Koa.Context, limit: number, accepts = 'this interaction accepts'): Promise<Buffer> {
+function readBody(ctx: Koa.Context, limit: number, accepts = 'this interaction accepts'): Promise<Buffer> {
   const declared = Number(ctx.get('Content-Length') || NaN);
   if (declared > limit) return Promise.reject(tooLarge(limit, accepts));
   const req = ctx.req;

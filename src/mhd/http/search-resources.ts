@@ -26,7 +26,7 @@ export function strictHandling(ctx: Koa.Context): boolean {
   return handling?.toLowerCase() === 'strict';
 }
 
-export function urlParameters(ctx: Koa.Context): Array<[string, string]> {
+function urlParameters(ctx: Koa.Context): Array<[string, string]> {
   return [...new URLSearchParams(ctx.querystring)];
 }
 

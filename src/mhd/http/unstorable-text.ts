@@ -8,7 +8,7 @@ import { FhirHttpError } from './http-error';
 
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export function isUnstorable(text: string): boolean {
+function isUnstorable(text: string): boolean {
   return UNSTORABLE.test(text);
 }
 

@@ -24,7 +24,7 @@ const notFoundInBody: IssueMapping = { issue: 'not-found', status: 422 };
 const notProcessed: IssueMapping = { issue: 'not-supported', status: 422 };
 const busy: IssueMapping = { issue: 'transient', status: 503 };
 
-export const XDS_ISSUES: Readonly<Record<XdsErrorCode, IssueMapping>> = {
+const XDS_ISSUES: Readonly<Record<XdsErrorCode, IssueMapping>> = {
   DocumentQueued: { issue: 'informational', status: 202 },
   InvalidDocumentContent: invalid,
   PartialAppendContentNotProcessed: notProcessed,

@@ -136,7 +136,7 @@ export interface ReadDocumentReferenceResult {
 }
 
 /** relatesTo target outside a Bundle: a registered DocumentReference by id or entryUUID identifier. */
-export function registeredTarget(ctx: InboundContext): TargetResolver {
+function registeredTarget(ctx: InboundContext): TargetResolver {
   return (target, path) => {
     const byRef = typeof target.reference === 'string' ? entryUuidFromReference(target.reference, 'DocumentReference') : undefined;
     const byId = findEntryUuid(target.identifier ? [{ ...target.identifier, use: 'official' }] : undefined);

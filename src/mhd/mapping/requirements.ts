@@ -66,7 +66,7 @@ function slice(value: unknown, name: string, sliceName: string): unknown {
 }
 
 /** Value at a path like `content[0].attachment.url` or `extension:sourceId`. */
-export function valueAt(resource: unknown, path: string): unknown {
+function valueAt(resource: unknown, path: string): unknown {
   let current: unknown = resource;
   for (const segment of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -81,7 +81,7 @@ export function valueAt(resource: unknown, path: string): unknown {
   return current;
 }
 
-export function isPresent(value: unknown): boolean {
+function isPresent(value: unknown): boolean {
   if (value === undefined || value === null || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value).length > 0;

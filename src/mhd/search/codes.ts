@@ -11,7 +11,7 @@ import { groupsOf, singleGroup, type ParsedSearch } from './query-params';
 import { notSupported, warning, type SearchIssue } from './search-error';
 import { parseToken } from './values';
 
-export function codeKeys(values: readonly string[], parameter: string, terminology: Terminology, warnings: SearchIssue[]): string[] {
+function codeKeys(values: readonly string[], parameter: string, terminology: Terminology, warnings: SearchIssue[]): string[] {
   return values.flatMap((escaped) => {
     const { system, code } = parseToken(escaped);
     if (code === '') throw notSupported(parameter, `"${system}|" (any code of a system) is not supported: XDS code parameters match whole codes`);

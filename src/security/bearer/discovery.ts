@@ -2,7 +2,7 @@ import { unavailable } from './errors';
 import { fetchJsonObject } from './http';
 
 /** OpenID Connect Discovery 4: the issuer without its trailing slash + the well-known path. */
-export function discoveryUrlOf(issuer: string): string {
+function discoveryUrlOf(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }
 

@@ -42,8 +42,8 @@
 import crypto from 'node:crypto';
 import { BlobError } from './blob-store';
 
-export const MAGIC = Buffer.from('HIEB', 'ascii');
-export const FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('HIEB', 'ascii');
+const FORMAT_VERSION = 1;
 export const FIXED_HEADER_LENGTH = 60;
 export const SIZE_OFFSET = 52;
 export const SALT_LENGTH = 32;
@@ -92,7 +92,7 @@ export function encodeHeader(h: Omit<BlobHeader, 'headerLength'>): Buffer {
 }
 
 /** Parses the fixed part; `needed` > fixed.length means the caller must read the key id bytes too. */
-export function headerLengthFromFixed(fixed: Buffer, key: string): number {
+function headerLengthFromFixed(fixed: Buffer, key: string): number {
   if (fixed.length < FIXED_HEADER_LENGTH || !fixed.subarray(0, 4).equals(MAGIC)) {
     throw new BlobError('BAD_FORMAT', `blob ${key}: not an encrypted blob file (bad magic or too short)`, key);
   }
@@ -176,7 +176,7 @@ export class SegmentCipher {
 
   /**
    * Seals one segment given as pieces (the source's own chunks, copied only when tiny, see
-   * FsBlobStore.write). `onPiece` sees each plaintext piece right before it is encrypted, which
+   * SegmentBatcher). `onPiece` sees each plaintext piece right before it is encrypted, which
    * is where the SHA-1 is fed: both passes then hit the piece while it is still in cache.
    * Returns ciphertext pieces followed by the tag, ready for one writev().
    */

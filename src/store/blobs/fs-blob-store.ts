@@ -11,9 +11,7 @@
  * caller keeps those bytes, in a table row, and openSealed() reads them back.
  */
 import crypto from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -28,20 +26,12 @@ import {
   type BlobSweepResult,
   type SealedBytes,
 } from './blob-store';
-import {
-  DEFAULT_SEGMENT_SIZE,
-  MAX_SEGMENTS,
-  MAX_SEGMENT_SIZE,
-  MIN_SEGMENT_SIZE,
-  SIZE_OFFSET,
-  SegmentCipher,
-  encodeHeader,
-} from './format';
+import { DEFAULT_SEGMENT_SIZE, MAX_SEGMENT_SIZE, MIN_SEGMENT_SIZE } from './format';
 import { toBuffer } from '../../bytes';
-import { takeBytes, writeAll } from '../../file-writes';
 import { storageErrorOf } from '../../storage-error';
+import type { BlobTarget } from './blob-file-sink';
 import { BlobReadStream } from './blob-read-stream';
-import { newBlobSecrets } from './blob-secrets';
+import { BlobWriter } from './blob-writer';
 import { checkKey, isErrno, KEY_PATTERN, openBlobFile, readHeader } from './blob-files';
 import { DirSyncer } from './dir-syncer';
 import { fsyncDir } from './fsync';
@@ -63,20 +53,8 @@ export interface ReencryptResult {
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
 /** Temp files live next to their final name (same directory, so rename() is atomic) with this prefix. */
 export const TEMP_PREFIX = '.tmp-';
-/** Chunks smaller than this are coalesced into STAGING_BYTES buffers before encryption. */
-const COALESCE_BELOW = 16 * 1024;
-const STAGING_BYTES = 64 * 1024;
 /** Keys handed to isReferenced() per call: keeps the registry's `= ANY($1)` lookups small. */
 const SWEEP_BATCH = 500;
-
-const noop = (): void => undefined;
-/**
- * While a large blob is written, an fdatasync runs in the background every this many bytes, so
- * the disk flushes while we encrypt instead of all at the final fsync (measured on a 500 MB
- * write: final fsync 0.15-0.19 s -> 0.01 s, write 470-630 -> 600-790 MB/s), and dirty pages
- * do not pile up in the page cache.
- */
-const BACKGROUND_SYNC_BYTES = 16 * 1024 * 1024;
 
 export class FsBlobStore implements BlobStore {
   private constructor(
@@ -135,38 +113,14 @@ export class FsBlobStore implements BlobStore {
   /**
    * Streams `source` into the blob `key` (new, or replacing it atomically). Memory stays at
    * about two segments whatever the document size: the source's chunks are held by reference
-   * until a segment is complete, and one segment write may be in flight while the next is
-   * being encrypted (so disk I/O overlaps the crypto instead of alternating with it).
+   * until a segment is complete (segment-batcher.ts), and one segment write may be in flight
+   * while the next is being encrypted (blob-file-sink.ts).
    */
   private async write(key: string, source: BlobSource, opts: BlobPutOptions, replace: boolean): Promise<BlobPutResult> {
     const { signal, maxSize, inlineUpTo = -1 } = opts;
     signal?.throwIfAborted();
     const keyId = this.keyring.activeKeyId;
-    const masterKey = this.keyring.keys.get(keyId)!;
-    const segmentSize = this.segmentSize;
-    const finalPath = this.pathFor(key);
-    const dir = path.dirname(finalPath);
-    // A new blob is written under its final name: its random key is unknown to anyone until
-    // put() resolves, so nothing reads it half-written, and a crash leaves an unreferenced file
-    // the orphan sweep removes. That saves a rename per document. Replacing an existing blob
-    // (reencrypt) must be atomic, so it goes through a temp file and a rename.
-    const tmpPath = replace ? path.join(dir, `${TEMP_PREFIX}${key}.${crypto.randomBytes(4).toString('hex')}`) : finalPath;
-
-    const { salt, noncePrefix, key: aesKey } = await newBlobSecrets(masterKey);
-    const header = encodeHeader({ keyId, segmentSize, salt, noncePrefix, plaintextSize: 0 });
-    const cipher = new SegmentCipher(aesKey, noncePrefix, header, key);
-    const sha1 = crypto.createHash('sha1');
-    const hashPiece = (p: Buffer): void => {
-      sha1.update(p);
-    };
-
-    let fh: FileHandle | undefined;
-    let inflight: Promise<void> | undefined;
-    let syncing: Promise<void> | undefined;
-    let renamed = false;
-    let headerWritten = false;
-    let sealed: Buffer | undefined;
-    let entrySynced: Promise<void> | undefined;
+    const writer = await BlobWriter.begin(key, keyId, this.keyring.keys.get(keyId)!, this.segmentSize, { maxSize, inlineUpTo }, this.targetFor(key, replace));
     // A Readable is destroyed with the abort reason, which makes the for-await below throw even
     // while it is waiting for a chunk that never comes (a stalled client).
     const onAbort = (): void => {
@@ -174,135 +128,35 @@ export class FsBlobStore implements BlobStore {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      // Opened at the first segment: a document that fits in one segment (most do) is opened
-      // with O_DSYNC, so its single write is durable on return and needs no fdatasync after.
-      let dsync = false;
-      const ensureOpen = async (oneSegment: boolean): Promise<FileHandle> => {
-        if (!fh) {
-          dsync = oneSegment;
-          fh = await fs.open(tmpPath, oneSegment ? NEW_FILE_DSYNC : 'wx', 0o600);
-          // A new blob's directory entry exists from here on: its directory fsync can run while
-          // the data is written and synced, so a small document waits for the longer of the two
-          // disk flushes, not for one after the other.
-          if (!replace) {
-            entrySynced = this.syncDir(dir);
-            entrySynced.catch(noop); // awaited below; a failed write must not leave it unhandled
-          }
-        }
-        return fh;
-      };
-      let position = header.length;
-      let syncedUpTo = 0;
-      let index = 0;
-      let size = 0;
-      const pending: Buffer[] = [];
-      let pendingBytes = 0;
-      // Small chunks (a multipart parser or a slow client can deliver a few bytes at a time) are
-      // copied together first: per-piece cipher/hash calls and the pending list would otherwise
-      // cost per chunk, not per byte. Large chunks are kept by reference, uncopied.
-      let staging: Buffer | undefined;
-      let stagingLength = 0;
-      const flushStaging = (): void => {
-        if (staging && stagingLength > 0) pending.push(staging.subarray(0, stagingLength));
-        staging = undefined;
-        stagingLength = 0;
-      };
-
-      const emit = async (pieces: Buffer[], final: boolean): Promise<void> => {
-        if (index > MAX_SEGMENTS - 1) throw new BlobError('TOO_LARGE', `blob ${key}: more than ${MAX_SEGMENTS} segments`, key);
-        const out = cipher.seal(index, pieces, final, size, hashPiece);
-        if (final && index === 0 && size <= inlineUpTo) {
-          // Small enough to live in the caller's table row: no file, no fsync (see inlineUpTo).
-          sealed = Buffer.concat([header, ...out]);
-          index += 1;
-          return;
-        }
-        const file = await ensureOpen(final && index === 0);
-        let length = 0;
-        for (const b of out) length += b.length;
-        if (inflight) await inflight;
-        if (position - syncedUpTo >= BACKGROUND_SYNC_BYTES && !syncing) {
-          // Errors are ignored here on purpose: the final fsync below reports them.
-          syncedUpTo = position;
-          syncing = file.datasync().then(
-            () => { syncing = undefined; },
-            () => { syncing = undefined; },
-          );
-        }
-        const w = index === 0 && headerWritten ? writeAll(file, [header, ...out], 0) : writeAll(file, out, position);
-        w.catch(noop); // observed via `await inflight`; this only prevents an unhandled-rejection crash meanwhile
-        inflight = w;
-        position += length;
-        index += 1;
-      };
-
       // destroyOnReturn: false: see BlobStore.put() — our own failures leave the source to the caller.
       const chunks = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
       for await (const raw of chunks) {
         if (signal?.aborted) throw signal.reason;
-        const chunk = toBuffer(raw as Uint8Array | string);
-        if (chunk.length === 0) continue;
-        size += chunk.length;
-        if (maxSize !== undefined && size > maxSize) {
-          throw new BlobError('TOO_LARGE', `blob exceeds the allowed ${maxSize} bytes`, key);
-        }
-        if (chunk.length >= COALESCE_BELOW) {
-          flushStaging();
-          pending.push(chunk);
-        } else {
-          if (!staging || stagingLength + chunk.length > STAGING_BYTES) {
-            flushStaging();
-            staging = Buffer.allocUnsafe(STAGING_BYTES);
-          }
-          chunk.copy(staging, stagingLength);
-          stagingLength += chunk.length;
-        }
-        pendingBytes += chunk.length;
-        // Strictly greater: a segment is only sealed as non-final once we know more data follows.
-        while (pendingBytes > segmentSize) {
-          flushStaging();
-          await emit(takeBytes(pending, segmentSize), false);
-          pendingBytes -= segmentSize;
-        }
+        await writer.add(toBuffer(raw as Uint8Array | string));
       }
       signal?.throwIfAborted();
-      flushStaging();
-      // A one-segment blob (most documents) knows its size now: header and segment go out in
-      // one write instead of two.
-      if (index === 0) {
-        header.writeBigUInt64BE(BigInt(size), SIZE_OFFSET);
-        headerWritten = true;
-      }
-      await emit(pending.splice(0), true);
-      if (sealed) return { key, keyId, size, sha1: sha1.digest('hex'), sealed };
-      await inflight;
-      inflight = undefined;
-      if (syncing) await syncing;
-
-      const file = await ensureOpen(true);
-      if (!headerWritten) {
-        header.writeBigUInt64BE(BigInt(size), SIZE_OFFSET);
-        await writeAll(file, [header], 0);
-      }
-      if (!dsync || !headerWritten) await file.datasync();
-      fh = undefined;
-      await file.close();
-      if (replace) await fs.rename(tmpPath, finalPath);
-      renamed = true;
-      await (entrySynced ?? this.syncDir(dir));
-      return { key, keyId, size, sha1: sha1.digest('hex') };
+      return await writer.finish();
     } catch (err) {
-      if (inflight) await inflight.catch(noop);
-      if (syncing) await syncing;
-      if (fh) await fh.close().catch(noop);
-      // After the rename the blob is in place (an fsync failed); leave it to the orphan sweep
-      // rather than deleting a file that, in reencrypt(), is the only copy.
-      if (!renamed) await fs.unlink(tmpPath).catch(noop);
+      await writer.discard();
       // A full or failing disk becomes a StorageError; the source's own failures stay as they are.
       throw storageErrorOf(err, 'write', `document ${key}`);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * A new blob is written under its final name: its random key is unknown to anyone until
+   * put() resolves, so nothing reads it half-written, and a crash leaves an unreferenced file
+   * the orphan sweep removes. That saves a rename per document. Replacing an existing blob
+   * (reencrypt) must be atomic, so it goes through a temp file and a rename.
+   */
+  private targetFor(key: string, replace: boolean): BlobTarget {
+    const finalPath = this.pathFor(key);
+    const writePath = replace
+      ? path.join(path.dirname(finalPath), `${TEMP_PREFIX}${key}.${crypto.randomBytes(4).toString('hex')}`)
+      : finalPath;
+    return { finalPath, writePath, replace, syncDir: (dir) => this.syncDir(dir) };
   }
 
   get(key: string, range?: BlobRange): Readable {
@@ -416,8 +270,6 @@ export class FsBlobStore implements BlobStore {
     return result;
   }
 }
-
-const NEW_FILE_DSYNC = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_DSYNC;
 
 const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 

@@ -25,7 +25,7 @@ function ownerPid(file: string): number | undefined {
   }
 }
 
-export class DataDirInUseError extends Error {}
+class DataDirInUseError extends Error {}
 
 /** Takes the directory for this process; throws DataDirInUseError while another live gateway holds it. */
 export function takeOwnership(file: string, dataDir: string): void {

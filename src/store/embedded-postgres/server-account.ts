@@ -17,7 +17,7 @@ export interface ServerAccount {
   separate: boolean;
 }
 
-export const SERVER_ACCOUNT_NAME = 'hie-postgres';
+const SERVER_ACCOUNT_NAME = 'hie-postgres';
 
 const run = promisify(execFile);
 

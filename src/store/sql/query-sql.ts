@@ -32,7 +32,7 @@ export function raw(text: string): Sql {
   return new Sql([text]);
 }
 
-export function join(fragments: readonly Sql[], separator: string): Sql {
+function join(fragments: readonly Sql[], separator: string): Sql {
   const parts: Array<string | Param> = [];
   fragments.forEach((f, i) => {
     if (i > 0) parts.push(separator);

@@ -22,7 +22,7 @@ export function shortStatus(s: AvailabilityStatus | undefined): ShortStatus {
   return s.slice(s.lastIndexOf(':') + 1) as ShortStatus;
 }
 
-export function fullStatus(s: string): AvailabilityStatus {
+function fullStatus(s: string): AvailabilityStatus {
   return `urn:oasis:names:tc:ebxml-regrep:StatusType:${s}` as AvailabilityStatus;
 }
 
@@ -58,7 +58,7 @@ const COLUMNS = {
 } as const;
 
 
-export function submissionSetRow(s: SubmissionSet): Row {
+function submissionSetRow(s: SubmissionSet): Row {
   return {
     entry_uuid: s.entryUuid, unique_id: s.uniqueId, patient_id: s.patientId, status: shortStatus(s.availabilityStatus),
     source_id: s.sourceId, submission_time: s.submissionTime, content_type_code: s.contentTypeCode ? codeKey(s.contentTypeCode) : null,
@@ -67,7 +67,7 @@ export function submissionSetRow(s: SubmissionSet): Row {
 }
 
 /** `reregistration`: the document's uniqueId was already registered (see migration 006). */
-export function documentEntryRow(d: DocumentEntry, reregistration = false): Row {
+function documentEntryRow(d: DocumentEntry, reregistration = false): Row {
   return {
     entry_uuid: d.entryUuid, logical_id: d.logicalId ?? d.entryUuid, version: d.version ?? 1, unique_id: d.uniqueId, patient_id: d.patientId,
     status: shortStatus(d.availabilityStatus), object_type: d.objectType === DocumentEntryType.OnDemand ? 'on-demand' : 'stable',
@@ -82,7 +82,7 @@ export function documentEntryRow(d: DocumentEntry, reregistration = false): Row 
   };
 }
 
-export function folderRow(f: Folder): Row {
+function folderRow(f: Folder): Row {
   return {
     entry_uuid: f.entryUuid, logical_id: f.logicalId ?? f.entryUuid, version: f.version ?? 1, unique_id: f.uniqueId, patient_id: f.patientId,
     status: shortStatus(f.availabilityStatus), codes: f.codes.map(codeKey), last_update_time: f.lastUpdateTime ?? null,
@@ -90,7 +90,7 @@ export function folderRow(f: Folder): Row {
   };
 }
 
-export function associationRow(a: Association): Row {
+function associationRow(a: Association): Row {
   return { entry_uuid: a.entryUuid, type: a.type, source_id: a.sourceId, target_id: a.targetId, status: shortStatus(a.availabilityStatus), metadata: a };
 }
 
@@ -104,7 +104,7 @@ export interface RegistryRows {
 }
 
 /** The registry objects as rows of their tables, for insertTables. */
-export function registryTableRows(objects: RegistryRows): TableRows[] {
+function registryTableRows(objects: RegistryRows): TableRows[] {
   return [
     { table: 'submission_sets', columns: COLUMNS.submission_sets, rows: (objects.submissionSets ?? []).map(submissionSetRow) },
     { table: 'document_entries', columns: COLUMNS.document_entries, rows: (objects.documents ?? []).map((d) => documentEntryRow(d, objects.reregistered?.has(d.entryUuid))) },
