@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     const run = await iti65Load(gw);
     await run(2); // warm-up, as the other write benchmarks: JIT, connection pool, prepared statements
     const load = await run();
-    const result = { scenario: 'mhd-iti65', store: benchStore(), documentBytes: iti65DocumentBytes, ...load, gatewayPeakRssMb: gw.peakRssMb(), target: '>= 1000/s, p95 <= 40 ms (PostgreSQL)' };
+    const result = { scenario: 'mhd-iti65', store: benchStore(), documentBytes: iti65DocumentBytes, ...load, gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(), target: '>= 1000/s, p95 <= 40 ms (PostgreSQL)' };
     await report(`mhd-iti65-${benchStore()}`, result);
   } finally {
     await gw.stop();

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       anonymous: { before: anonymousBefore, after: anonymousAfter, meanPerSecond: Math.round(baseline) },
       freshTokenPerRequest: { ...freshTokens, throughputLossPercent: cost(freshTokens) },
       reusedToken: { ...reusedToken, throughputLossPercent: cost(reusedToken) },
-      gatewayPeakRssMb: gw.peakRssMb(),
+      gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(),
       target: 'tokens verified on every request cost at most 10 % of ITI-67 throughput',
     };
     await report(`mhd-iti67-tokens-${benchStore()}`, result);

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const gw = await startBenchGateway({}, documentsLoader(benchDocs, benchPatients));
   try {
     const load = await iti67Load(gw);
-    const result = { scenario: 'mhd-iti67', store: benchStore(), documents: benchDocs, patients: benchPatients, ...load, gatewayPeakRssMb: gw.peakRssMb(), target: 'p95 <= 15 ms at >= 1500/s (PostgreSQL)' };
+    const result = { scenario: 'mhd-iti67', store: benchStore(), documents: benchDocs, patients: benchPatients, ...load, gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(), target: 'p95 <= 15 ms at >= 1500/s (PostgreSQL)' };
     await report(`mhd-iti67-${benchStore()}`, result);
   } finally {
     await gw.stop();

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     const check = await fetch(url);
     if (!Buffer.from(await check.arrayBuffer()).equals(content)) throw new Error('retrieved bytes differ from the provided document');
     const load = await runDownloadLoad(`${gw.baseUrl}${url.pathname}${url.search}`);
-    const result = { scenario: 'mhd-iti68', store: benchStore(), documentBytes: content.length, ...load, gatewayPeakRssMb: gw.peakRssMb(), target: '>= 500/s (PostgreSQL)' };
+    const result = { scenario: 'mhd-iti68', store: benchStore(), documentBytes: content.length, ...load, gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(), target: '>= 500/s (PostgreSQL)' };
     await report(`mhd-iti68-${benchStore()}`, result);
   } finally {
     await gw.stop();

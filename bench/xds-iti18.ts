@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       perSecond: Math.round(run.queries / run.seconds),
       meanDocumentsPerResponse: Math.round((run.objects / Math.max(1, run.queries)) * 10) / 10,
       latencyMs: run.latencyMs,
-      gatewayPeakRssMb: gw.peakRssMb(),
+      gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(),
       target: 'p95 <= 15 ms with 1,000,000 entries',
     });
   } finally {

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   } finally {
     await gw.stop();
   }
-  await report(`xds-iti41-${benchStore()}`, { bench: 'xds-iti41', store: benchStore(), concurrency, scenarios, gatewayPeakRssMb: gw.peakRssMb() });
+  await report(`xds-iti41-${benchStore()}`, { bench: 'xds-iti41', store: benchStore(), concurrency, scenarios, gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb() });
 }
 
 runBench(main);

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       perSecond: Math.round((latenciesMs.length / elapsedMs) * 10000) / 10,
       responseMBps: Math.round((bytes / 1e6 / (elapsedMs / 1000)) * 10) / 10,
       latencyMs: latencySummary(latenciesMs),
-      gatewayPeakRssMb: gw.peakRssMb(),
+      gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(),
       target: '>= 400 MB/s',
     });
   } finally {

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       iti41: { seconds: Math.round(uploadSeconds * 10) / 10, MBps: Math.round((megabytes * 1.048576) / uploadSeconds) },
       gatewayPeakRssAfterIti41Mb: afterUploadPeakMb,
       iti43: { seconds: Math.round(downloadSeconds * 10) / 10, MBps: Math.round((megabytes * 1.048576) / downloadSeconds), identical: bytes === megabytes * 1024 * 1024 && check.digest('hex') === sha1 },
-      gatewayPeakRssMb: gw.peakRssMb(),
+      gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(),
       target: 'gateway memory < 300 MB during a 500 MB ITI-41 and ITI-43',
     });
   } finally {
