@@ -23,6 +23,7 @@ import pg from 'pg';
 import { AvailabilityStatus } from '../src/domain/metadata';
 import { StoredQueryId, type StoredQueryRequest } from '../src/domain/stored-queries';
 import { runStoredQuery } from '../src/registry/stored-query-executor';
+import { registrySessionOn } from '../src/store/sql/registry/sql-registry-store';
 import type { Database, SqlExecutor } from '../src/store/sql/database';
 import { migrate } from '../src/store/sql/migrate';
 import { PgliteDatabase } from '../src/store/sql/pglite';
@@ -136,7 +137,7 @@ async function run(db: Database, durationS: number, record: boolean, callers = c
     const t = timed(db);
     while (performance.now() < deadline) {
       const start = performance.now();
-      const res = await runStoredQuery(t.db, randomQuery(), { maxResults: 1000 });
+      const res = await runStoredQuery(registrySessionOn(t.db), randomQuery(), { maxResults: 1000 });
       const elapsed = performance.now() - start;
       const inDb = t.take();
       if (record) {
@@ -163,14 +164,14 @@ async function main(): Promise<void> {
     let sqlText = '';
     let sqlParams: readonly unknown[] = [];
     await runStoredQuery(
-      {
+      registrySessionOn({
         query: async (text, params) => {
           sqlText = text;
           sqlParams = params ?? [];
           return db.query(text, params);
         },
         exec: (s) => db.exec(s),
-      },
+      }),
       findDocuments(1, CLASSES[0]!),
       { maxResults: 1000 },
     );

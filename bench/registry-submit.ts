@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { SYSTEM_PRINCIPAL } from '../src/domain/principal';
 import { Registry } from '../src/registry/registry';
+import { SqlRegistryStore } from '../src/store/sql/registry/sql-registry-store';
 import { DocumentRepository } from '../src/repository/document-repository';
 import { provideAndRegister } from '../src/repository/provide-and-register';
 import { RepositoryService } from '../src/repository/repository-service';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const blobDir = await mkdtemp(path.join(os.tmpdir(), 'bench-blobs-'));
   try {
     const config = loadConfig({ AUTH: 'off' });
-    const registry = Registry.fromConfig(db, config);
+    const registry = Registry.fromConfig(new SqlRegistryStore(db), config);
     const blobs = await FsBlobStore.open(blobDir, { keys: new Map([['bench', randomBytes(32)]]), activeKeyId: 'bench' });
     const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
     const patients = Array.from({ length: 1000 }, () => patientCx());

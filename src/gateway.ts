@@ -10,6 +10,7 @@ import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
 import type { Logger } from './logger';
 import { Registry } from './registry/registry';
+import { SqlRegistryStore } from './store/sql/registry/sql-registry-store';
 import { DocumentRepository } from './repository/document-repository';
 import { RepositoryService } from './repository/repository-service';
 import { openBlobStoreFromConfig } from './store/blobs';
@@ -85,7 +86,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const blobs = await openBlobStoreFromConfig(config);
   const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
-  const registry = Registry.fromConfig(db, config);
+  const registry = Registry.fromConfig(new SqlRegistryStore(db), config);
   const jobs = createJobQueue({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     redisTimeouts: { connectMs: config.timeouts.redisConnectMs, commandMs: config.timeouts.redisCommandMs },

@@ -10,6 +10,8 @@
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { SqlExecutor } from '../store/sql/database';
 import type { TableRows } from '../store/sql/table-rows';
+import { executorOf, storeRows } from '../store/sql/store-handles';
+import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
 import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type AuditSubmissionSet } from './audit-input';
 import type { AuditAction, AuditOutcome } from './fhir-audit-event';
 import type { AuditTransaction } from './transactions';
@@ -77,8 +79,8 @@ export class AuditScope {
   }
 
   /** Core: the success record as rows of the statement that writes the change; call committed() once it committed. */
-  changeRows(): TableRows[] {
-    return this.trail.rows(this.input(Outcome.Success));
+  changeRows(): StoreRows[] {
+    return storeRows(this.trail.rows(this.input(Outcome.Success)));
   }
 
   /** Core: the statement that carried changeRows() committed. */
@@ -93,8 +95,8 @@ export class AuditScope {
   }
 
   /** Core: the success record in the change's transaction; call committed() once that committed. */
-  async recordIn(tx: SqlExecutor): Promise<void> {
-    await this.trail.record(tx, this.input(Outcome.Success));
+  async recordIn(tx: StoreTransaction): Promise<void> {
+    await this.trail.record(executorOf(tx), this.input(Outcome.Success));
   }
 
   /** Core: a refused change (nothing committed): its failure record, on its own. */

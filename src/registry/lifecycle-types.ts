@@ -7,7 +7,7 @@
 import type { AffinityProfile } from '../domain/affinity-profile';
 import type { AvailabilityStatus, DocumentEntry, Folder, ObjectKind, SubmissionSet } from '../domain/metadata';
 import type { RegistryErrorDetail } from '../domain/registry-error';
-import type { SqlExecutor } from '../store/sql/database';
+import type { StoreTransaction } from '../domain/store-transaction';
 import type { PatientPolicy } from './patient-feed';
 
 /** The object kinds that have versions (logicalID + version). */
@@ -113,5 +113,5 @@ export interface LifecycleOptions {
 
 export interface LifecycleCall<R> {
   /** Extra writes that must commit with the change (audit outbox). */
-  withinTransaction?: (tx: SqlExecutor, result: R) => Promise<void>;
+  withinTransaction?: (tx: StoreTransaction, result: R) => Promise<void>;
 }

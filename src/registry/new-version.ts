@@ -6,12 +6,10 @@
 import { XdsErrorCode } from '../domain/error-codes';
 import { AvailabilityStatus, type Association, type DocumentEntry, type Folder } from '../domain/metadata';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
-import type { SqlExecutor } from '../store/sql/database';
-import { insertRegistryObjects } from '../store/sql/registry-rows';
 import type { PreparedNewVersion } from './lifecycle-request';
 import { propagateMemberships } from './lifecycle-propagation';
 import type { NewVersionOutcome, VersionedObject } from './lifecycle-types';
-import { lockLatestVersion, setVersionStatus, type VersionRow } from './lifecycle-versions';
+import type { RegistrySession, VersionRow } from './ports';
 
 export interface NewVersionContext {
   homeCommunityId: string;
@@ -47,16 +45,16 @@ function unchangeableDifferences(next: VersionedObject, previous: VersionRow): R
 }
 
 /** The new version and its SubmissionSet membership, in one statement. */
-async function insertVersion(tx: SqlExecutor, object: VersionedObject, member: Association): Promise<void> {
+async function insertVersion(tx: RegistrySession, object: VersionedObject, member: Association): Promise<void> {
   const { kind, ...fields } = object;
   const associations = [{ ...member, availabilityStatus: AvailabilityStatus.Approved }];
-  if (kind === 'DocumentEntry') await insertRegistryObjects(tx, { documents: [fields as DocumentEntry], associations });
-  else await insertRegistryObjects(tx, { folders: [fields as Folder], associations });
+  if (kind === 'DocumentEntry') await tx.insertObjects({ documents: [fields as DocumentEntry], associations });
+  else await tx.insertObjects({ folders: [fields as Folder], associations });
 }
 
-export async function applyNewVersion(tx: SqlExecutor, op: PreparedNewVersion, ctx: NewVersionContext): Promise<NewVersionOutcome> {
+export async function applyNewVersion(tx: RegistrySession, op: PreparedNewVersion, ctx: NewVersionContext): Promise<NewVersionOutcome> {
   const { kind, logicalId, entryUuid } = op.object;
-  const locked = await lockLatestVersion(tx, { logicalId: logicalId! }, [kind]);
+  const locked = await tx.lockLatestVersion({ logicalId: logicalId! }, [kind]);
   if (!locked) {
     throw RegistryError.of(XdsErrorCode.XDSMetadataUpdateError, `no ${kind} with logicalID ${logicalId} is registered`, entryUuid);
   }
@@ -84,7 +82,7 @@ export async function applyNewVersion(tx: SqlExecutor, op: PreparedNewVersion, c
     ...(kind === 'Folder' ? { lastUpdateTime: ctx.now } : {}),
   };
   await insertVersion(tx, next, op.member);
-  await setVersionStatus(tx, kind, previous.entryUuid, 'Deprecated');
+  await tx.setVersionStatus(kind, previous.entryUuid, 'Deprecated');
   const propagated = op.associationPropagation ? await propagateMemberships(tx, kind, previous.entryUuid, entryUuid, ctx.now) : [];
   return {
     kind,

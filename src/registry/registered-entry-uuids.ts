@@ -7,24 +7,15 @@
 import { XdsErrorCode } from '../domain/error-codes';
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import { entryIdsOf, type Submission } from '../domain/submission';
-import type { SqlExecutor } from '../store/sql/database';
-import { FRESH_PLAN } from './references';
-
-const TABLES = [
-  ['DocumentEntry', 'document_entries'],
-  ['Folder', 'folders'],
-  ['SubmissionSet', 'submission_sets'],
-  ['Association', 'associations'],
-] as const;
+import type { RegistrySession } from './ports';
 
 /** One error per entryUUID of `s` that is already registered; empty when there is none. */
-export async function reusedEntryUuids(db: SqlExecutor, s: Submission): Promise<RegistryErrorDetail[]> {
-  const text = TABLES.map(([kind, table]) => `SELECT '${kind}' AS kind, entry_uuid FROM ${table} WHERE entry_uuid = ANY($1::text[])`).join(' UNION ALL ');
-  const r = await db.query<{ kind: string; entry_uuid: string }>(text, [[...entryIdsOf(s)]], FRESH_PLAN);
-  return r.rows.map((row) => ({
+export async function reusedEntryUuids(db: RegistrySession, s: Submission): Promise<RegistryErrorDetail[]> {
+  const registered = await db.registeredEntryUuids([...entryIdsOf(s)]);
+  return registered.map(({ kind, entryUuid }) => ({
     code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry,
     severity: 'Error',
-    context: `entryUUID ${row.entry_uuid} is already registered (as a ${row.kind}); a new object needs a new entryUUID`,
-    location: row.entry_uuid,
+    context: `entryUUID ${entryUuid} is already registered (as a ${kind}); a new object needs a new entryUUID`,
+    location: entryUuid,
   }));
 }

@@ -7,21 +7,22 @@ import type { AffinityProfile } from '../domain/affinity-profile';
 import type { SubmissionSet } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
 import type { Submission, SubmitResult } from '../domain/submission';
-import type { Database, SqlExecutor } from '../store/sql/database';
+import type { StoreTransaction } from '../domain/store-transaction';
 import { deleteObjects } from './delete-objects';
 import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
-import { getPatient, getPatientByValueDigest, upsertPatient, type PatientPolicy, type PatientRow } from './patient-feed';
+import { acceptedPatientCx, type PatientPolicy } from './patient-feed';
+import type { PatientRow, RegistrySession, RegistryStore, StoredQueryOptions, StoredQueryResult } from './ports';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { XdsErrorCode } from '../domain/error-codes';
 import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
 import { requireOwnCommunity } from '../domain/community';
-import { normalizeCx } from '../domain/hl7v2';
+import { normalizeCx, parseCx } from '../domain/hl7v2';
 import type { AuditScope } from '../audit/audit-scope';
 import { submissionFacts } from '../audit/submission-facts';
 import { auditedChange, auditedRead, deleteFacts, queriedPatient, updateFacts } from './change-audit';
-import { runStoredQuery, type StoredQueryOptions, type StoredQueryResult } from './stored-query-executor';
+import { runStoredQuery } from './stored-query-executor';
 import { precheckSubmission, submitToRegistry, type SubmitOptions } from './submit';
 
 export interface RegistryOptions {
@@ -38,7 +39,7 @@ export interface SubmitCall {
   audit?: AuditScope;
   /** Rows of other tables committing with the submission (the repository index); see SubmitOptions.extraRows. */
   extraRows?: SubmitOptions['extraRows'];
-  withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
+  withinTransaction?: (tx: StoreTransaction, registered: Submission) => Promise<void>;
 }
 
 /**
@@ -51,6 +52,13 @@ export type QueryCall = Pick<StoredQueryOptions, 'page' | 'outgoing'> & { audit?
 /** A lifecycle change (ITI-57, ITI-62) with the request's audit, which the registry writes in the change's transaction. */
 export type RegistryChangeCall<R> = LifecycleCall<R> & { audit?: AuditScope };
 
+/** Registers or updates a patient (idempotent); returns whether it was new. */
+async function upsertPatient(session: RegistrySession, patientId: string, policy: PatientPolicy, resource?: unknown): Promise<{ created: boolean }> {
+  const cx = acceptedPatientCx(patientId, policy);
+  const parsed = parseCx(cx)!;
+  return session.upsertPatient({ patientId: cx, authority: parsed.authority, localId: parsed.id, ...(resource === undefined ? {} : { resource }) });
+}
+
 /** A patient row as `principal` may see it: another patient's is no patient at all to a caller bound to one. */
 function visibleTo(principal: Principal, row: PatientRow | undefined): PatientRow | undefined {
   return row && reachesPatient(principal, row.patientId) ? row : undefined;
@@ -58,8 +66,8 @@ function visibleTo(principal: Principal, row: PatientRow | undefined): PatientRo
 
 export class Registry {
   /** The registry the configuration describes (affinity profile, patient policy, community). */
-  static fromConfig(db: Database, config: Pick<Config, 'profile' | 'patientCheck' | 'acceptedPatientAuthorities' | 'homeCommunityId'>): Registry {
-    return new Registry(db, {
+  static fromConfig(store: RegistryStore, config: Pick<Config, 'profile' | 'patientCheck' | 'acceptedPatientAuthorities' | 'homeCommunityId'>): Registry {
+    return new Registry(store, {
       profile: config.profile,
       patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
       homeCommunityId: config.homeCommunityId,
@@ -67,7 +75,7 @@ export class Registry {
   }
 
   constructor(
-    readonly db: Database,
+    readonly store: RegistryStore,
     readonly options: RegistryOptions,
   ) {}
 
@@ -83,7 +91,7 @@ export class Registry {
     const { audit } = call;
     audit?.note(submissionFacts(submission));
     let replayed = false;
-    const result = await submitToRegistry(this.db, submission, {
+    const result = await submitToRegistry(this.store, submission, {
       profile: this.options.profile,
       patientPolicy: this.options.patientPolicy,
       homeCommunityId: this.options.homeCommunityId,
@@ -115,7 +123,7 @@ export class Registry {
     const { audit, crossCommunity, ...queryOptions } = options;
     const run = async () => {
       if (crossCommunity) requireOwnCommunity(request.homeCommunityId, this.options.homeCommunityId, false);
-      return runStoredQuery(this.db, request, {
+      return runStoredQuery(this.store.session, request, {
         ...queryOptions,
         maxResults: this.options.profile.queryMaxResults,
         ...(principal.patientId ? { patientScope: principal.patientId } : {}),
@@ -164,25 +172,25 @@ export class Registry {
   /** Patient identity feed (ITI-104 / ITI-8 style): the patient becomes known to the registry. */
   registerPatient(patientId: string, resource?: unknown, call: { audit?: AuditScope } = {}): Promise<{ created: boolean }> {
     const { audit } = call;
-    if (!audit) return upsertPatient(this.db, patientId, this.options.patientPolicy, resource);
+    if (!audit) return upsertPatient(this.store.session, patientId, this.options.patientPolicy, resource);
     audit.note({ patientId });
     // The feed and its audit record commit together.
-    return auditedChange(audit, () => this.db.transaction(async (tx) => {
+    return auditedChange(audit, () => this.store.transaction(async (tx) => {
       const result = await upsertPatient(tx, patientId, this.options.patientPolicy, resource);
       audit.note({ action: result.created ? 'C' : 'U' });
-      await audit.recordIn(tx);
+      await audit.recordIn(tx.transaction);
       return result;
     }));
   }
 
   /** The fed patient with this CX, if `principal` may see it (a caller bound to one patient sees only that one). */
   async getPatient(patientId: string, principal: Principal): Promise<PatientRow | undefined> {
-    return visibleTo(principal, await getPatient(this.db, patientId));
+    return visibleTo(principal, await this.store.session.patient(patientId));
   }
 
   /** The fed patient of an authority whose identifier value has this digest (a Patient id of the `{tag}.{digest}` form), if `principal` may see it. */
   async getPatientByValueDigest(authority: string, digest: string, principal: Principal): Promise<PatientRow | undefined> {
-    return visibleTo(principal, await getPatientByValueDigest(this.db, authority, digest));
+    return visibleTo(principal, await this.store.session.patientByValueDigest(authority, digest));
   }
 
   /**
@@ -197,7 +205,7 @@ export class Registry {
       if (!reachesPatient(principal, normalizeCx(patientId) ?? patientId)) {
         throw RegistryError.of(XdsErrorCode.XDSPatientIdDoesNotMatch, `the SubmissionSet is about ${patientId}, not the patient the caller is limited to`, patientId);
       }
-      return updateDocumentSet(this.db, request, this.options, lifecycleCall);
+      return updateDocumentSet(this.store, request, this.options, lifecycleCall);
     };
     if (!audit) return update(call);
     audit.note({ patientId: request.submissionSet.patientId });
@@ -227,8 +235,8 @@ export class Registry {
   deleteObjects(entryUuids: readonly string[], principal: Principal, call: RegistryChangeCall<DeleteResult> = {}): Promise<DeleteResult> {
     const { audit } = call;
     const options = { ...this.options, ...(principal.patientId !== undefined ? { patientScope: principal.patientId } : {}) };
-    if (!audit) return deleteObjects(this.db, entryUuids, options, call);
-    return auditedChange(audit, () => deleteObjects(this.db, entryUuids, options, {
+    if (!audit) return deleteObjects(this.store, entryUuids, options, call);
+    return auditedChange(audit, () => deleteObjects(this.store, entryUuids, options, {
       withinTransaction: async (tx, r) => {
         await call.withinTransaction?.(tx, r);
         audit.note(deleteFacts(r));

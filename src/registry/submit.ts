@@ -9,11 +9,10 @@ import { AssociationType, AvailabilityStatus, REPLACING_TYPES, RELATIONSHIP_TYPE
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { entryIdsOf, failedSubmission, type Submission, type SubmitResult } from '../domain/submission';
 import { validateCodes, validateSubmissionStructure } from '../domain/validation';
-import type { Database, SqlExecutor } from '../store/sql/database';
-import { insertRegistryObjects, type RegistryRows } from '../store/sql/registry-rows';
-import type { TableRows } from '../store/sql/table-rows';
+import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
 import { assignEntryUuids } from './identifiers';
 import { checkMessage } from './message-checks';
+import type { RegistryObjects, RegistryStore } from './ports';
 import { assertPatientKnown, type PatientPolicy } from './patient-feed';
 import { deprecateReplaced, joinFoldersOf, touchFolders } from './relationships';
 import { lookupReferences, type RegisteredRef } from './references';
@@ -31,9 +30,9 @@ export interface SubmitOptions {
    * Rows of other tables that commit with the submission (repository index, audit outbox), given
    * what is stored and which of its documents re-register a uniqueId (entryUUIDs).
    */
-  extraRows?: (registered: Submission, reregistered: ReadonlySet<string>) => TableRows[];
+  extraRows?: (registered: Submission, reregistered: ReadonlySet<string>) => StoreRows[];
   /** Extra writes that need a transaction around the submission; prefer extraRows, which keeps the one-statement path. */
-  withinTransaction?: (tx: SqlExecutor, registered: Submission) => Promise<void>;
+  withinTransaction?: (tx: StoreTransaction, registered: Submission) => Promise<void>;
   /** Called when the submission is an identical retry of a registered one: nothing is stored, no statement runs. */
   onReplay?: () => void;
 }
@@ -64,14 +63,14 @@ export function precheckSubmission(input: Submission, options: Pick<SubmitOption
   return { errors: checks.filter((e) => e.severity === 'Error'), warnings: checks.filter((e) => e.severity === 'Warning') };
 }
 
-export async function submitToRegistry(db: Database, input: Submission, options: SubmitOptions): Promise<SubmitResult> {
+export async function submitToRegistry(store: RegistryStore, input: Submission, options: SubmitOptions): Promise<SubmitResult> {
   const { errors, warnings } = precheckSubmission(input, options);
   if (errors.length > 0) return failedSubmission(errors);
 
   const now = (options.now ?? dtmNow)();
   const assigned = assignEntryUuids(input);
   const submission = prepare(assigned.submission, options.homeCommunityId, now);
-  const attempt = () => register(db, submission, assigned.ids, options, now);
+  const attempt = () => register(store, submission, assigned.ids, options, now);
   try {
     let ids: Record<string, string>;
     try {
@@ -86,7 +85,7 @@ export async function submitToRegistry(db: Database, input: Submission, options:
   } catch (err) {
     if (err instanceof RegistryError) return failedSubmission(err.errors);
     if (isUniqueViolation(err)) {
-      const reused = await reusedEntryUuids(db, submission);
+      const reused = await reusedEntryUuids(store.session, submission);
       return failedSubmission(reused.length > 0 ? reused : [{ code: XdsErrorCode.XDSDuplicateUniqueIdInRegistry, severity: 'Error', context: 'a uniqueId of this submission was registered concurrently' }]);
     }
     throw err;
@@ -106,9 +105,9 @@ function referencesRegisteredObjects(s: Submission): boolean {
  * folder additions) or depends on them staying (re-registered uniqueIds) runs in a
  * transaction holding row locks.
  */
-async function register(db: Database, submission: Submission, givenIds: Record<string, string>, options: SubmitOptions, now: string): Promise<Record<string, string>> {
+async function register(store: RegistryStore, submission: Submission, givenIds: Record<string, string>, options: SubmitOptions, now: string): Promise<Record<string, string>> {
   if (!options.withinTransaction && !referencesRegisteredObjects(submission)) {
-    const refs = await lookupReferences(db, submission, { lock: false });
+    const refs = await lookupReferences(store.session, submission, { lock: false });
     assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
     if (refs.replay) {
       options.onReplay?.();
@@ -116,11 +115,11 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
     }
     if (refs.reregistered.size === 0) {
       checkAssociations(submission, refs.external);
-      await insertRegistryObjects(db, objectsOf(submission, refs.reregistered), options.extraRows?.(submission, refs.reregistered) ?? []);
+      await store.session.insertObjects(objectsOf(submission, refs.reregistered), options.extraRows?.(submission, refs.reregistered) ?? []);
       return givenIds;
     }
   }
-  return db.transaction(async (tx) => {
+  return store.transaction(async (tx) => {
     const refs = await lookupReferences(tx, submission, { lock: true });
     assertPatientKnown(submission.submissionSet.patientId, refs.patientKnown, options.patientPolicy);
     // An identical retry of a registered submission: answer as before, store nothing.
@@ -131,16 +130,16 @@ async function register(db: Database, submission: Submission, givenIds: Record<s
     // A document whose uniqueId is registered with the same content (another submission set)
     // is a DocumentEntry of its own, beside the registered ones, with its own entryUUID.
     const linked = checkAssociations(submission, refs.external);
-    await insertRegistryObjects(tx, objectsOf(submission, refs.reregistered), options.extraRows?.(submission, refs.reregistered) ?? []);
+    await tx.insertObjects(objectsOf(submission, refs.reregistered), options.extraRows?.(submission, refs.reregistered) ?? []);
     await deprecateReplaced(tx, linked.replacedTargets);
     await joinFoldersOf(tx, linked.replacements, now);
     await touchFolders(tx, linked.existingFoldersExtended, now);
-    await options.withinTransaction?.(tx, submission);
+    await options.withinTransaction?.(tx.transaction, submission);
     return givenIds;
   });
 }
 
-function objectsOf(s: Submission, reregistered: ReadonlySet<string>): RegistryRows {
+function objectsOf(s: Submission, reregistered: ReadonlySet<string>): RegistryObjects {
   return { submissionSets: [s.submissionSet], documents: s.documents, folders: s.folders, associations: s.associations, reregistered };
 }
 

@@ -6,29 +6,23 @@
 import { XdsErrorCode } from '../domain/error-codes';
 import { AssociationType, AvailabilityStatus, type SubmissionSet } from '../domain/metadata';
 import { RegistryError } from '../domain/registry-error';
-import type { SqlExecutor } from '../store/sql/database';
-import { insertAssociation, shortStatus } from '../store/sql/registry-rows';
+import { shortStatus } from '../domain/short-status';
 import { newEntryUuid } from './identifiers';
 import type { StatusChangeOperation, StatusChangeOutcome } from './lifecycle-types';
-import { lockLatestVersion, setVersionStatus } from './lifecycle-versions';
+import type { RegistrySession } from './ports';
 
 /** Why an object that is no DocumentEntry or Folder cannot have its status changed. */
-async function unversionedTarget(tx: SqlExecutor, id: string): Promise<RegistryError> {
-  const r = await tx.query<{ kind: string }>(
-    `SELECT 'SubmissionSet' AS kind FROM submission_sets WHERE entry_uuid = $1
-     UNION ALL SELECT 'Association' FROM associations WHERE entry_uuid = $1`,
-    [id.toLowerCase()],
-  );
-  const kind = r.rows[0]?.kind;
+async function unversionedTarget(tx: RegistrySession, id: string): Promise<RegistryError> {
+  const kind = await tx.unversionedKind(id.toLowerCase());
   if (kind) {
     return RegistryError.of(XdsErrorCode.XDSMetadataUpdateOperationError, `the availabilityStatus of ${kind} ${id} cannot be changed by this registry`, id);
   }
   return RegistryError.of(XdsErrorCode.UnresolvedReferenceException, `no DocumentEntry or Folder ${id} is registered`, id);
 }
 
-export async function applyStatusChange(tx: SqlExecutor, op: StatusChangeOperation, submissionSet: SubmissionSet): Promise<StatusChangeOutcome> {
+export async function applyStatusChange(tx: RegistrySession, op: StatusChangeOperation, submissionSet: SubmissionSet): Promise<StatusChangeOutcome> {
   const named = 'entryUuid' in op.target ? op.target.entryUuid : op.target.logicalId;
-  const locked = await lockLatestVersion(tx, op.target, ['DocumentEntry', 'Folder']);
+  const locked = await tx.lockLatestVersion(op.target, ['DocumentEntry', 'Folder']);
   if (!locked) throw await unversionedTarget(tx, named);
   const { latest } = locked;
   if (locked.named !== undefined && locked.named !== latest.entryUuid) {
@@ -50,9 +44,9 @@ export async function applyStatusChange(tx: SqlExecutor, op: StatusChangeOperati
       latest.entryUuid,
     );
   }
-  await setVersionStatus(tx, latest.kind, latest.entryUuid, shortStatus(op.newStatus));
+  await tx.setVersionStatus(latest.kind, latest.entryUuid, shortStatus(op.newStatus));
   const association = newEntryUuid();
-  await insertAssociation(tx, {
+  await tx.insertObjects({ associations: [{
     entryUuid: association,
     type: AssociationType.UpdateAvailabilityStatus,
     sourceId: submissionSet.entryUuid,
@@ -60,7 +54,7 @@ export async function applyStatusChange(tx: SqlExecutor, op: StatusChangeOperati
     originalStatus: op.originalStatus,
     newStatus: op.newStatus,
     availabilityStatus: AvailabilityStatus.Approved,
-  });
+  }] });
   return {
     kind: latest.kind,
     entryUuid: latest.entryUuid,

@@ -17,6 +17,7 @@ import { failedSubmission, type Submission, type SubmitResult } from '../domain/
 import type { Registry } from '../registry/registry';
 import type { BlobSource } from '../store/blobs/blob-store';
 import { repositoryTableRows, type RepositoryRow } from '../store/sql/repository-rows';
+import { storeRows } from '../store/sql/store-handles';
 import type { StoredDocument } from './document-repository';
 import type { RepositoryService } from './repository-service';
 
@@ -151,7 +152,7 @@ async function storeAndRegister(
         }
         indexed = new Set(rows.map((r) => r.blobKey));
         indexedIfAbsent = again.filter((r) => !r.sealed).map((r) => r.blobKey);
-        return [repositoryTableRows(rows), { ...repositoryTableRows(again), ifAbsent: true }];
+        return storeRows([repositoryTableRows(rows), { ...repositoryTableRows(again), ifAbsent: true }]);
       },
     });
     if (result.status === 'Failure') {

@@ -3,6 +3,7 @@ import { AuditTrail } from '../../src/audit/audit-trail';
 import { buildAuditEvent } from '../../src/audit/build-audit-event';
 import { auditRows, recordAudit } from '../../src/audit/outbox';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
+import { storeRows } from '../../src/store/sql/store-handles';
 import { insertTables } from '../../src/store/sql/table-rows';
 import { describeEachStore } from '../support/databases';
 import { documentEntry, patientCx, submission } from '../support/metadata-builders';
@@ -61,7 +62,7 @@ describeEachStore('audit outbox rows', (ctx) => {
       extraRows: (registered) => {
         const rows = trail.rows(createInput({ patientId: patient, submissionSet: { uniqueId: registered.submissionSet.uniqueId, entryUuid: registered.submissionSet.entryUuid }, documents: registered.documents.map((d) => ({ uniqueId: d.uniqueId, entryUuid: d.entryUuid })) }));
         auditId = String(rows[0]!.rows[0]!.id);
-        return rows;
+        return storeRows(rows);
       },
     });
     assert.equal(result.status, 'Success', JSON.stringify(result.errors));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DocumentEntryType } from '../../src/domain/metadata';
-import { runStoredQuery } from '../../src/registry/stored-query-executor';
+import { runStoredQueryOn as runStoredQuery } from '../support/registry-fixture';
 import { describeEachStore } from '../support/databases';
 import { APPROVED, C, DEPRECATED, PATIENT_A, PATIENT_B, PATIENT_NONE, key, loadRegistry, namer, request, type Registry } from './fixtures';
 

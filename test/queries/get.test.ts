@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AssociationType, DocumentEntryType, type ObjectKind } from '../../src/domain/metadata';
 import type { StoredQueryName } from '../../src/domain/stored-queries';
-import { runStoredQuery } from '../../src/registry/stored-query-executor';
+import { runStoredQueryOn as runStoredQuery } from '../support/registry-fixture';
 import { describeEachStore } from '../support/databases';
 import { APPROVED, C, DEPRECATED, PATIENT_A, PATIENT_C, key, loadRegistry, namer, request, type Registry } from './fixtures';
 

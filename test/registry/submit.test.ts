@@ -5,11 +5,12 @@ import { StoredQueryId } from '../../src/domain/stored-queries';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
 import type { Submission } from '../../src/domain/submission';
 import type { Registry } from '../../src/registry/registry';
+import type { SqlExecutor } from '../../src/store/sql/database';
 import { describeEachStore } from '../support/databases';
 import { association, documentEntry, folder, patientCx, sha1, submission } from '../support/metadata-builders';
 import { countRows, testRegistry, withFreshPatient } from '../support/registry-fixture';
 
-async function status(db: { query: Registry['db']['query'] }, entryUuid: string): Promise<string | undefined> {
+async function status(db: SqlExecutor, entryUuid: string): Promise<string | undefined> {
   const r = await db.query<{ status: string }>(
     `SELECT status FROM document_entries WHERE entry_uuid = $1 UNION ALL SELECT status FROM folders WHERE entry_uuid = $1`,
     [entryUuid],

@@ -1,12 +1,19 @@
 import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/store/sql/database';
 import { Registry } from '../../src/registry/registry';
+import { runStoredQuery } from '../../src/registry/stored-query-executor';
+import { SqlRegistryStore } from '../../src/store/sql/registry/sql-registry-store';
 import { patientCx } from './metadata-builders';
 
 /** A registry on the Czech default profile over the given database. */
 export function testRegistry(db: Database, env: Record<string, string> = {}): Registry {
   const config = loadConfig({ AUTH: 'off', ...env });
-  return Registry.fromConfig(db, config);
+  return Registry.fromConfig(new SqlRegistryStore(db), config);
+}
+
+/** The registry's stored-query executor over the given database, without a Registry around it. */
+export function runStoredQueryOn(db: Database, ...query: Parameters<typeof runStoredQuery> extends [unknown, ...infer Rest] ? Rest : never): ReturnType<typeof runStoredQuery> {
+  return runStoredQuery(new SqlRegistryStore(db).session, ...query);
 }
 
 export async function countRows(db: Database, table: string): Promise<number> {

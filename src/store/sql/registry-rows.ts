@@ -12,15 +12,10 @@ import {
   type Folder,
   type SubmissionSet,
 } from '../../domain/metadata';
+import { shortStatus } from '../../domain/short-status';
 import type { SqlExecutor } from './database';
 import { insertTables, type TableRows } from './table-rows';
 
-export type ShortStatus = 'Approved' | 'Deprecated' | 'Submitted';
-
-export function shortStatus(s: AvailabilityStatus | undefined): ShortStatus {
-  if (!s) return 'Approved';
-  return s.slice(s.lastIndexOf(':') + 1) as ShortStatus;
-}
 
 function fullStatus(s: string): AvailabilityStatus {
   return `urn:oasis:names:tc:ebxml-regrep:StatusType:${s}` as AvailabilityStatus;

@@ -16,6 +16,7 @@ import { createMhdMapping, type FhirResource } from '../../../src/mhd/mapping';
 import { searchResources, type SearchDeps, type SearchsetBundle } from '../../../src/mhd/search';
 import { Registry } from '../../../src/registry/registry';
 import type { Database } from '../../../src/store/sql/database';
+import { SqlRegistryStore } from '../../../src/store/sql/registry/sql-registry-store';
 import { CONFIDENTIALITY, FORMAT_CODES, LOINC, SNOMED, TEST_AUTHORITY, association, documentEntry, folder, patientCx, submission, submissionSet, uniqueOid } from '../../support/metadata-builders';
 
 export const FHIR_BASE = 'https://gw.example.cz/fhir';
@@ -50,7 +51,7 @@ export interface SearchFixture {
 
 export function newRegistry(db: Database, clock: () => string, env: Record<string, string> = {}): Registry {
   const config = loadConfig({ AUTH: 'off', ...env });
-  return new Registry(db, {
+  return new Registry(new SqlRegistryStore(db), {
     profile: config.profile,
     patientPolicy: { check: config.patientCheck, acceptedAuthorities: config.acceptedPatientAuthorities },
     homeCommunityId: config.homeCommunityId,

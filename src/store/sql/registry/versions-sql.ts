@@ -1,32 +1,17 @@
 /**
- * Reading and locking the latest version of a DocumentEntry or Folder.
+ * Reading and locking versions of DocumentEntries and Folders (ITI-57).
  *
  * Updates of one logical object serialise on row locks of all its versions. The latest
  * version is read by a statement issued after the lock is held, so under READ COMMITTED it
  * sees a version that a concurrent update committed while we waited: the loser of a race
  * then fails the PreviousVersion check instead of creating a second "next" version.
  */
-import type { DocumentEntry, Folder } from '../domain/metadata';
-import type { SqlExecutor } from '../store/sql/database';
-import { fromRow, TABLE_OF_KIND, type ShortStatus } from '../store/sql/registry-rows';
-import type { ObjectRef, VersionedKind } from './lifecycle-types';
+import type { DocumentEntry, Folder } from '../../../domain/metadata';
+import type { ShortStatus } from '../../../domain/short-status';
+import type { SqlExecutor } from '../database';
+import { fromRow, TABLE_OF_KIND } from '../registry-rows';
 
-export interface VersionRow {
-  kind: VersionedKind;
-  entryUuid: string;
-  logicalId: string;
-  version: number;
-  /** Canonical CX as stored in the patient_id column. */
-  patientId: string;
-  status: ShortStatus;
-  object: DocumentEntry | Folder;
-}
-
-export interface LockedObject {
-  /** The entryUUID the reference named, when it named one version rather than the logical object. */
-  named?: string;
-  latest: VersionRow;
-}
+type VersionedKind = 'DocumentEntry' | 'Folder';
 
 interface Row {
   entry_uuid: string;
@@ -37,8 +22,7 @@ interface Row {
   metadata: unknown;
 }
 
-/** Locks every version of the referenced object and returns its latest version; undefined when no such object exists. */
-export async function lockLatestVersion(tx: SqlExecutor, ref: ObjectRef, kinds: readonly VersionedKind[]): Promise<LockedObject | undefined> {
+export async function lockLatestVersion(tx: SqlExecutor, ref: { entryUuid: string } | { logicalId: string }, kinds: readonly VersionedKind[]) {
   const byEntry = 'entryUuid' in ref;
   const key = (byEntry ? ref.entryUuid : ref.logicalId).toLowerCase();
   for (const kind of kinds) {
@@ -56,7 +40,7 @@ export async function lockLatestVersion(tx: SqlExecutor, ref: ObjectRef, kinds: 
       [logicalId],
     );
     const row = r.rows[0]!;
-    const latest: VersionRow = {
+    const latest = {
       kind,
       entryUuid: row.entry_uuid,
       logicalId: row.logical_id,
@@ -73,4 +57,22 @@ export async function lockLatestVersion(tx: SqlExecutor, ref: ObjectRef, kinds: 
 /** Sets the status column, which is what queries read (fromRow applies it over the stored metadata). */
 export async function setVersionStatus(tx: SqlExecutor, kind: VersionedKind, entryUuid: string, status: ShortStatus): Promise<void> {
   await tx.query(`UPDATE ${TABLE_OF_KIND[kind]} SET status = $2 WHERE entry_uuid = $1`, [entryUuid, status]);
+}
+
+export async function unversionedKind(tx: SqlExecutor, entryUuid: string): Promise<'SubmissionSet' | 'Association' | undefined> {
+  const r = await tx.query<{ kind: 'SubmissionSet' | 'Association' }>(
+    `SELECT 'SubmissionSet' AS kind FROM submission_sets WHERE entry_uuid = $1
+     UNION ALL SELECT 'Association' FROM associations WHERE entry_uuid = $1`,
+    [entryUuid],
+  );
+  return r.rows[0]?.kind;
+}
+
+export async function updatePreconditions(tx: SqlExecutor, patientId: string, submissionSetUniqueId: string): Promise<{ patientKnown: boolean; setTaken: boolean }> {
+  const r = await tx.query<{ patient_known: boolean; set_taken: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM patients WHERE patient_id = $1 AND active) AS patient_known,
+            EXISTS (SELECT 1 FROM submission_sets WHERE unique_id = $2) AS set_taken`,
+    [patientId, submissionSetUniqueId],
+  );
+  return { patientKnown: r.rows[0]!.patient_known, setTaken: r.rows[0]!.set_taken };
 }

@@ -1,0 +1,12 @@
+/**
+ * The SQL meaning of the core's opaque handles (domain/store-transaction.ts): a transaction
+ * is the SqlExecutor it runs on, extra rows are TableRows. Only adapters convert.
+ */
+import type { StoreRows, StoreTransaction } from '../../domain/store-transaction';
+import type { SqlExecutor } from './database';
+import type { TableRows } from './table-rows';
+
+export const transactionHandle = (tx: SqlExecutor): StoreTransaction => tx as unknown as StoreTransaction;
+export const executorOf = (tx: StoreTransaction): SqlExecutor => tx as unknown as SqlExecutor;
+export const storeRows = (tables: readonly TableRows[]): StoreRows[] => tables as unknown as StoreRows[];
+export const tableRowsOf = (rows: readonly StoreRows[]): TableRows[] => rows as unknown as TableRows[];
