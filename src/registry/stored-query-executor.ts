@@ -1,11 +1,11 @@
 /**
- * Runs a Registry Stored Query (ITI-18 / ITI-51) for either front end: validate the
- * request, compile it to SQL, execute, and map rows back to domain objects.
+ * Runs a Registry Stored Query (ITI-18 / ITI-51) for either front end: check the query
+ * (typed, or ITI-18 parameters), compile it to SQL, execute, and map rows back to domain objects.
  */
 import { XdsErrorCode } from '../domain/error-codes';
 import type { Association, ObjectKind, RegistryObject } from '../domain/metadata';
 import { RegistryError } from '../domain/registry-error';
-import { validateStoredQuery, type StoredQueryRequest } from '../domain/stored-queries';
+import { toStoredQuery, type RegistryQuery } from '../domain/registry-query';
 import type { SqlExecutor } from '../store/sql/database';
 import { compileStoredQuery, renderSelect, type FetchedRow, type ObjectSelect } from '../store/sql/query-compiler';
 import { fromRow } from '../store/sql/registry-rows';
@@ -57,8 +57,8 @@ function toObject(row: FetchedRow): RegistryObject {
   return object;
 }
 
-export async function runStoredQuery(db: SqlExecutor, request: StoredQueryRequest, options: StoredQueryOptions): Promise<StoredQueryResult> {
-  const query = validateStoredQuery(request);
+export async function runStoredQuery(db: SqlExecutor, request: RegistryQuery, options: StoredQueryOptions): Promise<StoredQueryResult> {
+  const query = toStoredQuery(request);
   const plan = compileStoredQuery(query, options.patientScope ? { patientScope: options.patientScope } : {});
   const metadata = query.returnType === 'LeafClass';
   const max = options.maxResults;
