@@ -1,10 +1,11 @@
 /**
  * The registry query model (ITI-18 Registry Stored Query, ITI-51 Multi-Patient Stored
- * Query). Both front ends translate into a StoredQueryRequest: the XDS front end from
- * the AdhocQuery slots (it has already parsed the ('a','b') value syntax), the MHD front
- * end from the ITI-67/66 search parameters. validateStoredQuery checks it against the
- * query's parameter table and returns a typed, normalised StoredQuery that the store
- * compiles to SQL. No I/O here.
+ * Query): the typed StoredQuery the store compiles to SQL. The MHD front end builds it
+ * directly from the ITI-67/66 search parameters (checked by registry-query.ts); the XDS
+ * front end gives a StoredQueryRequest from the AdhocQuery slots (it has already parsed
+ * the ('a','b') value syntax and the CE codes), which validateStoredQuery checks against
+ * the query's parameter table and turns into the same typed, normalised StoredQuery.
+ * No I/O here.
  */
 import { parseCodeKey } from './codes';
 import { XdsErrorCode } from './error-codes';

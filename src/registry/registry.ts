@@ -15,7 +15,8 @@ import { acceptedPatientCx, type PatientPolicy } from './patient-feed';
 import type { PatientRow, RegistrySession, RegistryStore, StoredQueryOptions, StoredQueryResult } from './ports';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { XdsErrorCode } from '../domain/error-codes';
-import { StoredQueryId, type StoredQueryRequest } from '../domain/stored-queries';
+import type { RegistryQuery } from '../domain/registry-query';
+import { StoredQueryId } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
 import { requireOwnCommunity } from '../domain/community';
 import { normalizeCx, parseCx } from '../domain/hl7v2';
@@ -119,7 +120,7 @@ export class Registry {
    * ITI-18 / ITI-51 stored query (and MHD searches mapped onto them). A patient-context
    * principal sees only its own patient's objects.
    */
-  query(request: StoredQueryRequest, principal: Principal, options: QueryCall = {}): Promise<StoredQueryResult> {
+  query(request: RegistryQuery, principal: Principal, options: QueryCall = {}): Promise<StoredQueryResult> {
     const { audit, crossCommunity, ...queryOptions } = options;
     const run = async () => {
       if (crossCommunity) requireOwnCommunity(request.homeCommunityId, this.options.homeCommunityId, false);

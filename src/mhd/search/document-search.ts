@@ -1,17 +1,18 @@
 /**
- * ITI-67 Find Document References -> ITI-18 FindDocuments / FindDocumentsByReferenceId
- * (MHD 4.2 Table 2:3.67.4.1.3.1-1), or GetDocuments for `_id` / `identifier`.
+ * ITI-67 Find Document References -> the registry's typed FindDocuments /
+ * FindDocumentsByReferenceId query (MHD 4.2 Table 2:3.67.4.1.3.1-1), or GetDocuments for
+ * `_id` / `identifier`.
  *
  * - patient or patient.identifier, and status, are required (MHD: the Consumer shall send them);
- * - creation (and date, aligned with it) -> CreationTimeFrom/To;
+ * - creation (and date, aligned with it) -> creationTime;
  * - period: the time of service overlaps the searched range, so a lower bound applies to
- *   serviceStopTime (ServiceStopTimeFrom) and an upper bound to serviceStartTime
- *   (ServiceStartTimeTo);
- * - related -> ReferenceIdList, which makes it FindDocumentsByReferenceId;
- * - MHD offers no parameter for $XDSDocumentEntryType and describes On-Demand entries
+ *   serviceStopTime (from) and an upper bound to serviceStartTime (to);
+ * - related -> referenceIds, which makes it FindDocumentsByReferenceId;
+ * - MHD offers no parameter for the DocumentEntry type and describes On-Demand entries
  *   among the results, so both stable and on-demand entries are searched.
  */
 import { DocumentEntryType } from '../../domain/metadata';
+import type { DocumentFilter } from '../../domain/stored-queries';
 import { ENCOUNTER_ID_TYPE } from '../mapping/canonicals';
 import { identifierToCxi } from '../mapping/cxi';
 import { authorPatterns } from './authors';
@@ -21,24 +22,26 @@ import { dateBounds, intersectBounds } from './dates';
 import { documentsByIds } from './id-lookup';
 import { idSearchPlan, isIdSearch } from './id-search';
 import { searchedPatient } from './patient';
-import { QueryDraft, type SearchPlan } from './plan';
+import { FilterDraft, type SearchPlan } from './plan';
 import { groupsOf, type ParsedSearch } from './query-params';
-import { storedQuery } from './registry-reads';
+import { registryQuery } from './registry-reads';
 import { requireAll, requiredIssue, type SearchIssue } from './search-error';
 import { DOCUMENT_STATUSES, searchedStatuses } from './statuses';
 import { parseToken } from './values';
 
-const DE = '$XDSDocumentEntry';
+type CodedCriterion = 'classCodes' | 'typeCodes' | 'practiceSettingCodes' | 'healthcareFacilityTypeCodes' | 'formatCodes';
 
-/** Coded parameters; `andOr` where the XDS parameter takes AND groups (a repeated FHIR parameter). */
-const CODED: ReadonlyArray<{ parameter: string; xds: string; andOr?: boolean }> = [
-  { parameter: 'category', xds: `${DE}ClassCode` },
-  { parameter: 'type', xds: `${DE}TypeCode` },
-  { parameter: 'setting', xds: `${DE}PracticeSettingCode` },
-  { parameter: 'facility', xds: `${DE}HealthcareFacilityTypeCode` },
-  { parameter: 'format', xds: `${DE}FormatCode` },
-  { parameter: 'event', xds: `${DE}EventCodeList`, andOr: true },
-  { parameter: 'security-label', xds: `${DE}ConfidentialityCode`, andOr: true },
+/** Coded parameters and the criterion each sets; event and security-label take AND groups (a repeated FHIR parameter). */
+const CODED: ReadonlyArray<{ parameter: string; criterion: CodedCriterion }> = [
+  { parameter: 'category', criterion: 'classCodes' },
+  { parameter: 'type', criterion: 'typeCodes' },
+  { parameter: 'setting', criterion: 'practiceSettingCodes' },
+  { parameter: 'facility', criterion: 'healthcareFacilityTypeCodes' },
+  { parameter: 'format', criterion: 'formatCodes' },
+];
+const CODED_GROUPS: ReadonlyArray<{ parameter: string; criterion: 'eventCodes' | 'confidentialityCodes' }> = [
+  { parameter: 'event', criterion: 'eventCodes' },
+  { parameter: 'security-label', criterion: 'confidentialityCodes' },
 ];
 
 /**
@@ -70,22 +73,24 @@ function findDocumentsPlan(search: ParsedSearch, ctx: SearchContext): SearchPlan
     [statuses !== undefined, requiredIssue('status', 'ITI-67 requires status (current, superseded)')],
   ]);
   const warnings: SearchIssue[] = [];
-  const draft = new QueryDraft();
-  draft.setList(`${DE}PatientId`, patient);
-  draft.setList(`${DE}Status`, statuses);
-  draft.setList(`${DE}Type`, [DocumentEntryType.Stable, DocumentEntryType.OnDemand]);
-  for (const c of CODED) draft.set(c.xds, codeGroups(search, c.parameter, c.andOr ?? false, ctx.terminology, warnings));
-  draft.setTime(`${DE}CreationTime`, intersectBounds(dateBounds(groupsOf(search, 'creation'), 'creation'), dateBounds(groupsOf(search, 'date'), 'date')));
+  const draft = new FilterDraft<DocumentFilter>();
+  draft.anyOf('patientIds', patient);
+  draft.anyOf('statuses', statuses);
+  draft.anyOf('objectTypes', [DocumentEntryType.Stable, DocumentEntryType.OnDemand]);
+  for (const c of CODED) draft.anyOf(c.criterion, codeGroups(search, c.parameter, false, ctx.terminology, warnings)?.[0]);
+  for (const c of CODED_GROUPS) draft.allOf(c.criterion, codeGroups(search, c.parameter, true, ctx.terminology, warnings));
+  draft.within('creationTime', intersectBounds(dateBounds(groupsOf(search, 'creation'), 'creation'), dateBounds(groupsOf(search, 'date'), 'date')));
   const period = dateBounds(groupsOf(search, 'period'), 'period');
-  draft.setTime(`${DE}ServiceStopTime`, period.from !== undefined ? { from: period.from } : {});
-  draft.setTime(`${DE}ServiceStartTime`, period.to !== undefined ? { to: period.to } : {});
-  draft.setList(`${DE}AuthorPerson`, authorPatterns(search, 'author.given', 'author.family'));
+  draft.within('serviceStopTime', period.from !== undefined ? { from: period.from } : {});
+  draft.within('serviceStartTime', period.to !== undefined ? { to: period.to } : {});
+  draft.anyOf('authorPersons', authorPatterns(search, 'author.given', 'author.family'));
   const related = groupsOf(search, 'related').map((g) => g.values.flatMap((v) => referenceIdValues(v, ctx)));
-  if (related.length) draft.set(`${DE}ReferenceIdList`, related);
+  if (related.length) draft.allOf('referenceIds', related);
 
   if (draft.matchesNothing) return { kind: 'none', warnings };
-  const queryName = related.length ? 'FindDocumentsByReferenceId' : 'FindDocuments';
-  return { kind: 'find', warnings, requests: [storedQuery(queryName, draft.params)] };
+  const documents = draft.filter as DocumentFilter;
+  const query = related.length ? registryQuery('FindDocumentsByReferenceId', { documents }) : registryQuery('FindDocuments', { documents });
+  return { kind: 'find', warnings, requests: [query] };
 }
 
 export function documentSearchPlan(search: ParsedSearch, ctx: SearchContext): SearchPlan {

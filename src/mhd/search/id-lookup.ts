@@ -6,14 +6,15 @@
  * Lookups by entryUUID return exactly that object, any version ($MetadataLevel 2); lookups
  * by uniqueId return its newest version, as ITI-18 does.
  */
-import type { RegistryObject } from '../../domain/metadata';
+import { DocumentEntryType, type RegistryObject } from '../../domain/metadata';
+import type { IdSelector, StoredQuery } from '../../domain/stored-queries';
 import { URI_SYSTEM } from '../mapping/canonicals';
 import type { Terminology } from '../mapping';
 import { identifierToUniqueId } from '../mapping/unique-ids';
 import { isUuid, isUuidUrn } from '../../domain/uuid';
 import type { ParsedSearch } from './query-params';
 import { groupsOf } from './query-params';
-import { storedQuery, type QueryParams, type RegistryReader } from './registry-reads';
+import { registryQuery, type RegistryReader } from './registry-reads';
 import { parseToken, unescapeValue } from './values';
 
 /** The objects one parameter occurrence names: any of these entryUUIDs or uniqueIds. */
@@ -70,20 +71,20 @@ function unique<T extends RegistryObject>(objects: T[]): T[] {
 }
 
 /** A Get… query by entryUUID (any version) and one by uniqueId (newest version), merged. */
-async function byEntryUuidOrUniqueId(reader: RegistryReader, c: IdCriteria, queryName: 'GetDocuments' | 'GetFolders', prefix: string): Promise<RegistryObject[]> {
-  const requests: QueryParams[] = [];
-  if (c.entryUuids.length) requests.push({ [`${prefix}EntryUUID`]: [c.entryUuids], $MetadataLevel: [['2']] });
-  if (c.uniqueIds.length) requests.push({ [`${prefix}UniqueId`]: [c.uniqueIds] });
-  const results = await Promise.all(requests.map((params) => reader.all(storedQuery(queryName, params))));
+async function byEntryUuidOrUniqueId(reader: RegistryReader, c: IdCriteria, query: (ids: IdSelector, metadataLevel: 1 | 2) => StoredQuery): Promise<RegistryObject[]> {
+  const queries: StoredQuery[] = [];
+  if (c.entryUuids.length) queries.push(query({ by: 'entryUuid', values: c.entryUuids }, 2));
+  if (c.uniqueIds.length) queries.push(query({ by: 'uniqueId', values: c.uniqueIds }, 1));
+  const results = await Promise.all(queries.map((q) => reader.all(q)));
   return unique(results.flatMap((r) => r.objects));
 }
 
 export function documentsByIds(reader: RegistryReader, c: IdCriteria): Promise<RegistryObject[]> {
-  return byEntryUuidOrUniqueId(reader, c, 'GetDocuments', '$XDSDocumentEntry');
+  return byEntryUuidOrUniqueId(reader, c, (documentIds, metadataLevel) => registryQuery('GetDocuments', { documentIds, metadataLevel }));
 }
 
 export function foldersByIds(reader: RegistryReader, c: IdCriteria): Promise<RegistryObject[]> {
-  return byEntryUuidOrUniqueId(reader, c, 'GetFolders', '$XDSFolder');
+  return byEntryUuidOrUniqueId(reader, c, (folderIds, metadataLevel) => registryQuery('GetFolders', { folderIds, metadataLevel }));
 }
 
 /**
@@ -92,10 +93,11 @@ export function foldersByIds(reader: RegistryReader, c: IdCriteria): Promise<Reg
  * member ids); so one query per identifier value, the contents dropped.
  */
 export async function submissionSetsByIds(reader: RegistryReader, c: IdCriteria): Promise<RegistryObject[]> {
-  const requests = [
-    ...c.entryUuids.map((id) => ({ $XDSSubmissionSetEntryUUID: [[id]] })),
-    ...c.uniqueIds.map((id) => ({ $XDSSubmissionSetUniqueId: [[id]] })),
+  const selectors: IdSelector[] = [
+    ...c.entryUuids.map((id) => ({ by: 'entryUuid' as const, values: [id] })),
+    ...c.uniqueIds.map((id) => ({ by: 'uniqueId' as const, values: [id] })),
   ];
-  const results = await Promise.all(requests.map((params) => reader.all(storedQuery('GetSubmissionSetAndContents', params))));
+  const documents = { objectTypes: [DocumentEntryType.Stable] };
+  const results = await Promise.all(selectors.map((submissionSetId) => reader.all(registryQuery('GetSubmissionSetAndContents', { submissionSetId, documents }))));
   return unique(results.flatMap((r) => r.objects.filter((o) => o.kind === 'SubmissionSet')));
 }

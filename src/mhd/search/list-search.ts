@@ -1,5 +1,5 @@
 /**
- * ITI-66 Find Document Lists -> ITI-18 FindSubmissionSets / FindFolders (MHD 4.2 Tables
+ * ITI-66 Find Document Lists -> the registry's typed FindSubmissionSets / FindFolders (MHD 4.2 Tables
  * 2:3.66.4.1.3.1-1 and -2), or the Get… queries for `_id` / `identifier`.
  *
  * patient (or patient.identifier), code and status are required, as MHD requires them of
@@ -7,8 +7,8 @@
  * SubmissionSet-only parameters (source.given, source.family, sourceId) are ignored for
  * Folders, as MHD's Note 3 says. An identifier search may leave out code.
  */
-import type { RegistryObject } from '../../domain/metadata';
-import type { StoredQueryRequest } from '../../domain/stored-queries';
+import type { AvailabilityStatus, RegistryObject } from '../../domain/metadata';
+import type { FolderFilter, StoredQuery, SubmissionSetFilter } from '../../domain/stored-queries';
 import { ListTypes } from '../mapping';
 import { authorPatterns } from './authors';
 import { codeGroups } from './codes';
@@ -17,9 +17,9 @@ import { dateBounds } from './dates';
 import { foldersByIds, submissionSetsByIds } from './id-lookup';
 import { idSearchPlan, isIdSearch } from './id-search';
 import { searchedPatient } from './patient';
-import { QueryDraft, type SearchPlan } from './plan';
+import { FilterDraft, type SearchPlan } from './plan';
 import { groupsOf, singleGroup, type ParsedSearch } from './query-params';
-import { storedQuery } from './registry-reads';
+import { registryQuery } from './registry-reads';
 import { invalidValue, notSupported, requireAll, requiredIssue, type SearchIssue } from './search-error';
 import { LIST_STATUSES, searchedStatuses } from './statuses';
 import { oidOfToken, parseToken, unescapeValue } from './values';
@@ -52,31 +52,31 @@ function sourceIdOf(escaped: string): string {
 
 interface Common {
   patient: string[];
-  statuses: string[];
+  statuses: AvailabilityStatus[];
   warnings: SearchIssue[];
 }
 
-function submissionSetQuery(search: ParsedSearch, ctx: SearchContext, common: Common): StoredQueryRequest | undefined {
-  const draft = new QueryDraft();
-  draft.setList('$XDSSubmissionSetPatientId', common.patient);
-  draft.setList('$XDSSubmissionSetStatus', common.statuses);
-  draft.setTime('$XDSSubmissionSetSubmissionTime', dateBounds(groupsOf(search, 'date'), 'date'));
+function submissionSetQuery(search: ParsedSearch, ctx: SearchContext, common: Common): StoredQuery | undefined {
+  const draft = new FilterDraft<SubmissionSetFilter>();
+  draft.anyOf('patientIds', common.patient);
+  draft.anyOf('statuses', common.statuses);
+  draft.within('submissionTime', dateBounds(groupsOf(search, 'date'), 'date'));
   const authors = authorPatterns(search, 'source.given', 'source.family');
-  // $XDSSubmissionSetAuthorPerson is single-valued: one name, no OR list.
+  // The SubmissionSet author criterion is single-valued in ITI-18: one name, no OR list.
   if (authors && authors.length > 1) throw notSupported('source.family', 'one source name can be searched (the XDS SubmissionSet author parameter is single-valued)');
-  draft.setList('$XDSSubmissionSetAuthorPerson', authors);
-  draft.set('$XDSSubmissionSetContentType', codeGroups(search, 'designationType', false, ctx.terminology, common.warnings));
-  draft.setList('$XDSSubmissionSetSourceId', singleGroup(search, 'sourceId')?.map(sourceIdOf));
-  return draft.matchesNothing ? undefined : storedQuery('FindSubmissionSets', draft.params);
+  draft.anyOf('authorPersons', authors);
+  draft.anyOf('contentTypeCodes', codeGroups(search, 'designationType', false, ctx.terminology, common.warnings)?.[0]);
+  draft.anyOf('sourceIds', singleGroup(search, 'sourceId')?.map(sourceIdOf));
+  return draft.matchesNothing ? undefined : registryQuery('FindSubmissionSets', { submissionSets: draft.filter });
 }
 
-function folderQuery(search: ParsedSearch, ctx: SearchContext, common: Common): StoredQueryRequest | undefined {
-  const draft = new QueryDraft();
-  draft.setList('$XDSFolderPatientId', common.patient);
-  draft.setList('$XDSFolderStatus', common.statuses);
-  draft.setTime('$XDSFolderLastUpdateTime', dateBounds(groupsOf(search, 'date'), 'date'));
-  draft.set('$XDSFolderCodeList', codeGroups(search, 'designationType', true, ctx.terminology, common.warnings));
-  return draft.matchesNothing ? undefined : storedQuery('FindFolders', draft.params);
+function folderQuery(search: ParsedSearch, ctx: SearchContext, common: Common): StoredQuery | undefined {
+  const draft = new FilterDraft<FolderFilter>();
+  draft.anyOf('patientIds', common.patient);
+  draft.anyOf('statuses', common.statuses);
+  draft.within('lastUpdateTime', dateBounds(groupsOf(search, 'date'), 'date'));
+  draft.allOf('codes', codeGroups(search, 'designationType', true, ctx.terminology, common.warnings));
+  return draft.matchesNothing ? undefined : registryQuery('FindFolders', { folders: draft.filter });
 }
 
 function findListsPlan(search: ParsedSearch, ctx: SearchContext): SearchPlan {

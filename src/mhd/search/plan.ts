@@ -7,13 +7,13 @@
  * - `none`: the parameters contradict each other, nothing can match.
  */
 import type { RegistryObject } from '../../domain/metadata';
-import type { StoredQueryRequest } from '../../domain/stored-queries';
+import type { StoredQuery, TimeRange } from '../../domain/stored-queries';
 import type { Page, PageResult, RegistryReader } from './registry-reads';
 import type { SearchIssue } from './search-error';
 
 export type SearchPlan = { warnings: SearchIssue[] } & (
   | { kind: 'none' }
-  | { kind: 'find'; requests: StoredQueryRequest[] }
+  | { kind: 'find'; requests: StoredQuery[] }
   | { kind: 'ids'; load: (reader: RegistryReader) => Promise<RegistryObject[]>; keep: (object: RegistryObject) => boolean }
 );
 
@@ -30,29 +30,39 @@ export async function runPlan(plan: SearchPlan, reader: RegistryReader, page: Pa
   }
 }
 
+/** The fields of filter F holding lists of V. */
+type ListKeys<F, V> = { [K in keyof F]-?: NonNullable<F[K]> extends V[] ? K : never }[keyof F];
+
 /**
- * Collects the ITI-18 parameters of one Find query. A parameter whose values all dropped
- * out (an unknown code system, a status no object has) makes the query unable to match.
+ * Collects the criteria of one Find query as a typed filter (DocumentFilter, FolderFilter,
+ * SubmissionSetFilter). A criterion whose values all dropped out (an unknown code system, a
+ * status no object has) makes the query unable to match.
  */
-export class QueryDraft {
-  readonly params: Record<string, string[][]> = {};
+export class FilterDraft<F> {
+  readonly filter: Partial<F> = {};
   matchesNothing = false;
 
-  /** AND groups of OR-ed values; an empty group can never be satisfied. */
-  set(name: string, groups: string[][] | undefined): void {
-    if (groups === undefined) return;
-    if (groups.some((g) => g.length === 0)) this.matchesNothing = true;
-    else this.params[name] = groups;
+  private put(key: keyof F, value: unknown): void {
+    (this.filter as Record<keyof F, unknown>)[key] = value;
   }
 
   /** One OR list. */
-  setList(name: string, values: string[] | undefined): void {
-    this.set(name, values === undefined ? undefined : [values]);
+  anyOf<V>(key: ListKeys<F, V>, values: V[] | undefined): void {
+    if (values === undefined) return;
+    if (values.length === 0) this.matchesNothing = true;
+    else this.put(key, values);
   }
 
-  /** `<prefix>From` / `<prefix>To` from time bounds. */
-  setTime(prefix: string, bounds: { from?: string; to?: string }): void {
-    if (bounds.from !== undefined) this.setList(`${prefix}From`, [bounds.from]);
-    if (bounds.to !== undefined) this.setList(`${prefix}To`, [bounds.to]);
+  /** AND groups of OR-ed values; an empty group can never be satisfied. */
+  allOf<V>(key: ListKeys<F, V[]>, groups: V[][] | undefined): void {
+    if (groups === undefined) return;
+    if (groups.some((g) => g.length === 0)) this.matchesNothing = true;
+    else this.put(key, groups);
+  }
+
+  /** A time range; a bound left out is no constraint. */
+  within(key: { [K in keyof F]-?: NonNullable<F[K]> extends TimeRange ? K : never }[keyof F], bounds: TimeRange): void {
+    const range: TimeRange = { ...(bounds.from !== undefined ? { from: bounds.from } : {}), ...(bounds.to !== undefined ? { to: bounds.to } : {}) };
+    if (range.from !== undefined || range.to !== undefined) this.put(key, range);
   }
 }

@@ -4,13 +4,15 @@
  */
 import type { Principal } from '../../domain/principal';
 import type { Association, RegistryObject } from '../../domain/metadata';
-import { StoredQueryId, type ReturnType, type StoredQueryName, type StoredQueryRequest } from '../../domain/stored-queries';
+import { StoredQueryId, type ReturnType, type StoredQuery, type StoredQueryName, type StoredQueryOf } from '../../domain/stored-queries';
 import type { Registry } from '../../registry/registry';
 
-export type QueryParams = Record<string, string[][]>;
+/** A query's criteria: everything but what registryQuery fills in. */
+export type QueryCriteria<N extends StoredQueryName> = Omit<StoredQueryOf<N>, 'name' | 'queryId' | 'returnType' | 'metadataLevel'> & { metadataLevel?: 1 | 2 };
 
-export function storedQuery(name: StoredQueryName, params: QueryParams, returnType: ReturnType = 'LeafClass'): StoredQueryRequest {
-  return { queryId: StoredQueryId[name], params, returnType };
+/** The typed registry query `name` with these criteria (the registry checks it against the query's rules). */
+export function registryQuery<N extends StoredQueryName>(name: N, criteria: QueryCriteria<N>, returnType: ReturnType = 'LeafClass'): StoredQuery {
+  return { name, queryId: StoredQueryId[name], returnType, metadataLevel: 1, ...criteria } as unknown as StoredQuery;
 }
 
 export interface Page {
@@ -39,7 +41,7 @@ export class RegistryReader {
    * Everything a query matches, read in pages of maxResults, so a large answer (e.g. the
    * associations of a page of 1,000 documents) never fails with XDSTooManyResults.
    */
-  async all(request: StoredQueryRequest): Promise<{ objects: RegistryObject[]; refs: string[] }> {
+  async all(request: StoredQuery): Promise<{ objects: RegistryObject[]; refs: string[] }> {
     const objects: RegistryObject[] = [];
     const refs: string[] = [];
     for (;;) {
@@ -56,7 +58,7 @@ export class RegistryReader {
    * `outgoing`: the associations whose source is a page object, when every query could read
    * them with its objects (otherwise undefined, and the caller asks for them).
    */
-  async page(requests: readonly StoredQueryRequest[], page: Page): Promise<PageResult> {
+  async page(requests: readonly StoredQuery[], page: Page): Promise<PageResult> {
     const objects: RegistryObject[] = [];
     let outgoing: Association[] | undefined = [];
     let skip = page.offset;

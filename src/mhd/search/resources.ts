@@ -7,7 +7,7 @@
  */
 import { AssociationType, type Association, type RegistryObject } from '../../domain/metadata';
 import type { FhirResource, ListMember, MhdMapping } from '../mapping';
-import { storedQuery, type RegistryReader } from './registry-reads';
+import { registryQuery, type RegistryReader } from './registry-reads';
 
 function isAssociation(o: RegistryObject): o is RegistryObject & { kind: 'Association' } {
   return o.kind === 'Association';
@@ -16,15 +16,20 @@ function isAssociation(o: RegistryObject): o is RegistryObject & { kind: 'Associ
 /** Associations with a page object as source (relationships and HasMember): the only ones a resource maps. */
 async function associationsOf(reader: RegistryReader, uuids: string[]): Promise<Association[]> {
   if (uuids.length === 0) return [];
-  const { objects } = await reader.all(storedQuery('GetAssociations', { $uuid: [uuids] }));
+  const { objects } = await reader.all(registryQuery('GetAssociations', { uuids }));
   const sources = new Set(uuids);
   return objects.filter(isAssociation).filter((a) => sources.has(a.sourceId));
 }
 
 /** entryUUIDs among `ids` that a Get… query finds (ObjectRef), i.e. objects of that query's kind. */
-async function existing(reader: RegistryReader, queryName: 'GetDocuments' | 'GetFolders', prefix: string, ids: string[]): Promise<Set<string>> {
+async function existing(reader: RegistryReader, kind: 'documents' | 'folders', ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const { refs } = await reader.all(storedQuery(queryName, { [`${prefix}EntryUUID`]: [ids], $MetadataLevel: [['2']] }, 'ObjectRef'));
+  const byEntryUuid = { by: 'entryUuid' as const, values: ids };
+  const query =
+    kind === 'documents'
+      ? registryQuery('GetDocuments', { documentIds: byEntryUuid, metadataLevel: 2 }, 'ObjectRef')
+      : registryQuery('GetFolders', { folderIds: byEntryUuid, metadataLevel: 2 }, 'ObjectRef');
+  const { refs } = await reader.all(query);
   return new Set(refs);
 }
 
@@ -35,8 +40,8 @@ async function existing(reader: RegistryReader, queryName: 'GetDocuments' | 'Get
  */
 async function memberKinds(reader: RegistryReader, targets: string[]): Promise<Map<string, ListMember['kind']>> {
   const [documents, folders] = await Promise.all([
-    existing(reader, 'GetDocuments', '$XDSDocumentEntry', targets),
-    existing(reader, 'GetFolders', '$XDSFolder', targets),
+    existing(reader, 'documents', targets),
+    existing(reader, 'folders', targets),
   ]);
   const kinds = new Map<string, ListMember['kind']>();
   for (const id of documents) kinds.set(id, 'DocumentEntry');
