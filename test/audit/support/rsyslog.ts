@@ -123,7 +123,9 @@ export async function startRsyslog(bin: string, options: RsyslogOptions): Promis
   }
   const messages = async (): Promise<ReceivedSyslog[]> => {
     const text = await readFile(file, 'utf8').catch(() => '');
-    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReceivedSyslog);
+    // rsyslogd may be half-way through writing the last line: only lines it has ended count.
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    return complete.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReceivedSyslog);
   };
   let counted = 0;
   let offset = 0;
