@@ -7,6 +7,7 @@
  * The core writes the audit record: a success's in the same statement as the submission.
  */
 import { submissionFacts } from '../../audit/submission-facts';
+import { EventLoopTurns } from '../../event-loop-turns';
 import { provideAndRegister } from '../../repository/provide-and-register';
 import { documentContents } from './document-contents';
 import { FhirHttpError } from './http-error';
@@ -25,8 +26,10 @@ export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit
   if (body.resourceType !== 'Bundle') {
     throw FhirHttpError.of(400, 'invalid', `POST ${req.base} takes a transaction Bundle (ITI-65), not a ${String(body.resourceType)}`);
   }
+  // A Bundle at the entry limit takes ~150 ms to map: in slices, so other requests get turns.
+  const turns = new EventLoopTurns();
   const lookup = await patientLookup(body, req.base, services, req.mapping, req.principal);
-  const plan = req.mapping.provideBundle(body, { lookup });
+  const plan = await req.mapping.provideBundleInTurns(body, () => turns.yield(), { lookup });
   // Known before any check of the contents, so a refused submission is audited with its patient.
   audit.note(submissionFacts(plan.submission, services.repository.repositoryUniqueId));
   const locate = planLocator(plan);

@@ -6,11 +6,12 @@
  * which checks them against hash and size.
  */
 import { XdsErrorCode } from '../../domain/error-codes';
-import { isBase64Text } from './base64-text';
+import { base64TextSteps } from './base64-text';
 import type { BundleIndex } from './bundle-index';
 import type { Attachment, Binary } from './fhir-types';
 import { at, type Problems } from './problems';
 import { ofType } from './references';
+import type { Steps } from './steps';
 
 export type DocumentContentSource =
   | { kind: 'base64'; data: string; contentType?: string }
@@ -29,7 +30,8 @@ export interface LocatedContent {
   targetEntry?: number;
 }
 
-export function locateContent(attachment: Attachment, attachmentPath: string, bundle: BundleIndex, problems: Problems): LocatedContent {
+/** Pauses within the base64 check of a large document (base64-text.ts). */
+export function* locateContent(attachment: Attachment, attachmentPath: string, bundle: BundleIndex, problems: Problems): Steps<LocatedContent> {
   const url = attachment.url;
   if (typeof url === 'string' && url !== '') {
     const target = bundle.find(url);
@@ -45,7 +47,7 @@ export function locateContent(attachment: Attachment, attachmentPath: string, bu
         problems.error(at(attachmentPath, 'url'), `points at a ${target.resource?.resourceType ?? 'empty entry'}, not a Binary`, XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
-      if (typeof binary.data !== 'string' || binary.data === '' || !isBase64Text(binary.data)) {
+      if (typeof binary.data !== 'string' || binary.data === '' || !(yield* base64TextSteps(binary.data))) {
         problems.error(at(targetPath, 'data'), 'the Binary carries no base64 document content', XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
@@ -58,7 +60,7 @@ export function locateContent(attachment: Attachment, attachmentPath: string, bu
       return {};
     }
   }
-  if (typeof attachment.data === 'string' && attachment.data !== '' && isBase64Text(attachment.data)) {
+  if (typeof attachment.data === 'string' && attachment.data !== '' && (yield* base64TextSteps(attachment.data))) {
     const content: DocumentContentSource = { kind: 'base64', data: attachment.data, ...(typeof attachment.contentType === 'string' ? { contentType: attachment.contentType } : {}) };
     return { found: { content, location: at(attachmentPath, 'data') } };
   }

@@ -16,7 +16,7 @@ import type { Bundle, DocumentReference, FhirResource, List } from './fhir-types
 import { folderToList, readFolderList } from './folder-list';
 import type { ListMember } from './list-common';
 import { mapOrThrow, type Problems } from './problems';
-import { provideBundleToSubmission, type ProvideBundlePlan } from './provide-bundle';
+import { provideBundleInTurns, provideBundleToSubmission, type ProvideBundleContext, type ProvideBundlePlan } from './provide-bundle';
 import type { InboundContext } from './readers';
 import { parseRetrieveUrl, retrieveUrl, type DocumentLocation } from './retrieve-url';
 import { readSubmissionSetList, submissionSetToList, type ReadListResult } from './submission-set-list';
@@ -55,6 +55,8 @@ export interface MhdMapping {
   folder(list: List, options?: LookupOption): ReadListResult<Folder>;
   /** ITI-65 Bundle -> Submission + document bytes + entry plan; throws RegistryError with every problem. */
   provideBundle(bundle: unknown, options?: LookupOption): ProvideBundlePlan;
+  /** provideBundle, awaiting `pause()` between DocumentReferences so a large Bundle does not hold the event loop. */
+  provideBundleInTurns(bundle: unknown, pause: () => Promise<void>, options?: LookupOption): Promise<ProvideBundlePlan>;
   /** ITI-65 transaction-response from the plan and the registry's SubmitResult.ids. */
   transactionResponse(plan: ProvideBundlePlan, ids: Record<string, string>, where: Omit<ResponseContext, 'fhirBase'>): Bundle;
   /** The ITI-68 URL of a document, and back. */
@@ -72,6 +74,7 @@ export function createMhdMapping(options: MhdMappingOptions): MhdMapping {
     fhirBase: options.fhirBase,
     ...(o?.lookup ? { lookup: o.lookup } : {}),
   });
+  const bundleContext = (o?: LookupOption): ProvideBundleContext => ({ terminology, fhirBase: options.fhirBase, ...(o?.lookup ? { lookup: o.lookup } : {}) });
   return {
     terminology,
     fhirBase: options.fhirBase,
@@ -81,7 +84,8 @@ export function createMhdMapping(options: MhdMappingOptions): MhdMapping {
     documentEntry: (dr, o) => mapOrThrow((p) => readDocumentReference(dr, 'DocumentReference', inbound('DocumentReference', dr.meta?.profile, p, o))),
     submissionSet: (list, o) => mapOrThrow((p) => readSubmissionSetList(list, 'List', inbound('SubmissionSet', list.meta?.profile, p, o))),
     folder: (list, o) => mapOrThrow((p) => readFolderList(list, 'List', inbound('Folder', list.meta?.profile, p, o))),
-    provideBundle: (bundle, o) => provideBundleToSubmission(bundle, { terminology, fhirBase: options.fhirBase, ...(o?.lookup ? { lookup: o.lookup } : {}) }),
+    provideBundle: (bundle, o) => provideBundleToSubmission(bundle, bundleContext(o)),
+    provideBundleInTurns: (bundle, pause, o) => provideBundleInTurns(bundle, bundleContext(o), pause),
     transactionResponse: (plan, ids, where) => transactionResponseBundle(plan, ids, { ...where, fhirBase: options.fhirBase }),
     retrieveUrl: (doc) => retrieveUrl(options.fhirBase, doc),
     parseRetrieveUrl: (url) => parseRetrieveUrl(options.fhirBase, url),
