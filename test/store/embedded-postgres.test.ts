@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freshBundle, RID_SYSTEM } from '../mhd/http/support';
-import { runGatewayToExit, servingPids, startGateway, type GatewayProcess } from '../support/gateway-process';
+import { GATEWAY_MAIN, runGatewayToExit, servingPids, startGateway, type GatewayProcess } from '../support/gateway-process';
+import { unreachableAncestor } from '../../src/store/embedded-postgres/server-account';
 
 const newDataDir = () => mkdtemp(path.join(os.tmpdir(), 'hie-emb-'));
 
@@ -175,6 +176,28 @@ describe('embedded PostgreSQL (the default store)', function () {
         // Any other user runs the server as itself, which may enter its own directories.
         assert.equal(health.store.backend, 'embedded-postgres');
       }
+      await feedPatient(gw, '7608139877');
+    } finally {
+      assert.equal(await gw.stop(), 0);
+    }
+  });
+
+  it('run by an ordinary user, runs the server as that user with no extra step', async function () {
+    // As root, the test plays an operator starting the gateway as an unprivileged account (which
+    // must be able to read the build: a checkout only root can enter is no place for that).
+    const root = process.getuid!() === 0;
+    if (root && unreachableAncestor(GATEWAY_MAIN) !== undefined) this.skip();
+    const user = root ? { uid: 65534, gid: 65534 } : { uid: process.getuid!(), gid: process.getgid!() };
+    const dataDir = await newDataDir();
+    if (root) fs.chownSync(dataDir, user.uid, user.gid);
+    const gw = await startGateway({ DATA_DIR: dataDir, HOME: dataDir }, undefined, undefined, root ? user : undefined);
+    try {
+      const health = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { store: { backend: string } };
+      assert.equal(health.store.backend, 'embedded-postgres');
+      const pid = postmasterPid(dataDir)!;
+      const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+      assert.equal(uid, user.uid, "the server runs as the gateway's own user");
+      assert.equal(fs.statSync(path.join(dataDir, 'postgres')).uid, user.uid);
       await feedPatient(gw, '7608139877');
     } finally {
       assert.equal(await gw.stop(), 0);

@@ -46,10 +46,15 @@ function httpsUp(url: string, tls: GatewayTlsClient): Promise<boolean> {
 }
 
 /** `main`: another entry script than dist/src/main.js (a benchmark's variant of the gateway). */
-export async function startGateway(env: Record<string, string> = {}, tls?: GatewayTlsClient, main = MAIN): Promise<GatewayProcess> {
+/** The gateway's entry script, for tests that check who can reach it. */
+export const GATEWAY_MAIN = MAIN;
+
+/** `user`: run the gateway as this account (a root test process only), as an operator's service unit would. */
+export async function startGateway(env: Record<string, string> = {}, tls?: GatewayTlsClient, main = MAIN, user?: { uid: number; gid: number }): Promise<GatewayProcess> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'hie-gw-')));
   const child = spawn(process.execPath, [...NODE_ARGS, main], {
+    ...(user ?? {}),
     // RATE_LIMIT off unless a test sets it: load tests are one client firing faster than one client may.
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
