@@ -15,6 +15,7 @@ import { createJobQueue } from '../src/jobs/create-job-queue';
 import type { Database } from '../src/store/sql/database';
 import { createTestPki } from '../test/audit/support/certs';
 import { CONTEXT, createInput } from '../test/audit/support/fixtures';
+import { sqlAuditOutbox } from '../test/audit/support/stores';
 import { findRsyslogd, startRsyslog, type RsyslogServer } from '../test/audit/support/rsyslog';
 import { benchStore, openBenchDatabase, writeResult } from './support';
 
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     { homeCommunityId: base.homeCommunityId },
   );
   const jobs = createJobQueue<AuditJobMap>();
-  const service = createAuditService({ audit, profile: { ...base.profile, patientIdSystems: CONTEXT.patientIdSystems } }, { db, jobs, logger: { warn: console.warn, error: console.error } });
+  const service = createAuditService({ audit, profile: { ...base.profile, patientIdSystems: CONTEXT.patientIdSystems } }, { db, outbox: sqlAuditOutbox(db), jobs, logger: { warn: console.warn, error: console.error } });
   try {
     await jobs.start();
 

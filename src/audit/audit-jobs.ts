@@ -10,8 +10,7 @@
  */
 import type { JobQueue } from '../jobs/job-queue';
 import type { AuditForwarder } from './forwarder';
-import { pruneSent } from './outbox-store';
-import type { SqlExecutor } from '../store/sql/database';
+import type { AuditOutboxStore } from './ports';
 
 const AUDIT_FORWARD_JOB = 'audit.forward';
 
@@ -47,7 +46,7 @@ export class AuditForwardingJobs {
   private stopped = false;
 
   constructor(
-    private readonly db: SqlExecutor,
+    private readonly outbox: AuditOutboxStore,
     private readonly jobs: AuditJobQueue,
     private readonly forwarder: AuditForwarder,
     private readonly settings: AuditJobSettings,
@@ -84,7 +83,7 @@ export class AuditForwardingJobs {
     this.poller = setInterval(() => this.poll(), this.settings.pollMs);
     this.poller.unref();
     this.pruner = setInterval(() => {
-      pruneSent(this.db, this.settings.sentRetentionMs).catch((err: unknown) => this.log.error({ err }, 'audit outbox prune failed'));
+      this.outbox.pruneSent(this.settings.sentRetentionMs).catch((err: unknown) => this.log.error({ err }, 'audit outbox prune failed'));
     }, PRUNE_EVERY_MS);
     this.pruner.unref();
     this.poll();

@@ -1,7 +1,7 @@
 /**
  * Composition of the audit layer for the gateway: the trail front ends write to, the
  * forwarder and its jobs, and the health report. Order of use (gateway.ts):
- *   const audit = createAuditService(config, { db, jobs, logger });   // registers the job handler
+ *   const audit = createAuditService(config, { db, outbox, jobs, logger });   // registers the job handler
  *   await jobs.start(); audit.start();
  *   ... audit.trail.rows(input) / audit.trail.record(db, input) ...
  *   on shutdown: await audit.close() (stops polling, waits for running forwarding), then jobs.close(), db.close().
@@ -16,6 +16,7 @@ import { AuditSpool } from './audit-spool';
 import { AuditTrail } from './audit-trail';
 import { createAuditSenders } from './create-senders';
 import { AuditForwarder } from './forwarder';
+import type { AuditOutboxStore } from './ports';
 import { SpoolReplay } from './spool-replay';
 
 /** The settings the audit layer reads (a part of the gateway's Config). */
@@ -45,6 +46,8 @@ function auditContextOf(config: AuditSettings): AuditContext {
 
 export interface AuditServiceDeps {
   db: Database;
+  /** The outbox the forwarders claim from (store/sql/audit in the gateway). */
+  outbox: AuditOutboxStore;
   jobs: AuditJobQueue;
   logger: AuditLog;
   /** Directory of the spool for records the database can't take while it is down; unset: no spool (a record that can't be written fails its request). */
@@ -57,7 +60,7 @@ const SPOOL_REPLAY_MS = 1_000;
 export function createAuditService(config: AuditSettings, deps: AuditServiceDeps): AuditService {
   const a = config.audit;
   const senders = createAuditSenders(a, config.profile.patientIdSystems);
-  const forwarder = new AuditForwarder(deps.db, senders, {
+  const forwarder = new AuditForwarder(deps.outbox, senders, {
     batchSize: a.batchSize,
     leaseMs: a.leaseMs,
     retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs },
@@ -65,12 +68,12 @@ export function createAuditService(config: AuditSettings, deps: AuditServiceDeps
   const spool = deps.spoolDir ? new AuditSpool(deps.spoolDir) : undefined;
   const trail = new AuditTrail(auditContextOf(config), forwarder.destinations, deps.db, spool);
   const replay = spool ? new SpoolReplay(spool, deps.db, trail.outboxOptions, deps.logger, SPOOL_REPLAY_MS) : undefined;
-  const jobs = new AuditForwardingJobs(deps.db, deps.jobs, forwarder, { pollMs: a.pollMs, drainBudgetMs: 5_000, sentRetentionMs: a.sentRetentionMs }, deps.logger);
+  const jobs = new AuditForwardingJobs(deps.outbox, deps.jobs, forwarder, { pollMs: a.pollMs, drainBudgetMs: 5_000, sentRetentionMs: a.sentRetentionMs }, deps.logger);
   if (senders.length > 0) jobs.register();
   return {
     trail,
     forwarder,
-    health: () => auditHealth(deps.db, forwarder.destinations),
+    health: () => auditHealth(deps.outbox, forwarder.destinations),
     start: () => {
       replay?.start();
       if (senders.length > 0) jobs.start();

@@ -4,8 +4,7 @@
  * for retries (per-record exponential backoff in next_attempt_at), so the schedule
  * survives restarts and process crashes, whichever job backend runs the forwarding.
  */
-import type { SqlExecutor } from '../store/sql/database';
-import { claimDue, markFailed, markRetry, markSent, type RetryPolicy } from './outbox-store';
+import type { AuditOutboxStore, RetryPolicy } from './ports';
 import { errorText, type AuditSender, type DeliveryResult } from './senders/sender';
 
 export interface ForwarderSettings {
@@ -32,7 +31,7 @@ export class AuditForwarder {
   private readonly senders: ReadonlyMap<string, AuditSender>;
 
   constructor(
-    private readonly db: SqlExecutor,
+    private readonly outbox: AuditOutboxStore,
     senders: readonly AuditSender[],
     private readonly settings: ForwarderSettings,
   ) {
@@ -47,7 +46,7 @@ export class AuditForwarder {
   async forwardBatch(destination: string): Promise<BatchReport> {
     const sender = this.senders.get(destination);
     if (!sender) throw new Error(`no audit destination named "${destination}"`);
-    const claimed = await claimDue(this.db, destination, this.settings.batchSize, this.settings.leaseMs);
+    const claimed = await this.outbox.claimDue(destination, this.settings.batchSize, this.settings.leaseMs);
     if (claimed.length === 0) return EMPTY;
     let results: DeliveryResult[];
     try {
@@ -93,9 +92,9 @@ export class AuditForwarder {
         byError.set(r.error, group);
       }
     });
-    await markSent(this.db, destination, sent);
-    for (const [error, group] of retry) await markRetry(this.db, destination, group, error, this.settings.retry);
-    for (const [error, group] of rejected) await markFailed(this.db, destination, group, error);
+    await this.outbox.markSent(destination, sent);
+    for (const [error, group] of retry) await this.outbox.markRetry(destination, group, error, this.settings.retry);
+    for (const [error, group] of rejected) await this.outbox.markFailed(destination, group, error);
     const count = (m: Map<string, string[]>) => [...m.values()].reduce((n, g) => n + g.length, 0);
     return { sent: sent.length, retried: count(retry), rejected: count(rejected) };
   }
