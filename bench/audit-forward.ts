@@ -9,13 +9,12 @@ import { parseAuditConfig } from '../src/audit/audit-config';
 import type { AuditJobMap } from '../src/audit/audit-jobs';
 import { createAuditService } from '../src/audit/audit-service';
 import { buildAuditEvent } from '../src/audit/build-audit-event';
-import { recordAudit } from '../src/audit/outbox';
 import { loadConfig } from '../src/config';
 import { createJobQueue } from '../src/jobs/create-job-queue';
 import type { Database } from '../src/store/sql/database';
 import { createTestPki } from '../test/audit/support/certs';
 import { CONTEXT, createInput } from '../test/audit/support/fixtures';
-import { sqlAuditOutbox } from '../test/audit/support/stores';
+import { sqlAuditStores, storeEvents } from '../test/audit/support/stores';
 import { findRsyslogd, startRsyslog, type RsyslogServer } from '../test/audit/support/rsyslog';
 import { benchStore, openBenchDatabase, writeResult } from './support';
 
@@ -40,7 +39,7 @@ function eventsOf(count: number) {
 
 async function insert(db: Database, count: number): Promise<void> {
   for (let done = 0; done < count; done += 1000) {
-    await recordAudit(db, eventsOf(Math.min(1000, count - done)), { destinations: [DESTINATION] });
+    await storeEvents(db, eventsOf(Math.min(1000, count - done)), [DESTINATION]);
   }
 }
 
@@ -72,7 +71,7 @@ async function main(): Promise<void> {
     { homeCommunityId: base.homeCommunityId },
   );
   const jobs = createJobQueue<AuditJobMap>();
-  const service = createAuditService({ audit, profile: { ...base.profile, patientIdSystems: CONTEXT.patientIdSystems } }, { db, outbox: sqlAuditOutbox(db), jobs, logger: { warn: console.warn, error: console.error } });
+  const service = createAuditService({ audit, profile: { ...base.profile, patientIdSystems: CONTEXT.patientIdSystems } }, { ...sqlAuditStores(db), jobs, logger: { warn: console.warn, error: console.error } });
   try {
     await jobs.start();
 
@@ -87,7 +86,7 @@ async function main(): Promise<void> {
     const p0 = performance.now();
     let maxPending = 0;
     for (let i = 0; i < count / 100; i++) {
-      await recordAudit(db, eventsOf(100), { destinations: [DESTINATION] });
+      await storeEvents(db, eventsOf(100), [DESTINATION]);
       const pending = count + (i + 1) * 100 - (await sentCount(db));
       maxPending = Math.max(maxPending, pending);
       const wait = p0 + (i + 1) * 100 - performance.now();

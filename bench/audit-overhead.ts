@@ -7,8 +7,8 @@ import { loadConfig } from '../src/config';
 import { SYSTEM_PRINCIPAL } from '../src/domain/principal';
 import { Registry } from '../src/registry/registry';
 import { SqlRegistryStore } from '../src/store/sql/registry/sql-registry-store';
-import { storeRows } from '../src/store/sql/store-handles';
 import { CONTEXT, createInput } from '../test/audit/support/fixtures';
+import { sqlAuditEvents } from '../test/audit/support/stores';
 import { documentEntry, patientCx, submission } from '../test/support/metadata-builders';
 import { benchStore, openBenchDatabase, runClosedLoop, writeResult } from './support';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig({ AUTH: 'off' });
     const registry = Registry.fromConfig(new SqlRegistryStore(db), config);
-    const trail = new AuditTrail({ ...CONTEXT, patientIdSystems: config.profile.patientIdSystems }, ['arr-tls', 'arr-fhir']);
+    const trail = new AuditTrail({ ...CONTEXT, patientIdSystems: config.profile.patientIdSystems }, ['arr-tls', 'arr-fhir'], sqlAuditEvents(db));
     const patients = Array.from({ length: 1000 }, () => patientCx());
     for (const p of patients) await registry.registerPatient(p);
 
@@ -32,13 +32,13 @@ async function main(): Promise<void> {
         ...(audited
           ? {
               extraRows: (registered) =>
-                storeRows(trail.rows(
+                trail.rows(
                   createInput({
                     patientId: p,
                     submissionSet: { uniqueId: registered.submissionSet.uniqueId, entryUuid: registered.submissionSet.entryUuid },
                     documents: registered.documents.map((d) => ({ uniqueId: d.uniqueId, entryUuid: d.entryUuid, repositoryUniqueId: d.repositoryUniqueId })),
                   }),
-                )),
+                ),
             }
           : {}),
       });

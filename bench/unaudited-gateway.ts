@@ -5,10 +5,9 @@
 // gateway's own code and configuration.
 import { AuditTrail } from '../src/audit/audit-trail';
 import type { AuditInput } from '../src/audit/audit-input';
-import type { SqlExecutor } from '../src/store/sql/database';
 
 AuditTrail.prototype.rows = () => [];
-AuditTrail.prototype.record = async function record(this: AuditTrail, _db: SqlExecutor, input: AuditInput) {
+AuditTrail.prototype.record = async function record(this: AuditTrail, input: AuditInput) {
   return this.event(input);
 };
 

@@ -5,13 +5,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAuditService, type AuditService } from './audit/audit-service';
-import type { AuditEvent } from './audit/fhir-audit-event';
 import type { Config } from './config';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
 import type { Logger } from './logger';
 import { Registry } from './registry/registry';
 import { SqlRegistryStore } from './store/sql/registry/sql-registry-store';
+import { SqlAuditEvents } from './store/sql/audit/sql-audit-events';
 import { SqlAuditOutbox } from './store/sql/audit/sql-audit-outbox';
 import { DocumentRepository } from './repository/document-repository';
 import { RepositoryService } from './repository/repository-service';
@@ -95,7 +95,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     onError: (err) => logger.error({ err }, 'job queue error'),
   });
   // Registered before the queue starts, so the forwarding job has its handler.
-  const audit = createAuditService(config, { db, outbox: new SqlAuditOutbox<AuditEvent>(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
+  const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
   await jobs.start();
   audit.start();
   const sweeper = setInterval(() => {

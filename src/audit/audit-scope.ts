@@ -8,9 +8,6 @@
  * failure is written only when nothing else was.
  */
 import type { RegistryErrorDetail } from '../domain/registry-error';
-import type { SqlExecutor } from '../store/sql/database';
-import type { TableRows } from '../store/sql/table-rows';
-import { executorOf, storeRows } from '../store/sql/store-handles';
 import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
 import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type AuditSubmissionSet } from './audit-input';
 import type { AuditAction, AuditOutcome } from './fhir-audit-event';
@@ -52,8 +49,10 @@ export function describeErrors(errors: readonly RegistryErrorDetail[]): string |
 
 /** Where a scope's records go: the audit trail (declared here so the trail can open scopes). */
 export interface AuditRecords {
-  rows(input: AuditInput): TableRows[];
-  record(db: SqlExecutor, input: AuditInput): Promise<unknown>;
+  /** The record as rows of a change's statement. */
+  rows(input: AuditInput): StoreRows[];
+  /** Writes the record inside `tx`, or on its own (grouped with others) without. */
+  record(input: AuditInput, tx?: StoreTransaction): Promise<unknown>;
 }
 
 export class AuditScope {
@@ -62,8 +61,6 @@ export class AuditScope {
 
   constructor(
     private readonly trail: AuditRecords,
-    /** The database a record written on its own goes to (grouped commits). */
-    private readonly db: SqlExecutor,
     private readonly request: AuditRequest,
   ) {}
 
@@ -75,12 +72,12 @@ export class AuditScope {
   async failed(outcome: AuditOutcome, description?: string): Promise<void> {
     if (this.written) return;
     this.written = true;
-    await this.trail.record(this.db, this.input(outcome, description));
+    await this.trail.record(this.input(outcome, description));
   }
 
   /** Core: the success record as rows of the statement that writes the change; call committed() once it committed. */
   changeRows(): StoreRows[] {
-    return storeRows(this.trail.rows(this.input(Outcome.Success)));
+    return this.trail.rows(this.input(Outcome.Success));
   }
 
   /** Core: the statement that carried changeRows() committed. */
@@ -90,13 +87,13 @@ export class AuditScope {
 
   /** Core: the success record, on its own, before a read (or an identical retry) is answered. */
   async succeeded(): Promise<void> {
-    await this.trail.record(this.db, this.input(Outcome.Success));
+    await this.trail.record(this.input(Outcome.Success));
     this.written = true;
   }
 
   /** Core: the success record in the change's transaction; call committed() once that committed. */
   async recordIn(tx: StoreTransaction): Promise<void> {
-    await this.trail.record(executorOf(tx), this.input(Outcome.Success));
+    await this.trail.record(this.input(Outcome.Success), tx);
   }
 
   /** Core: a refused change (nothing committed): its failure record, on its own. */
@@ -116,7 +113,7 @@ export class AuditScope {
     const description = describeErrors(errors);
     for (const [patientId, docs] of groups) {
       const facts = { ...this.facts, documents: docs, ...(patientId !== undefined ? { patientId } : {}) };
-      await this.trail.record(this.db, this.input(outcome, description, facts));
+      await this.trail.record(this.input(outcome, description, facts));
     }
     this.written = true;
   }

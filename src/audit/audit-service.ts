@@ -1,14 +1,13 @@
 /**
  * Composition of the audit layer for the gateway: the trail front ends write to, the
  * forwarder and its jobs, and the health report. Order of use (gateway.ts):
- *   const audit = createAuditService(config, { db, outbox, jobs, logger });   // registers the job handler
+ *   const audit = createAuditService(config, { events, outbox, jobs, logger });   // registers the job handler
  *   await jobs.start(); audit.start();
- *   ... audit.trail.rows(input) / audit.trail.record(db, input) ...
+ *   ... audit.trail.rows(input) / audit.trail.record(input, tx?) ...
  *   on shutdown: await audit.close() (stops polling, waits for running forwarding), then jobs.close(), db.close().
  */
 import type { AffinityProfile } from '../domain/affinity-profile';
 import type { AuditConfig } from './audit-config';
-import type { Database } from '../store/sql/database';
 import type { AuditContext } from './audit-input';
 import { auditHealth, type AuditDestinationHealth } from './audit-health';
 import { AuditForwardingJobs, type AuditJobQueue, type AuditLog } from './audit-jobs';
@@ -16,7 +15,7 @@ import { AuditSpool } from './audit-spool';
 import { AuditTrail } from './audit-trail';
 import { createAuditSenders } from './create-senders';
 import { AuditForwarder } from './forwarder';
-import type { AuditOutboxStore } from './ports';
+import type { AuditEventStore, AuditOutboxStore } from './ports';
 import { SpoolReplay } from './spool-replay';
 
 /** The settings the audit layer reads (a part of the gateway's Config). */
@@ -45,7 +44,8 @@ function auditContextOf(config: AuditSettings): AuditContext {
 }
 
 export interface AuditServiceDeps {
-  db: Database;
+  /** The audit events (store/sql/audit in the gateway). */
+  events: AuditEventStore;
   /** The outbox the forwarders claim from (store/sql/audit in the gateway). */
   outbox: AuditOutboxStore;
   jobs: AuditJobQueue;
@@ -66,8 +66,8 @@ export function createAuditService(config: AuditSettings, deps: AuditServiceDeps
     retry: { baseMs: a.retryBaseMs, maxMs: a.retryMaxMs },
   });
   const spool = deps.spoolDir ? new AuditSpool(deps.spoolDir) : undefined;
-  const trail = new AuditTrail(auditContextOf(config), forwarder.destinations, deps.db, spool);
-  const replay = spool ? new SpoolReplay(spool, deps.db, trail.outboxOptions, deps.logger, SPOOL_REPLAY_MS) : undefined;
+  const trail = new AuditTrail(auditContextOf(config), forwarder.destinations, deps.events, spool);
+  const replay = spool ? new SpoolReplay(spool, deps.events, trail.outboxOptions, deps.logger, SPOOL_REPLAY_MS) : undefined;
   const jobs = new AuditForwardingJobs(deps.outbox, deps.jobs, forwarder, { pollMs: a.pollMs, drainBudgetMs: 5_000, sentRetentionMs: a.sentRetentionMs }, deps.logger);
   if (senders.length > 0) jobs.register();
   return {

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir } from '../store/blobs/fsync';
+import { fsyncDir } from '../fsync-dir';
 import type { AuditEvent } from './fhir-audit-event';
 
 interface SpoolFile {

@@ -5,18 +5,18 @@
  * read before it is answered.
  */
 import { StoreUnavailableError } from '../domain/store-unavailable';
-import type { SqlExecutor } from '../store/sql/database';
-import type { TableRows } from '../store/sql/table-rows';
+import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
 import type { AuditContext, AuditInput } from './audit-input';
 import type { AuditSpool } from './audit-spool';
 import { buildAuditEvent } from './build-audit-event';
 import type { AuditEvent } from './fhir-audit-event';
 import { GroupedAuditWriter } from './grouped-audit-writer';
-import { auditRows, recordAudit, type OutboxOptions } from './outbox';
+import { auditRecords, type OutboxOptions } from './outbox';
+import type { AuditEventStore } from './ports';
 import { AuditScope, type AuditRequest } from './audit-scope';
 import type { AuthenticationFailure } from '../security/authentication-failure';
 import { authenticationFailureEvent } from './authentication-event';
-import { queryAuditEvents, type AuditQuery, type AuditQueryResult } from './audit-query';
+import type { AuditQuery, AuditQueryResult } from './audit-query';
 import type { Principal } from '../domain/principal';
 
 /** A query limited to what `principal` may read: a patient-context caller reads only its own patient's trail. */
@@ -27,43 +27,39 @@ function scoped(principal: Principal, query: AuditQuery): AuditQuery {
 
 export class AuditTrail {
   private readonly outbox: OutboxOptions;
-  private readonly grouped: GroupedAuditWriter | undefined;
+  private readonly grouped: GroupedAuditWriter;
 
   constructor(
     readonly context: AuditContext,
     /** Destination names every new event is queued for. */
     readonly destinations: readonly string[],
-    /** The gateway's database: records written to it on their own are grouped into shared commits. */
-    groupedDb?: SqlExecutor,
-    /** Where records for that database go while it is unreachable (audit-spool.ts). */
+    /** The gateway's audit store: records written to it on their own are grouped into shared commits. */
+    private readonly store: AuditEventStore,
+    /** Where records for that store go while it is unreachable (audit-spool.ts). */
     private readonly spool?: AuditSpool,
   ) {
     this.outbox = { destinations, patientIdSystems: context.patientIdSystems };
-    this.grouped = groupedDb ? new GroupedAuditWriter(groupedDb, this.outbox) : undefined;
+    this.grouped = new GroupedAuditWriter(store);
   }
 
-  /** The audit of one request; its records written on their own go to the trail's database. */
+  /** The audit of one request; its records written on their own go to the trail's store. */
   scope(request: AuditRequest): AuditScope {
-    if (!this.grouped) throw new Error('an audit trail without a database opens no request scopes');
-    return new AuditScope(this, this.grouped.db, request);
+    return new AuditScope(this, request);
   }
 
-  /** Stores an event another actor sent (ITI-20) in the trail's database, not forwarded. */
+  /** Stores an event another actor sent (ITI-20), not forwarded. */
   async receive(event: AuditEvent): Promise<void> {
-    if (!this.grouped) throw new Error('an audit trail without a database stores no received events');
-    await this.store(this.grouped.db, event, { forward: false });
+    await this.store.write(auditRecords(event, { ...this.outbox, destinations: [] }));
   }
 
   /** The record of a refused authentication (no transaction ran), forwarded like every record. */
   async refusedAuthentication(failure: AuthenticationFailure): Promise<void> {
-    if (!this.grouped) throw new Error('an audit trail without a database records no refusals');
-    await this.store(this.grouped.db, authenticationFailureEvent(failure, this.context), { forward: true });
+    await this.store.write(auditRecords(authenticationFailureEvent(failure, this.context), this.outbox));
   }
 
   /** ITI-81: the stored events a search selects (the caller's scope applied by the query). */
   search(query: AuditQuery): Promise<AuditQueryResult> {
-    if (!this.grouped) throw new Error('an audit trail without a database has no events to search');
-    return queryAuditEvents(this.grouped.db, query);
+    return this.store.search(query);
   }
 
   /**
@@ -98,37 +94,32 @@ export class AuditTrail {
   }
 
   /** Rows of one or more events, for a statement that also writes the change they record. */
-  rows(inputs: AuditInput | readonly AuditInput[]): TableRows[] {
+  rows(inputs: AuditInput | readonly AuditInput[]): StoreRows[] {
     const list: readonly AuditInput[] = Array.isArray(inputs) ? inputs : [inputs as AuditInput];
-    return auditRows(list.map((i) => this.event(i)), this.outbox);
+    return this.store.rows(auditRecords(list.map((i) => this.event(i)), this.outbox));
   }
 
-  /** Writes the event now (in `db`, which may be the caller's transaction) and returns it. */
-  async record(db: SqlExecutor, input: AuditInput): Promise<AuditEvent> {
+  /** Writes the event now, inside `tx` (a change's transaction) or on its own, and returns it. */
+  async record(input: AuditInput, tx?: StoreTransaction): Promise<AuditEvent> {
     const event = this.event(input);
-    // A caller's transaction must hold its own record; the shared database can group them.
-    if (this.grouped && db === this.grouped.db) await this.writeShared(this.grouped, event);
-    else await recordAudit(db, event, this.outbox);
+    // A caller's transaction must hold its own record; records on their own can be grouped.
+    if (tx) await this.store.write(auditRecords(event, this.outbox), tx);
+    else await this.writeShared(event);
     return event;
   }
 
   /**
-   * A record for the shared database that cannot reach it (the request it records was
-   * refused for the same reason) goes to the durable spool instead, so it is kept and the
-   * refusal can still be answered. A caller's transaction gets no such fallback: its
-   * record must commit with its change or not at all.
+   * A record on its own that cannot reach the store (the request it records was refused
+   * for the same reason) goes to the durable spool instead, so it is kept and the refusal
+   * can still be answered. A caller's transaction gets no such fallback: its record must
+   * commit with its change or not at all.
    */
-  private async writeShared(grouped: GroupedAuditWriter, event: AuditEvent): Promise<void> {
+  private async writeShared(event: AuditEvent): Promise<void> {
     try {
-      await grouped.write(event);
+      await this.grouped.write(auditRecords(event, this.outbox));
     } catch (err) {
       if (!(err instanceof StoreUnavailableError) || !this.spool) throw err;
       await this.spool.append([event]);
     }
-  }
-
-  /** Stores an event built elsewhere (e.g. one another actor sent over ITI-20), forwarded or not. */
-  async store(db: SqlExecutor, event: AuditEvent, options: { forward: boolean }): Promise<void> {
-    await recordAudit(db, event, options.forward ? this.outbox : { ...this.outbox, destinations: [] });
   }
 }

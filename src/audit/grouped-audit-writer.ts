@@ -5,12 +5,10 @@
  * one writes them all in a single statement: sixteen concurrent searches cost about two
  * commits instead of sixteen, and no response leaves before its record has committed.
  */
-import type { SqlExecutor } from '../store/sql/database';
-import type { AuditEvent } from './fhir-audit-event';
-import { recordAudit, type OutboxOptions } from './outbox';
+import type { AuditEventStore, AuditRecord } from './ports';
 
 interface Waiter {
-  event: AuditEvent;
+  records: readonly AuditRecord[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -19,14 +17,11 @@ export class GroupedAuditWriter {
   private pending: Waiter[] = [];
   private flushing = false;
 
-  constructor(
-    readonly db: SqlExecutor,
-    private readonly outbox: OutboxOptions,
-  ) {}
+  constructor(private readonly store: AuditEventStore) {}
 
-  write(event: AuditEvent): Promise<void> {
+  write(records: readonly AuditRecord[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
+      this.pending.push({ records, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -38,7 +33,7 @@ export class GroupedAuditWriter {
         const batch = this.pending;
         this.pending = [];
         try {
-          await recordAudit(this.db, batch.map((w) => w.event), this.outbox);
+          await this.store.write(batch.flatMap((w) => w.records));
           for (const w of batch) w.resolve();
         } catch (err) {
           for (const w of batch) w.reject(err);

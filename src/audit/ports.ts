@@ -4,7 +4,33 @@
  * the outbox. The SQL adapter lives in store/sql/audit and is wired in the composition root
  * (gateway.ts).
  */
+import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
+import type { AuditQuery, AuditQueryResult } from './audit-query';
 import type { AuditEvent } from './fhir-audit-event';
+
+/** One event as stored: with the patient it is about (CX, for search and scope) and the destinations it is queued for. */
+export interface AuditRecord {
+  event: AuditEvent;
+  patientId: string | null;
+  destinations: readonly string[];
+}
+
+/**
+ * The audit events and their outbox records. Records and their outbox rows are always
+ * written in one statement, so a record is never queued without its event or the reverse.
+ */
+export interface AuditEventStore {
+  /** The records as rows a change's own statement writes (RegistrySession.insertObjects), so both commit together. */
+  rows(records: readonly AuditRecord[]): StoreRows[];
+  /** Writes the records in one statement: inside `tx` (a change's transaction) when given, else on their own. */
+  write(records: readonly AuditRecord[], tx?: StoreTransaction): Promise<void>;
+  /** Which of these event ids are stored. */
+  storedIds(ids: readonly string[]): Promise<Set<string>>;
+  /** Resolves when the store answers; rejects with StoreUnavailableError while it is unreachable. */
+  ping(): Promise<void>;
+  /** ITI-81: one page of the matching events, newest first, and how many match in all. */
+  search(query: AuditQuery): Promise<AuditQueryResult>;
+}
 
 /** An outbox record leased to one forwarder. */
 export interface ClaimedRecord {

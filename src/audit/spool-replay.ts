@@ -6,11 +6,11 @@
  * all its records are in.
  */
 import { StoreUnavailableError } from '../domain/store-unavailable';
-import type { SqlExecutor } from '../store/sql/database';
 import type { AuditLog } from './audit-jobs';
 import type { AuditSpool } from './audit-spool';
 import type { AuditEvent } from './fhir-audit-event';
-import { recordAudit, type OutboxOptions } from './outbox';
+import { auditRecords, type OutboxOptions } from './outbox';
+import type { AuditEventStore } from './ports';
 
 /** Records per statement: bounded, so one long outage's spool never makes one huge statement. */
 const CHUNK = 500;
@@ -21,7 +21,7 @@ export class SpoolReplay {
 
   constructor(
     private readonly spool: AuditSpool,
-    private readonly db: SqlExecutor,
+    private readonly store: AuditEventStore,
     private readonly outbox: OutboxOptions,
     private readonly log: AuditLog,
     private readonly intervalMs: number,
@@ -60,7 +60,7 @@ export class SpoolReplay {
   private async replayFiles(): Promise<number> {
     if (!(await this.spool.hasFiles())) return 0;
     // Only a database that answers is worth starting a new spool file for.
-    await this.db.query('SELECT 1');
+    await this.store.ping();
     let written = 0;
     for (const file of await this.spool.claim()) {
       const events = await this.spool.read(file);
@@ -71,10 +71,9 @@ export class SpoolReplay {
   }
 
   private async writeNew(events: readonly AuditEvent[]): Promise<number> {
-    const stored = await this.db.query<{ id: string }>('SELECT id FROM audit_events WHERE id = ANY($1::text[])', [events.map((e) => e.id)]);
-    const known = new Set(stored.rows.map((r) => r.id));
+    const known = await this.store.storedIds(events.map((e) => e.id));
     const missing = events.filter((e) => !known.has(e.id));
-    await recordAudit(this.db, missing, this.outbox);
+    await this.store.write(auditRecords(missing, this.outbox));
     return missing.length;
   }
 }

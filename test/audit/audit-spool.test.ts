@@ -9,8 +9,10 @@ import { AuditTrail } from '../../src/audit/audit-trail';
 import { SpoolReplay } from '../../src/audit/spool-replay';
 import { StoreUnavailableError } from '../../src/domain/store-unavailable';
 import type { Database, SqlExecutor } from '../../src/store/sql/database';
+import { transactionHandle } from '../../src/store/sql/store-handles';
 import { openTestDatabase } from '../support/databases';
 import { CONTEXT, createInput, events } from './support/fixtures';
+import { sqlAuditEvents } from './support/stores';
 
 const unreachable: SqlExecutor = {
   query: () => Promise.reject(new StoreUnavailableError('connect ECONNREFUSED')),
@@ -46,12 +48,12 @@ describe('audit spool', function () {
   });
 
   it('a record the shared database cannot take is spooled and the request goes on; one in a caller transaction is not', async () => {
-    const trail = new AuditTrail(CONTEXT, ['arr'], unreachable, spool);
-    const event = await trail.record(unreachable, createInput());
+    const trail = new AuditTrail(CONTEXT, ['arr'], sqlAuditEvents(unreachable), spool);
+    const event = await trail.record(createInput());
     const [file] = await spool.claim();
     assert.deepEqual((await spool.read(file!)).map((e) => e.id), [event.id]);
     const inTransaction: SqlExecutor = { ...unreachable };
-    await assert.rejects(trail.record(inTransaction, createInput()), StoreUnavailableError);
+    await assert.rejects(trail.record(createInput(), transactionHandle(inTransaction)), StoreUnavailableError);
   });
 
   it('claims its own file (new records then go to a new one) and files of dead processes, never a live process', async () => {
@@ -79,7 +81,7 @@ describe('audit spool', function () {
     const spooled = events(3);
     await spool.append(spooled);
     const copy = await fs.readFile((await fs.readdir(dir)).map((n) => path.join(dir, n))[0]!, 'utf8');
-    const replay = new SpoolReplay(spool, db, { destinations: ['arr'] }, silent, 60_000);
+    const replay = new SpoolReplay(spool, sqlAuditEvents(db), { destinations: ['arr'] }, silent, 60_000);
     assert.equal(await replay.replay(), 3);
     assert.deepEqual(await fs.readdir(dir), []);
 
@@ -95,7 +97,7 @@ describe('audit spool', function () {
 
   it('replay leaves the files while the database is unreachable', async () => {
     await spool.append(events(1));
-    const replay = new SpoolReplay(spool, unreachable, { destinations: [] }, silent, 60_000);
+    const replay = new SpoolReplay(spool, sqlAuditEvents(unreachable), { destinations: [] }, silent, 60_000);
     await assert.rejects(replay.replay(), StoreUnavailableError);
     assert.equal((await fs.readdir(dir)).length, 1);
   });

@@ -18,7 +18,7 @@ describe('audit forwarding to a FHIR Audit Record Repository', () => {
     repo = await startFhirRepository();
     h = await startAuditHarness({ AUDIT_FHIR_URL: `arr=${repo.baseUrl}`, AUDIT_FHIR_TOKEN: 'secret-token' });
     const recorded: AuditEvent[] = [];
-    for (let i = 0; i < 12; i++) recorded.push(await h.audit.trail.record(h.db, createInput()));
+    for (let i = 0; i < 12; i++) recorded.push(await h.audit.trail.record(createInput()));
     const got = await repo.waitFor(12);
     for (const r of got) {
       assert.equal(r.path, '/fhir/AuditEvent');
@@ -34,7 +34,7 @@ describe('audit forwarding to a FHIR Audit Record Repository', () => {
     repo = await startFhirRepository();
     repo.respondWith = 503;
     h = await startAuditHarness({ AUDIT_FHIR_URL: `arr=${repo.baseUrl}` });
-    await h.audit.trail.record(h.db, createInput());
+    await h.audit.trail.record(createInput());
     await waitFor(async () => !!(await h.audit.health())[0]?.lastError, 10_000, 'a 503');
     assert.match((await h.audit.health())[0]!.lastError!, /HTTP 503/);
     assert.equal((await h.statuses()).pending, 1);
@@ -43,7 +43,7 @@ describe('audit forwarding to a FHIR Audit Record Repository', () => {
     await waitFor(async () => (await h.statuses()).sent === 1, 10_000, 'sent after the repository recovered');
 
     repo.respondWith = 422;
-    await h.audit.trail.record(h.db, createInput());
+    await h.audit.trail.record(createInput());
     await waitFor(async () => (await h.statuses()).failed === 1, 10_000, 'rejected for good');
     assert.match((await h.audit.health())[0]!.lastError!, /HTTP 422/);
   });
@@ -54,7 +54,7 @@ describe('audit forwarding to a FHIR Audit Record Repository', () => {
     await repo.close();
     h = await startAuditHarness({ AUDIT_FHIR_URL: `arr=http://127.0.0.1:${port}/fhir` });
     const recorded: AuditEvent[] = [];
-    for (let i = 0; i < 8; i++) recorded.push(await h.audit.trail.record(h.db, createInput()));
+    for (let i = 0; i < 8; i++) recorded.push(await h.audit.trail.record(createInput()));
     await waitFor(async () => {
       const r = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_outbox WHERE status = 'pending' AND attempts >= 1");
       return r.rows[0]!.n === 8;

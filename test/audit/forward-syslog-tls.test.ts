@@ -2,6 +2,7 @@
 // certificates generated for the run.
 import assert from 'node:assert/strict';
 import type { AuditInput } from '../../src/audit/audit-input';
+import { tableRowsOf } from '../../src/store/sql/store-handles';
 import { insertTables } from '../../src/store/sql/table-rows';
 import { freePort } from '../support/gateway-process';
 import { createTestPki, type TestPki } from './support/certs';
@@ -53,7 +54,7 @@ describe('audit forwarding over TLS syslog to rsyslogd', function () {
       i % 10 === 0 ? createInput({ transaction: 'ITI-41', outcome: '8', outcomeDesc: 'Pacient nebyl nalezen – žádost zamítnuta' }) : createInput(),
     );
     // One statement for all of them, so the forwarder finds them in one batch: one write of 200 frames.
-    await insertTables(h.db, h.audit.trail.rows(inputs));
+    await insertTables(h.db, tableRowsOf(h.audit.trail.rows(inputs)));
 
     const received = await server.waitForMessages(200);
     assert.equal(received.length, 200, 'exactly one message per frame: the framing split them right');
@@ -81,7 +82,7 @@ describe('audit forwarding over TLS syslog to rsyslogd', function () {
     const port = await freePort();
     const h = await harness({ AUDIT_SYSLOG_TLS: `rsyslog=127.0.0.1:${port}`, AUDIT_TLS_CA: pki.caFile });
     const inputs = Array.from({ length: 25 }, () => createInput());
-    for (const input of inputs) await h.audit.trail.record(h.db, input);
+    for (const input of inputs) await h.audit.trail.record(input);
 
     await waitFor(async () => {
       const r = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_outbox WHERE status = 'pending' AND attempts >= 2");
@@ -104,7 +105,7 @@ describe('audit forwarding over TLS syslog to rsyslogd', function () {
     const server = await rsyslog('anon');
     // Trusting only the stranger CA: the real server's certificate does not verify.
     const h = await harness({ AUDIT_SYSLOG_TLS: `rsyslog=127.0.0.1:${server.port}`, AUDIT_TLS_CA: pki.strangerCaFile });
-    await h.audit.trail.record(h.db, createInput());
+    await h.audit.trail.record(createInput());
     await waitFor(async () => !!(await h.audit.health())[0]?.lastError, 10_000, 'a TLS error');
     const [health] = await h.audit.health();
     assert.equal(health!.pending, 1);
@@ -117,19 +118,19 @@ describe('audit forwarding over TLS syslog to rsyslogd', function () {
     const target = (name: string) => ({ AUDIT_SYSLOG_TLS: `${name}=127.0.0.1:${server.port}`, AUDIT_TLS_CA: pki.caFile });
 
     const without = await harness(target('without'));
-    await without.audit.trail.record(without.db, createInput({ principal: CLINICIAN }));
+    await without.audit.trail.record(createInput({ principal: CLINICIAN }));
     await waitFor(async () => !!(await without.audit.health())[0]?.lastError, 10_000, 'refusal without a certificate');
     assert.equal((await without.audit.health())[0]!.pending, 1);
 
     const stranger = await harness({ ...target('stranger'), AUDIT_TLS_CERT: pki.strangerCertFile, AUDIT_TLS_KEY: pki.strangerKeyFile }, without);
-    await stranger.audit.trail.record(stranger.db, createInput());
+    await stranger.audit.trail.record(createInput());
     await waitFor(async () => !!(await stranger.audit.health())[0]?.lastError, 10_000, 'refusal of an untrusted certificate');
     assert.equal((await stranger.audit.health())[0]!.pending, 1);
     assert.deepEqual(await server.messages(), [], 'nothing got through without a trusted client certificate');
 
     const ours = await harness({ ...target('ours'), AUDIT_TLS_CERT: pki.clientCertFile, AUDIT_TLS_KEY: pki.clientKeyFile }, without);
     const input = createInput();
-    await ours.audit.trail.record(ours.db, input);
+    await ours.audit.trail.record(input);
     const [m] = await server.waitForMessages(1);
     assert.equal(patientOf(parseSyslog5424(m!.raw).msg), input.patientId);
     await waitFor(async () => (await ours.statuses()).sent === 1, 10_000, 'sent');

@@ -21,7 +21,7 @@ describe('audit forwarding over UDP syslog', () => {
   it('one complete RFC 5424 message per datagram, no framing', async () => {
     h = await startAuditHarness({ AUDIT_SYSLOG_UDP: `udp=127.0.0.1:${receiver.port}` });
     const inputs = Array.from({ length: 20 }, () => createInput());
-    for (const input of inputs) await h.audit.trail.record(h.db, input);
+    for (const input of inputs) await h.audit.trail.record(input);
     const datagrams = await receiver.waitFor(20);
     const patients = datagrams.map((d) => {
       const text = d.toString('utf8');
@@ -37,8 +37,8 @@ describe('audit forwarding over UDP syslog', () => {
 
   it('a message over the size limit is not truncated: it is kept as failed and reported', async () => {
     h = await startAuditHarness({ AUDIT_SYSLOG_UDP: `udp=127.0.0.1:${receiver.port}`, AUDIT_SYSLOG_UDP_MAX_BYTES: '4000' });
-    await h.audit.trail.record(h.db, createInput());
-    await h.audit.trail.record(h.db, { ...createInput({ transaction: 'ITI-67' }), query: { text: 'x'.repeat(6000) } });
+    await h.audit.trail.record(createInput());
+    await h.audit.trail.record({ ...createInput({ transaction: 'ITI-67' }), query: { text: 'x'.repeat(6000) } });
     await receiver.waitFor(1);
     await waitFor(async () => (await h.statuses()).failed === 1, 10_000, 'the large one failed');
     const [health] = await h.audit.health();

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { auditHealth } from '../../src/audit/audit-health';
 import { AuditForwarder, type ForwarderSettings } from '../../src/audit/forwarder';
-import { recordAudit } from '../../src/audit/outbox';
 import { describeEachStore } from '../support/databases';
 import { FakeSender } from './support/fake-sender';
 import { events } from './support/fixtures';
-import { sqlAuditOutbox } from './support/stores';
+import { sqlAuditOutbox, storeEvents } from './support/stores';
 
 // Backoff long enough that a loaded machine can't make records due again between two calls that expect them not to be.
 const SETTINGS: ForwarderSettings = { batchSize: 100, leaseMs: 60_000, retry: { baseMs: 300, maxMs: 5_000 } };
@@ -32,7 +31,7 @@ describeEachStore('audit forwarder and outbox state', (ctx) => {
     const name = uniqueDestination();
     const sender = new FakeSender(name);
     const list = events(250);
-    await recordAudit(ctx.db, list, { destinations: [name] });
+    await storeEvents(ctx.db, list, [name]);
     const forwarder = new AuditForwarder(outbox(), [sender], SETTINGS);
     const report = await forwarder.drain(name, 10_000);
     assert.deepEqual(report, { sent: 250, retried: 0, rejected: 0 });
@@ -52,7 +51,7 @@ describeEachStore('audit forwarder and outbox state', (ctx) => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:6514');
     };
     const list = events(30);
-    await recordAudit(ctx.db, list, { destinations: [name] });
+    await storeEvents(ctx.db, list, [name]);
     const forwarder = new AuditForwarder(outbox(), [sender], SETTINGS);
 
     assert.deepEqual(await forwarder.drain(name, 10_000), { sent: 0, retried: 30, rejected: 0 });
@@ -82,7 +81,7 @@ describeEachStore('audit forwarder and outbox state', (ctx) => {
     const list = events(4);
     const bad = new Set([list[1]!.id, list[3]!.id]);
     sender.verdict = (e) => (bad.has(e.id) ? { status: 'rejected', error: 'HTTP 400: invalid AuditEvent' } : { status: 'sent' });
-    await recordAudit(ctx.db, list, { destinations: [name] });
+    await storeEvents(ctx.db, list, [name]);
     const forwarder = new AuditForwarder(outbox(), [sender], SETTINGS);
     assert.deepEqual(await forwarder.drain(name, 10_000), { sent: 2, retried: 0, rejected: 2 });
     assert.deepEqual(await statusOf(name), { failed: { n: 2, attempts: 1 }, sent: { n: 2, attempts: 1 } });
@@ -97,7 +96,7 @@ describeEachStore('audit forwarder and outbox state', (ctx) => {
 
   it('a claim is a lease: a sender that dies after claiming loses nothing, the records come back when it runs out', async () => {
     const name = uniqueDestination();
-    await recordAudit(ctx.db, events(5), { destinations: [name] });
+    await storeEvents(ctx.db, events(5), [name]);
     const first = await outbox().claimDue(name, 100, 400);
     assert.equal(first.length, 5);
     assert.equal((await outbox().claimDue(name, 100, 400)).length, 0, 'leased');
@@ -110,7 +109,7 @@ describeEachStore('audit forwarder and outbox state', (ctx) => {
   it('delivered rows are pruned after retention; the events stay', async () => {
     const name = uniqueDestination();
     const list = events(3);
-    await recordAudit(ctx.db, list, { destinations: [name] });
+    await storeEvents(ctx.db, list, [name]);
     await new AuditForwarder(outbox(), [new FakeSender(name)], SETTINGS).drain(name, 10_000);
     assert.equal(await outbox().pruneSent(60_000), 0);
     await sleep(20);
@@ -122,7 +121,7 @@ describeEachStore('audit forwarder and outbox state', (ctx) => {
 
   it('health lists destinations no longer configured that still hold records', async () => {
     const gone = uniqueDestination();
-    await recordAudit(ctx.db, events(2), { destinations: [gone] });
+    await storeEvents(ctx.db, events(2), [gone]);
     const health = await auditHealth(outbox(), ['configured-but-empty']);
     assert.deepEqual(health.find((h) => h.destination === 'configured-but-empty'), { destination: 'configured-but-empty', configured: true, pending: 0, failed: 0 });
     const stale = health.find((h) => h.destination === gone);
@@ -133,7 +132,7 @@ describeEachStore('audit forwarder and outbox state', (ctx) => {
   // PGlite has one connection: its claims serialise anyway, so this applies to PostgreSQL only.
   if (ctx.kind === 'postgres') it('concurrent claims (several gateway processes on PostgreSQL) never take the same record', async () => {
     const name = uniqueDestination();
-    await recordAudit(ctx.db, events(300), { destinations: [name] });
+    await storeEvents(ctx.db, events(300), [name]);
     const claims = await Promise.all(Array.from({ length: 4 }, () => outbox().claimDue(name, 120, 60_000)));
     const ids = claims.flatMap((c) => c.map((x) => x.eventId));
     assert.equal(ids.length, 300);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { AuditTrail } from '../../src/audit/audit-trail';
 import type { QueryResult, SqlExecutor } from '../../src/store/sql/database';
+import { transactionHandle } from '../../src/store/sql/store-handles';
 import { describeEachStore } from '../support/databases';
 import { CONTEXT, createInput } from './support/fixtures';
+import { sqlAuditEvents } from './support/stores';
 
 /** A fake executor that counts statements and lets a test hold a write open. */
 function countingDb(): SqlExecutor & { statements: number; rows: number; release: () => void; fail?: Error } {
@@ -27,10 +29,10 @@ function countingDb(): SqlExecutor & { statements: number; rows: number; release
 describe('grouped audit records (read and search records share commits)', () => {
   it('records arriving during a write go out together in the next statement', async () => {
     const db = countingDb();
-    const trail = new AuditTrail(CONTEXT, [], db);
-    const first = trail.record(db, createInput());
+    const trail = new AuditTrail(CONTEXT, [], sqlAuditEvents(db));
+    const first = trail.record(createInput());
     await new Promise((r) => setImmediate(r));
-    const rest = Array.from({ length: 15 }, () => trail.record(db, createInput()));
+    const rest = Array.from({ length: 15 }, () => trail.record(createInput()));
     db.release();
     await first;
     await new Promise((r) => setImmediate(r));
@@ -42,9 +44,9 @@ describe('grouped audit records (read and search records share commits)', () => 
 
   it('a record is not acknowledged before its statement completes, and a failure rejects its batch', async () => {
     const db = countingDb();
-    const trail = new AuditTrail(CONTEXT, [], db);
+    const trail = new AuditTrail(CONTEXT, [], sqlAuditEvents(db));
     let acknowledged = false;
-    const p = trail.record(db, createInput()).then(() => (acknowledged = true));
+    const p = trail.record(createInput()).then(() => (acknowledged = true));
     await new Promise((r) => setImmediate(r));
     assert.equal(acknowledged, false);
     db.fail = new Error('disk full');
@@ -55,8 +57,8 @@ describe('grouped audit records (read and search records share commits)', () => 
   it('another executor (a caller\'s transaction) is written directly, not grouped', async () => {
     const shared = countingDb();
     const tx = countingDb();
-    const trail = new AuditTrail(CONTEXT, [], shared);
-    const p = trail.record(tx, createInput());
+    const trail = new AuditTrail(CONTEXT, [], sqlAuditEvents(shared));
+    const p = trail.record(createInput(), transactionHandle(tx));
     await new Promise((r) => setImmediate(r));
     tx.release();
     await p;
@@ -67,9 +69,9 @@ describe('grouped audit records (read and search records share commits)', () => 
 
 describeEachStore('grouped audit records on a real store', (ctx) => {
   it('sixteen concurrent records all commit', async () => {
-    const trail = new AuditTrail(CONTEXT, ['arr'], ctx.db);
+    const trail = new AuditTrail(CONTEXT, ['arr'], sqlAuditEvents(ctx.db));
     const before = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events');
-    await Promise.all(Array.from({ length: 16 }, () => trail.record(ctx.db, createInput())));
+    await Promise.all(Array.from({ length: 16 }, () => trail.record(createInput())));
     const after = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events');
     assert.equal(after.rows[0]!.n - before.rows[0]!.n, 16);
     const outbox = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_outbox WHERE destination = 'arr'");

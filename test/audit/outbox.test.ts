@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
 import { AuditTrail } from '../../src/audit/audit-trail';
 import { buildAuditEvent } from '../../src/audit/build-audit-event';
-import { auditRows, recordAudit } from '../../src/audit/outbox';
+import { auditRecords } from '../../src/audit/outbox';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
-import { storeRows } from '../../src/store/sql/store-handles';
+import { auditTables } from '../../src/store/sql/audit/sql-audit-events';
+import { tableRowsOf } from '../../src/store/sql/store-handles';
 import { insertTables } from '../../src/store/sql/table-rows';
 import { describeEachStore } from '../support/databases';
 import { documentEntry, patientCx, submission } from '../support/metadata-builders';
 import { countRows, testRegistry } from '../support/registry-fixture';
 import { CLINICIAN, CONTEXT, createInput } from './support/fixtures';
+import { sqlAuditEvents, storeEvents } from './support/stores';
 
 describeEachStore('audit outbox rows', (ctx) => {
-  const trail = new AuditTrail(CONTEXT, ['arr-tls', 'arr-fhir']);
+  const trail = () => new AuditTrail(CONTEXT, ['arr-tls', 'arr-fhir'], sqlAuditEvents(ctx.db));
 
   async function eventRow(id: string) {
     const r = await ctx.db.query<{ recorded: Date; patient_id: string | null; type_code: string; subtypes: string[]; action: string; outcome: string; resource: unknown }>(
@@ -26,9 +28,9 @@ describeEachStore('audit outbox rows', (ctx) => {
     return r.rows;
   }
 
-  it('recordAudit stores the event with its search columns and one pending outbox row per destination', async () => {
+  it('a record stores the event with its search columns and one pending outbox row per destination', async () => {
     const patient = patientCx();
-    const event = await trail.record(ctx.db, { transaction: 'ITI-68', outcome: '0', principal: CLINICIAN, patientId: patient, documents: [{ uniqueId: '1.2.3.4' }] });
+    const event = await trail().record({ transaction: 'ITI-68', outcome: '0', principal: CLINICIAN, patientId: patient, documents: [{ uniqueId: '1.2.3.4' }] });
     const row = await eventRow(event.id);
     assert.ok(row);
     assert.equal(new Date(row.recorded).toISOString(), event.recorded);
@@ -46,7 +48,7 @@ describeEachStore('audit outbox rows', (ctx) => {
 
   it('an event without a patient, and events stored without forwarding', async () => {
     const event = buildAuditEvent({ transaction: 'ITI-18', outcome: '4', principal: CLINICIAN, query: { text: 'q' } }, CONTEXT);
-    await trail.store(ctx.db, event, { forward: false });
+    await trail().receive(event);
     assert.equal((await eventRow(event.id))?.patient_id, null);
     assert.deepEqual(await outboxOf(event.id), []);
   });
@@ -60,9 +62,9 @@ describeEachStore('audit outbox rows', (ctx) => {
     let auditId = '';
     const result = await registry.submit(s, SYSTEM_PRINCIPAL, {
       extraRows: (registered) => {
-        const rows = trail.rows(createInput({ patientId: patient, submissionSet: { uniqueId: registered.submissionSet.uniqueId, entryUuid: registered.submissionSet.entryUuid }, documents: registered.documents.map((d) => ({ uniqueId: d.uniqueId, entryUuid: d.entryUuid })) }));
-        auditId = String(rows[0]!.rows[0]!.id);
-        return storeRows(rows);
+        const rows = trail().rows(createInput({ patientId: patient, submissionSet: { uniqueId: registered.submissionSet.uniqueId, entryUuid: registered.submissionSet.entryUuid }, documents: registered.documents.map((d) => ({ uniqueId: d.uniqueId, entryUuid: d.entryUuid })) }));
+        auditId = String(tableRowsOf(rows)[0]!.rows[0]!.id);
+        return rows;
       },
     });
     assert.equal(result.status, 'Success', JSON.stringify(result.errors));
@@ -73,11 +75,11 @@ describeEachStore('audit outbox rows', (ctx) => {
 
   it('a statement that fails writes neither the change nor its audit record', async () => {
     const event = buildAuditEvent(createInput(), CONTEXT);
-    await recordAudit(ctx.db, event, { destinations: [] });
+    await storeEvents(ctx.db, event, []);
     const before = await countRows(ctx.db, 'audit_events');
     const fresh = buildAuditEvent(createInput(), CONTEXT);
     // The fresh event's rows ride with a duplicate key: the whole statement must roll back.
-    await assert.rejects(insertTables(ctx.db, [...auditRows(fresh, { destinations: ['arr-tls'] }), ...auditRows(event, { destinations: [] }).slice(0, 1)]));
+    await assert.rejects(insertTables(ctx.db, [...auditTables(auditRecords(fresh, { destinations: ['arr-tls'] })), ...auditTables(auditRecords(event, { destinations: [] })).slice(0, 1)]));
     assert.equal(await countRows(ctx.db, 'audit_events'), before);
     assert.equal(await eventRow(fresh.id), undefined);
     assert.deepEqual(await outboxOf(fresh.id), []);
@@ -85,7 +87,7 @@ describeEachStore('audit outbox rows', (ctx) => {
 
   it('many events in one statement', async () => {
     const list = Array.from({ length: 50 }, () => buildAuditEvent(createInput(), CONTEXT));
-    await recordAudit(ctx.db, list, { destinations: ['arr-tls'] });
+    await storeEvents(ctx.db, list, ['arr-tls']);
     const r = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_outbox WHERE event_id = ANY($1::text[])', [list.map((e) => e.id)]);
     assert.equal(r.rows[0]!.n, 50);
   });

@@ -34,7 +34,7 @@ import { BlobReadStream } from './blob-read-stream';
 import { BlobWriter } from './blob-writer';
 import { checkKey, isErrno, KEY_PATTERN, openBlobFile, readHeader } from './blob-files';
 import { DirSyncer } from './dir-syncer';
-import { fsyncDir } from './fsync';
+import { fsyncDir } from '../../fsync-dir';
 import { type BlobKeyring, validateKeyring } from './keys';
 
 export interface FsBlobStoreOptions {

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_KEY_ID_LENGTH } from './format';
-import { fsyncDir } from './fsync';
+import { fsyncDir } from '../../fsync-dir';
 
 export interface BlobKeyring {
   /** Key id -> 32-byte AES-256 master key. Every id a stored blob names must stay here to be readable. */

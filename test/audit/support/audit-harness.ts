@@ -8,7 +8,7 @@ import type { JobQueue } from '../../../src/jobs/job-queue';
 import type { Database } from '../../../src/store/sql/database';
 import { openTestDatabase } from '../../support/databases';
 import { CONTEXT } from './fixtures';
-import { sqlAuditOutbox } from './stores';
+import { sqlAuditStores } from './stores';
 
 export interface AuditHarness {
   db: Database;
@@ -36,7 +36,7 @@ export async function startAuditHarness(env: Record<string, string>, shared?: Da
   const logged: string[] = [];
   const logger = { warn: (_: object, msg: string) => logged.push(msg), error: (_: object, msg: string) => logged.push(msg) };
   const jobs = createJobQueue(); // untyped, as gateway.ts creates it: the audit service must accept that
-  const service = createAuditService({ audit, profile }, { db, outbox: sqlAuditOutbox(db), jobs, logger });
+  const service = createAuditService({ audit, profile }, { ...sqlAuditStores(db), jobs, logger });
   await jobs.start();
   service.start();
   return {

@@ -4,10 +4,9 @@
  * several gateway processes on PostgreSQL from claiming the same rows; PGlite has one
  * connection, so it changes nothing there). The send happens outside any transaction, so a
  * slow repository never holds a connection or PGlite's only one.
- *
- * `Event` is the stored event's type as the audit layer names it: this adapter returns the
- * JSON it stored and imports nothing of the audit layer (which still imports store/sql).
  */
+import type { AuditEvent } from '../../../audit/fhir-audit-event';
+import type { AuditOutboxStore, ClaimedRecord, DestinationCounts, DestinationStatus, RetryPolicy } from '../../../audit/ports';
 import type { SqlExecutor } from '../database';
 
 const CLAIM = `
@@ -55,11 +54,11 @@ const COUNTS = `SELECT destination, count(*) FILTER (WHERE status = 'pending')::
 // PGlite and pg both return timestamptz as Date; normalise anyway so a driver change can't leak strings.
 const date = (v: Date | string | null) => (v === null ? {} : { at: new Date(v) });
 
-export class SqlAuditOutbox<Event = unknown> {
+export class SqlAuditOutbox implements AuditOutboxStore {
   constructor(private readonly sql: SqlExecutor) {}
 
-  async claimDue(destination: string, limit: number, leaseMs: number): Promise<Array<{ eventId: string; attempts: number; event: Event }>> {
-    const r = await this.sql.query<{ event_id: string; attempts: number; resource: Event }>(CLAIM, [destination, limit, leaseMs]);
+  async claimDue(destination: string, limit: number, leaseMs: number): Promise<ClaimedRecord[]> {
+    const r = await this.sql.query<{ event_id: string; attempts: number; resource: AuditEvent }>(CLAIM, [destination, limit, leaseMs]);
     return r.rows.map((row) => ({ eventId: row.event_id, attempts: row.attempts, event: row.resource }));
   }
 
@@ -67,7 +66,7 @@ export class SqlAuditOutbox<Event = unknown> {
     if (eventIds.length > 0) await this.sql.query(MARK_SENT, [destination, eventIds]);
   }
 
-  async markRetry(destination: string, eventIds: readonly string[], error: string, policy: { baseMs: number; maxMs: number }): Promise<void> {
+  async markRetry(destination: string, eventIds: readonly string[], error: string, policy: RetryPolicy): Promise<void> {
     if (eventIds.length > 0) await this.sql.query(MARK_RETRY, [destination, eventIds, error, policy.baseMs, policy.maxMs]);
   }
 
@@ -88,7 +87,7 @@ export class SqlAuditOutbox<Event = unknown> {
     return r.rowCount;
   }
 
-  async destinationCounts(): Promise<Array<{ destination: string; pending: number; failed: number; oldestPendingAt?: Date }>> {
+  async destinationCounts(): Promise<DestinationCounts[]> {
     const r = await this.sql.query<{ destination: string; pending: number; failed: number; oldest: Date | string | null }>(COUNTS);
     return r.rows.map(({ oldest, ...counts }) => {
       const o = date(oldest);
@@ -96,7 +95,7 @@ export class SqlAuditOutbox<Event = unknown> {
     });
   }
 
-  async destinationStatus(): Promise<Array<{ destination: string; lastSentAt?: Date; lastError?: string; lastErrorAt?: Date }>> {
+  async destinationStatus(): Promise<DestinationStatus[]> {
     const r = await this.sql.query<{ name: string; last_sent_at: Date | string | null; last_error: string | null; last_error_at: Date | string | null }>(
       'SELECT name, last_sent_at, last_error, last_error_at FROM audit_destinations',
     );

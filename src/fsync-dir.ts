@@ -1,3 +1,5 @@
+// Durability helper shared by the blob store and the audit spool (a top-level unit, so the
+// audit layer does not reach into store/ for it).
 import fs from 'node:fs/promises';
 
 /** fsync a directory so a rename/link/create inside it survives a power loss (no-op where unsupported). */
