@@ -1,14 +1,14 @@
 /**
- * The registry's store (the RegistryStore port of registry/ports.ts) on PostgreSQL or PGlite.
- * It imports nothing of the registry (the registry imports audit, which still imports store/sql:
- * naming the port here would close a cycle between folders); the composition root hands it to
- * the Registry, which is where the compiler checks that it fits the port.
+ * The registry's store (the RegistryStore port of registry/ports.ts) on PostgreSQL or PGlite,
+ * handed to the Registry by the composition root (gateway.ts).
  */
 import type { ObjectKind } from '../../../domain/metadata';
 import type { ShortStatus } from '../../../domain/short-status';
 import type { StoredQuery } from '../../../domain/stored-queries';
-import type { StoreRows } from '../../../domain/store-transaction';
+import type { StoreRows, StoreTransaction } from '../../../domain/store-transaction';
 import type { Submission } from '../../../domain/submission';
+import type { VersionedKind } from '../../../registry/lifecycle-types';
+import type { RegistrySession, RegistryStore } from '../../../registry/ports';
 import type { Database, SqlExecutor } from '../database';
 import { insertRegistryObjects, type RegistryRows } from '../registry-rows';
 import { tableRowsOf, transactionHandle } from '../store-handles';
@@ -19,10 +19,8 @@ import { approvedDocumentsOf, approvedFoldersHolding, deprecateWithDependents, f
 import { runStoredQuery } from './stored-query-sql';
 import { lockLatestVersion, setVersionStatus, unversionedKind, updatePreconditions } from './versions-sql';
 
-type VersionedKind = 'DocumentEntry' | 'Folder';
-
-class SqlRegistrySession {
-  readonly transaction;
+class SqlRegistrySession implements RegistrySession {
+  readonly transaction: StoreTransaction;
 
   constructor(private readonly sql: SqlExecutor) {
     this.transaction = transactionHandle(sql);
@@ -101,14 +99,14 @@ export function registrySessionOn(sql: SqlExecutor): SqlRegistrySession {
   return new SqlRegistrySession(sql);
 }
 
-export class SqlRegistryStore {
+export class SqlRegistryStore implements RegistryStore {
   readonly session: SqlRegistrySession;
 
   constructor(private readonly db: Database) {
     this.session = new SqlRegistrySession(db);
   }
 
-  transaction<T>(fn: (tx: SqlRegistrySession) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: RegistrySession) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => fn(new SqlRegistrySession(tx)));
   }
 }
