@@ -2,6 +2,7 @@ import pg from 'pg';
 import { StoreUnavailableError } from '../../domain/store-unavailable';
 import { Availability } from './availability';
 import { storeError } from './connection-failure';
+import { StatementDeadlines } from './statement-deadlines';
 import type { Database, QueryOptions, QueryResult, SqlExecutor } from './database';
 
 // Keep int8 (counts, sequences) as JS numbers: every int8 the store returns fits in 2^53.
@@ -30,7 +31,7 @@ export interface PostgresTimeouts {
   connectMs?: number;
   /** Server-side statement_timeout. */
   statementMs?: number;
-  /** Client-side: a statement with no answer by then fails and its connection is dropped (a frozen server); also the idle-in-transaction limit. */
+  /** Client-side (statement-deadlines.ts): a statement with no answer by then fails and its connection is dropped (a frozen server); also the idle-in-transaction limit. */
   queryMs?: number;
 }
 
@@ -51,7 +52,7 @@ function poolConfig(options: PostgresOptions): pg.PoolConfig {
     keepAlive: true,
     ...(t.connectMs ? { connectionTimeoutMillis: t.connectMs } : {}),
     ...(t.statementMs ? { statement_timeout: t.statementMs } : {}),
-    ...(t.queryMs ? { query_timeout: t.queryMs, idle_in_transaction_session_timeout: t.queryMs } : {}),
+    ...(t.queryMs ? { idle_in_transaction_session_timeout: t.queryMs } : {}),
   };
 }
 
@@ -70,14 +71,17 @@ function callerFor(availability: Availability): Call {
   };
 }
 
-function executorOn(client: pg.PoolClient, call: Call): SqlExecutor {
+/** Sends a statement on a connection, bounded by the client-side deadline when one is set. */
+type Send = <T>(statement: Promise<T>) => Promise<T>;
+
+function executorOn(client: pg.PoolClient, call: Call, send: Send): SqlExecutor {
   return {
     async query<R>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
-      const r = await call(() => client.query(prepared(text, params, options)));
+      const r = await call(() => send(client.query(prepared(text, params, options))));
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
     },
     async exec(script: string) {
-      await call(() => client.query(script));
+      await call(() => send(client.query(script)));
     },
   };
 }
@@ -94,10 +98,15 @@ export class PostgresDatabase implements Database {
   private readonly pool: pg.Pool;
   private readonly availability: Availability;
   private readonly call: Call;
+  private readonly deadlines: StatementDeadlines | undefined;
+  private readonly send: Send;
 
   constructor(options: PostgresOptions) {
     this.pool = new pg.Pool(poolConfig(options));
-    this.availability = new Availability(() => this.pool.query('SELECT 1'));
+    const queryMs = options.timeouts?.queryMs;
+    this.deadlines = queryMs ? new StatementDeadlines(queryMs) : undefined;
+    this.send = this.deadlines ? (statement) => this.deadlines!.run(statement) : (statement) => statement;
+    this.availability = new Availability(() => this.onConnection((client) => client.query('SELECT 1')));
     this.call = callerFor(this.availability);
     const report = options.onConnectionError ?? (() => undefined);
     this.pool.on('error', report);
@@ -106,19 +115,33 @@ export class PostgresDatabase implements Database {
 
   async query<R>(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
     this.availability.check();
-    const r = await this.call(() => this.pool.query(prepared(text, params, options)));
+    const r = await this.call(() => this.onConnection((client) => client.query(prepared(text, params, options))));
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   }
 
   async exec(script: string): Promise<void> {
     this.availability.check();
-    await this.call(() => this.pool.query(script));
+    await this.call(() => this.onConnection((client) => client.query(script)));
+  }
+
+  /** One statement on a pooled connection (what pg's pool.query does), within the deadline; a failed one's connection is dropped, as pg's pool drops it. */
+  private async onConnection<T>(statement: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let failed: Error | undefined;
+    try {
+      return await this.send(statement(client));
+    } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(failed);
+    }
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     this.availability.check();
     const client = await this.call(() => this.pool.connect());
-    const tx = executorOn(client, this.call);
+    const tx = executorOn(client, this.call, this.send);
     // Set when the connection can't be trusted any more: it is then destroyed, not pooled.
     let broken: Error | undefined;
     try {
@@ -130,7 +153,7 @@ export class PostgresDatabase implements Database {
       // A lost or frozen connection is not asked to roll back (that would wait out another
       // timeout): destroying it ends the transaction on the server all the same.
       if (err instanceof StoreUnavailableError) broken = err;
-      else await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
+      else await this.send(client.query('ROLLBACK')).catch((rollbackErr: Error) => (broken = rollbackErr));
       throw err;
     } finally {
       client.release(broken);
@@ -139,6 +162,7 @@ export class PostgresDatabase implements Database {
 
   async close(): Promise<void> {
     this.availability.close();
+    this.deadlines?.close();
     await this.pool.end();
   }
 }
