@@ -16,6 +16,7 @@ import fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '../fsync-dir';
+import { processAlive } from '../process-alive';
 import type { AuditEvent } from './fhir-audit-event';
 
 interface SpoolFile {
@@ -30,16 +31,6 @@ function parseName(name: string): SpoolFile | undefined {
 }
 
 const nameOf = (f: SpoolFile) => `${f.pid}.${f.id}.${f.state}`;
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class AuditSpool {
   private current: { file: SpoolFile; handle: FileHandle } | undefined;
@@ -84,7 +75,7 @@ export class AuditSpool {
         if (mine && this.current?.file.id === f.id) {
           await this.current.handle.close();
           this.current = undefined;
-        } else if (!mine && running(f.pid)) {
+        } else if (!mine && processAlive(f.pid)) {
           continue;
         }
         // (an open file with our pid that is not ours was left by an earlier process with the same pid)

@@ -5,16 +5,7 @@
  * which the next start takes over (and with it the server the dead one left running).
  */
 import fs from 'node:fs';
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../../process-alive';
 
 function ownerPid(file: string): number | undefined {
   try {

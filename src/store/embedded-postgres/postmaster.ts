@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import pg from 'pg';
 import type { PostgresBinaries } from './binaries';
-import { processAlive } from './owner-lock';
+import { processAlive } from '../../process-alive';
 import type { ServerAccount } from './server-account';
 
 export interface ServerSettings {
