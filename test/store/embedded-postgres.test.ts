@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { freshBundle, RID_SYSTEM } from '../mhd/http/support';
 import { GATEWAY_MAIN, runGatewayToExit, servingPids, startGateway, type GatewayProcess } from '../support/gateway-process';
+import { processAlive } from '../../src/process-alive';
 import { unreachableAncestor } from '../../src/store/embedded-postgres/server-account';
 
 const newDataDir = () => mkdtemp(path.join(os.tmpdir(), 'hie-emb-'));
@@ -15,15 +16,6 @@ const newDataDir = () => mkdtemp(path.join(os.tmpdir(), 'hie-emb-'));
 function postmasterPid(dataDir: string): number | undefined {
   const file = path.join(dataDir, 'postgres', 'postmaster.pid');
   return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').split('\n')[0]) : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function feedPatient(gw: GatewayProcess, rid: string): Promise<void> {
@@ -55,7 +47,7 @@ describe('embedded PostgreSQL (the default store)', function () {
     const gw = await startGateway({ DATA_DIR: dataDir });
     const pid = postmasterPid(dataDir);
     try {
-      assert.ok(pid && alive(pid), 'a postmaster runs for DATA_DIR/postgres');
+      assert.ok(pid && processAlive(pid), 'a postmaster runs for DATA_DIR/postgres');
       const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
       assert.notEqual(uid, 0, 'PostgreSQL never runs as root');
       if (process.getuid!() === 0) assert.equal(fs.statSync(path.join(dataDir, 'postgres')).uid, uid, 'the server account owns the cluster');
@@ -76,7 +68,7 @@ describe('embedded PostgreSQL (the default store)', function () {
     } finally {
       assert.equal(await gw.stop(), 0);
     }
-    assert.ok(!alive(pid!), 'SIGTERM stopped the server too');
+    assert.ok(!processAlive(pid!), 'SIGTERM stopped the server too');
     assert.ok(!fs.existsSync(path.join(dataDir, 'postgres.owner')), 'the gateway let go of DATA_DIR');
   });
 
@@ -86,11 +78,11 @@ describe('embedded PostgreSQL (the default store)', function () {
     await feedPatient(first, '7608139877');
     const orphan = postmasterPid(dataDir)!;
     await first.stop('SIGKILL');
-    assert.ok(alive(orphan), 'kill -9 leaves the server running');
+    assert.ok(processAlive(orphan), 'kill -9 leaves the server running');
     const second = await startGateway({ DATA_DIR: dataDir });
     try {
       assert.ok(await patientKnown(second, '7608139877'), 'data committed before the kill is there');
-      assert.ok(!alive(orphan), 'the orphaned server was stopped');
+      assert.ok(!processAlive(orphan), 'the orphaned server was stopped');
       assert.match(second.output(), /left running by a gateway that died/);
     } finally {
       assert.equal(await second.stop(), 0);
@@ -122,7 +114,7 @@ describe('embedded PostgreSQL (the default store)', function () {
     } finally {
       assert.equal(await gw.stop(), 0);
     }
-    assert.ok(!alive(pid), 'the server stopped after the workers');
+    assert.ok(!processAlive(pid), 'the server stopped after the workers');
   });
 
   it('moves the PGlite database of an earlier version into the new cluster on first start, keeping the old directory', async () => {
