@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { startBenchGateway, type BenchGateway } from './http-support';
 import { documentOf, feedPatients, manyDocumentsBundle, provideBundleObject, ridPatients } from './mhd-bundles';
 import { benchStore, report, runBench } from './support';
-import { deepJsonBundle, deepXmlBundle, manyEntriesJsonBundle, wideXmlBundle } from '../test/mhd/http/heavy-bodies';
-import { FHIR_JSON, FHIR_XML, toXml } from '../test/mhd/http/support';
+import { deepJsonBundle, deepXmlBundle, manyEntriesJsonBundle, wideXmlBundle } from '../test/fhir/http/heavy-bodies';
+import { FHIR_JSON, FHIR_XML, toXml } from '../test/fhir/http/support';
 import { measureStall } from '../test/support/event-loop-probe';
-import { DEFAULT_FHIR_INPUT_LIMITS } from '../src/mhd/http/limits';
+import { DEFAULT_FHIR_INPUT_LIMITS } from '../src/fhir/http/limits';
 
 interface Input {
   name: string;

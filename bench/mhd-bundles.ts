@@ -1,9 +1,9 @@
 // ITI-65 bodies and patients for the MHD benchmarks; the bundles themselves are built by
-// test/mhd/http/provide-bundles.ts, shared with the tests.
-import { provideBundleObject } from '../test/mhd/http/provide-bundles';
-import { RID_SYSTEM } from '../test/mhd/http/support';
+// test/fhir/http/provide-bundles.ts, shared with the tests.
+import { provideBundleObject } from '../test/fhir/http/provide-bundles';
+import { RID_SYSTEM } from '../test/fhir/http/support';
 
-export { documentOf, manyDocumentsBundle, provideBundleObject } from '../test/mhd/http/provide-bundles';
+export { documentOf, manyDocumentsBundle, provideBundleObject } from '../test/fhir/http/provide-bundles';
 
 /** RID-shaped patient numbers (10 digits, divisible by 13). */
 export function ridPatients(n: number): string[] {

@@ -4,10 +4,10 @@
  * elsewhere. Status and headers (WWW-Authenticate, Retry-After) are the same for all.
  */
 import type Koa from 'koa';
-import { isFhirPath } from '../mhd/http/fhir-base';
-import { responseFormatOrJson } from '../mhd/http/formats';
-import { issue, operationOutcome, type IssueType } from '../mhd/http/operation-outcome';
-import { sendResource } from '../mhd/http/respond';
+import { isFhirPath } from '../fhir/http/fhir-base';
+import { responseFormatOrJson } from '../fhir/http/formats';
+import { issue, operationOutcome, type IssueType } from '../fhir/http/operation-outcome';
+import { sendResource } from '../fhir/http/respond';
 import type { Refusal, RefusalKind } from '../security/refusal';
 import { buildFaultEnvelope, securityFault, SoapFault, writePlain } from '../soap';
 

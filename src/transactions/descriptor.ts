@@ -44,7 +44,7 @@ export interface FhirRoute {
   method: 'GET' | 'POST' | 'PUT';
   /** Below the FHIR base, as @koa/router writes it ('/' is the base itself). */
   path: string;
-  /** The name of the front end's handler for this route (mhd/routes.ts). */
+  /** The name of the front end's handler for this route (fhir/routes.ts). */
   handler: string;
   access: readonly Access[];
   /** false: not an audited interaction of the transaction (a plain FHIR read beside it). */

@@ -7,7 +7,7 @@
  *  - security (security/authorize.ts): is handed a binding's or route's `access`;
  *  - the XDS.b front end (xds/endpoints.ts): the endpoint and WS-Addressing actions of every
  *    descriptor with a `soap` binding, each paired with its handler in one typed map;
- *  - the FHIR front end (mhd/routes.ts): the routes of every descriptor with `fhir` routes,
+ *  - the FHIR front end (fhir/routes.ts): the routes of every descriptor with `fhir` routes,
  *    each paired with its handler by name in one typed map.
  *
  * Dependency direction: descriptors are data and import nothing outside this folder, so every

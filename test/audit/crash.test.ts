@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { feedPatient, freshBundle, request } from '../mhd/http/support';
+import { feedPatient, freshBundle, request } from '../fhir/http/support';
 import { startGateway, type GatewayProcess } from '../support/gateway-process';
 import { needService } from '../support/services';
 import { createTestPki, type TestPki } from './support/certs';

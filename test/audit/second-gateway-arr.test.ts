@@ -1,7 +1,7 @@
 // A second gateway as the FHIR Audit Record Repository: gateway A forwards its audit
 // records (ITI-20 RESTful, POST [base]/AuditEvent) to gateway B, where ITI-81 finds them.
 import assert from 'node:assert/strict';
-import { feedPatient, freshBundle, request, type Json } from '../mhd/http/support';
+import { feedPatient, freshBundle, request, type Json } from '../fhir/http/support';
 import { startGateway, type GatewayProcess } from '../support/gateway-process';
 import { waitFor } from './support/audit-harness';
 

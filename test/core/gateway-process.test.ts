@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import http from 'node:http';
-import { freshBundle, RID, RID_SYSTEM } from '../mhd/http/support';
+import { freshBundle, RID, RID_SYSTEM } from '../fhir/http/support';
 import { runGatewayToExit, servingPids, startGateway } from '../support/gateway-process';
 import { createPgSchema } from '../support/pg-schema';
 import { needService } from '../support/services';

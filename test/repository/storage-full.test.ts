@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readSoapMessage } from '../../src/soap';
 import { StorageError } from '../../src/storage-error';
-import { feedPatient, freshBundle, request, type Json } from '../mhd/http/support';
+import { feedPatient, freshBundle, request, type Json } from '../fhir/http/support';
 import { BOUNDARY, binaryPart, iti41Root, mtomContentType, multipart, readError, rootPart, bytes } from '../soap/helpers';
 import { describeEachStoreOverHttp, storedCounts } from '../support/http-gateway';
 import { mountTmpfs, type Tmpfs } from '../support/tmpfs';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { StoredQueryId } from '../../src/domain/stored-query-catalog';
 import { loadConfig } from '../../src/config';
-import { feedPatient, freshBundle, request, RID } from '../mhd/http/support';
+import { feedPatient, freshBundle, request, RID } from '../fhir/http/support';
 import { quoted, slot, storedQuery, XDS_TRANSACTIONS } from '../xds/support/messages';
 import { errorCodes, registryResult } from '../xds/support/responses';
 import { startGateway } from '../support/gateway-process';

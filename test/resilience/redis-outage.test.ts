@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startFhirRepository, type FhirRepository } from '../audit/support/receivers';
-import { feedPatient } from '../mhd/http/support';
+import { feedPatient } from '../fhir/http/support';
 import { FhirLoad } from '../support/fhir-load';
 import { startGateway } from '../support/gateway-process';
 import { createPgSchema, type PgSchema } from '../support/pg-schema';

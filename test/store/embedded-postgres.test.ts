@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freshBundle, RID_SYSTEM } from '../mhd/http/support';
+import { freshBundle, RID_SYSTEM } from '../fhir/http/support';
 import { GATEWAY_MAIN, runGatewayToExit, servingPids, startGateway, type GatewayProcess } from '../support/gateway-process';
 import { processAlive } from '../../src/process-alive';
 import { unreachableAncestor } from '../../src/store/embedded-postgres/server-account';

@@ -1,7 +1,7 @@
 // Steady MHD load against a running gateway: loops that alternate an ITI-65 submission
 // (a fresh minimal Bundle) and an ITI-67 search for the fixtures' patient, recording
 // every answer, so a test can compare what the client saw with what was stored.
-import { freshBundle, RID, RID_SYSTEM, type Json } from '../mhd/http/support';
+import { freshBundle, RID, RID_SYSTEM, type Json } from '../fhir/http/support';
 
 export interface LoadAnswer {
   transaction: 'ITI-65' | 'ITI-67';

@@ -9,7 +9,7 @@ import { childNamed, childrenNamed } from '../../src/soap';
 import { XDS_NS } from '../../src/xds/namespaces';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
 import { TEST_AUTHORITY } from '../support/metadata-builders';
-import { documentBytes, feedPatient, freshBundle, request, RID_SYSTEM, type Json } from '../mhd/http/support';
+import { documentBytes, feedPatient, freshBundle, request, RID_SYSTEM, type Json } from '../fhir/http/support';
 import { idsOf, provideSingle, quoted, registered, sendFixture, slot, storedQuery, XDS_TRANSACTIONS } from './support/messages';
 import { queryObjects, registryResult } from './support/responses';
 import { readAll } from './support/soap-client';

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { formatCx } from '../../../src/domain/hl7v2';
 import { createLogger } from '../../../src/logger';
-import { mhdRoutes } from '../../../src/mhd/routes';
+import { mhdRoutes } from '../../../src/fhir/routes';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
-import { RID, RID_SYSTEM, feedPatient, freshBundle, request, type Json } from '../../mhd/http/support';
+import { RID, RID_SYSTEM, feedPatient, freshBundle, request, type Json } from '../../fhir/http/support';
 
 const CZ_ATC = 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { XCA_PATHS } from '../../../src/xca/routes';
 import { XDS_PATHS } from '../../../src/xds/routes';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
-import { feedPatient, freshBundle, request } from '../../mhd/http/support';
+import { feedPatient, freshBundle, request } from '../../fhir/http/support';
 import { fhirTransactions, soapTransactions } from '../../../src/transactions';
 import { newPatient, singleSubmission } from '../../xds/support/messages';
 import { registryResult } from '../../xds/support/responses';

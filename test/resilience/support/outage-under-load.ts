@@ -3,7 +3,7 @@
 // says so within its budget, serves again once it is back, loses no acknowledged
 // submission and audits every refusal.
 import assert from 'node:assert/strict';
-import { feedPatient } from '../../mhd/http/support';
+import { feedPatient } from '../../fhir/http/support';
 import { FhirLoad } from '../../support/fhir-load';
 import { startGateway } from '../../support/gateway-process';
 import { assertAcknowledgedStored, waitForRefusalRecords } from './stored-outcomes';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_AUDIENCE, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
-import { request, RID_SYSTEM } from '../../mhd/http/support';
+import { request, RID_SYSTEM } from '../../fhir/http/support';
 import { newPatient, provideSingle, registered } from '../../xds/support/messages';
 import { bearer, errorCodes, findDocuments, publish, queryObjects, registryResult, retrieve, searchDocuments, securityFaultCode, type Published } from './support';
 

@@ -7,7 +7,7 @@ import { patientResourceId } from '../../../src/domain/patient-resource-id';
 import { SYSTEM_PRINCIPAL } from '../../../src/domain/principal';
 import { StoredQueryId } from '../../../src/domain/stored-query-catalog';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
-import { request, RID_SYSTEM } from '../../mhd/http/support';
+import { request, RID_SYSTEM } from '../../fhir/http/support';
 import { xml } from '../../xds/support/fixtures';
 import { newPatient, oid, registered, sendFixture } from '../../xds/support/messages';
 import type { SoapReply } from '../../xds/support/soap-client';

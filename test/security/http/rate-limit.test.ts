@@ -1,7 +1,7 @@
 // Per-client rate limits end to end: over the limit, FHIR answers 429 with Retry-After and
 // SOAP the transaction's own response with XDSRegistryBusy / XDSRepositoryBusy.
 import assert from 'node:assert/strict';
-import { request } from '../../mhd/http/support';
+import { request } from '../../fhir/http/support';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { newPatient } from '../../xds/support/messages';
 import { actionOf } from '../../xds/support/responses';

@@ -6,7 +6,7 @@ import { StoredQueryId } from '../../../src/domain/stored-queries';
 import { errorCodes, faultOf, queryObjects, registryResult } from '../../xds/support/responses';
 import { documentRequests, provideSingle, quoted, sendFixture, slot, storedQuery } from '../../xds/support/messages';
 import type { SendOptions, SoapReply } from '../../xds/support/soap-client';
-import { RID_SYSTEM, request, type Reply } from '../../mhd/http/support';
+import { RID_SYSTEM, request, type Reply } from '../../fhir/http/support';
 
 export const APPROVED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved';
 

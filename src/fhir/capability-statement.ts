@@ -1,0 +1,57 @@
+/**
+ * GET [base]/metadata: the CapabilityStatement of this MHD endpoint. Its content is data,
+ * ihe-profiles/mhd-capability-statement.json (actors, options, resources, interactions),
+ * so integrators read the same file the server answers with. Added here: the search
+ * parameters of DocumentReference and List from the search module's own table (what it
+ * parses is what is declared), and what is only known at run time (date, version, base URL),
+ * and the AuditEvent resource of the Audit Record Repository (ITI-20 create, ITI-81
+ * search and read) with the parameters of its own table (http/audit-event-search.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import statement from '../../ihe-profiles/mhd-capability-statement.json';
+import { auditSearchParams } from './atna/audit-event-search';
+import { SEARCH_PARAMETERS } from './mhd/search';
+
+/** The moment this process fixed its capabilities. */
+const STARTED = new Date().toISOString();
+
+/** package.json at the project root (this file runs from dist/src/fhir). */
+function softwareVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const VERSION = softwareVersion();
+
+function searchParams(resource: string) {
+  return SEARCH_PARAMETERS.filter((p) => p.resource === resource).map(({ name, type, definition, documentation }) => ({ name, type, definition, documentation }));
+}
+
+const AUDIT_EVENT = {
+  type: 'AuditEvent',
+  profile: 'http://hl7.org/fhir/StructureDefinition/AuditEvent',
+  documentation: 'Audit Record Repository: ITI-20 RESTful (create; stored, not forwarded) and ITI-81 Retrieve ATNA Audit Event (GET, or POST _search; date required; a patient-context user sees only events about themself)',
+  interaction: [{ code: 'create' }, { code: 'read' }, { code: 'search-type' }],
+};
+
+export function capabilityStatement(fhirBase: string): Record<string, unknown> {
+  const { $comment: _comment, rest, ...content } = statement;
+  return {
+    ...content,
+    date: STARTED,
+    software: { name: 'hie-gateway', version: VERSION },
+    implementation: { description: 'hie-gateway MHD endpoint', url: fhirBase },
+    rest: rest.map((r) => ({
+      ...r,
+      resource: [
+        ...r.resource.map((res) => (res.type === 'DocumentReference' || res.type === 'List' ? { ...res, searchParam: searchParams(res.type) } : res)),
+        { ...AUDIT_EVENT, searchParam: auditSearchParams() },
+      ],
+    })),
+  };
+}

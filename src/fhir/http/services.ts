@@ -1,0 +1,74 @@
+/**
+ * What the MHD handlers work with: the core services and the per-request view of them
+ * (the FHIR base the caller reached, the mapping built on it, the caller's Principal).
+ */
+import type Koa from 'koa';
+import type { AuditTrail } from '../../audit/audit-trail';
+import type { Principal } from '../../domain/principal';
+import type { AccessPolicy } from '../../security/authorize';
+import type { Gateway } from '../../gateway';
+import { principalOf } from '../../security/request-caller';
+import type { Registry } from '../../registry/registry';
+import type { RepositoryService } from '../../repository/repository-service';
+import type { MhdMapping } from '../mhd/mapping';
+import { fhirBaseOf, MappingsByBase } from './fhir-base';
+import { DEFAULT_FHIR_INPUT_LIMITS, type FhirInputLimits } from './limits';
+
+export interface MhdOptions {
+  /** Public base URL of the FHIR endpoint (e.g. https://gw.example.cz/fhir) when behind a proxy; default: from the request. */
+  publicBase?: string;
+}
+
+export interface MhdServices {
+  registry: Registry;
+  repository: RepositoryService;
+  /** ATNA: each request's audit scope, received events (ITI-20) and their search (ITI-81). */
+  audit: AuditTrail;
+  homeCommunityId: string;
+  /** FHIR identifier system -> patient assigning authority OID. */
+  patientIdSystems: Record<string, string>;
+  /** Assigning authorities the registry accepts patient IDs of. */
+  patientAuthorities: readonly string[];
+  mappings: MappingsByBase;
+  publicBase?: string;
+  /** What the security layer allows beyond scopes (emergency access). */
+  accessPolicy: AccessPolicy;
+  /** Structural limits of request bodies (depth, elements, Bundle entries). */
+  inputLimits: FhirInputLimits;
+}
+
+export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
+  const { config } = gw;
+  return {
+    registry: gw.registry,
+    repository: gw.repository,
+    audit: gw.audit.trail,
+    homeCommunityId: config.homeCommunityId,
+    patientIdSystems: config.profile.patientIdSystems,
+    patientAuthorities: config.acceptedPatientAuthorities,
+    mappings: new MappingsByBase(config.profile.patientIdSystems),
+    accessPolicy: { emergencyAccess: config.security.emergencyAccess },
+    inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries, maxXmlBytes: config.fhirXmlMaxBytes },
+    ...(options.publicBase ? { publicBase: options.publicBase } : {}),
+  };
+}
+
+export interface MhdRequest {
+  /** FHIR base URL as this caller reaches it, no trailing slash. */
+  base: string;
+  mapping: MhdMapping;
+  principal: Principal;
+}
+
+export function mhdRequest(ctx: Koa.Context, services: MhdServices): MhdRequest {
+  const base = fhirBaseOf(ctx, services.publicBase);
+  return { base, mapping: services.mappings.get(base), principal: principalOf(ctx) };
+}
+
+export type MhdHandler = (ctx: Koa.Context, services: MhdServices) => Promise<void>;
+
+/** A path parameter of the matched route (@koa/router puts them on ctx.params). */
+export function routeParam(ctx: Koa.Context, name: string): string {
+  const params = (ctx as unknown as { params?: Record<string, string> }).params;
+  return params?.[name] ?? '';
+}

@@ -1,0 +1,26 @@
+/** What the search translators need to know about this gateway, taken once per request. */
+import type { Registry } from '../../../registry/registry';
+import type { MhdMapping, Terminology } from '../mapping';
+
+export interface SearchDeps {
+  registry: Registry;
+  mapping: MhdMapping;
+}
+
+export interface SearchContext {
+  terminology: Terminology;
+  /** Assigning authority (OID) of the affinity domain's patient identifiers: PATIENT_ID_AUTHORITY. */
+  patientAuthority: string;
+  /** This community (urn:oid:…). */
+  homeCommunityId: string;
+}
+
+export function searchContext(deps: SearchDeps): SearchContext {
+  const options = deps.registry.options;
+  return {
+    terminology: deps.mapping.terminology,
+    // The registry's accepted authorities start with PATIENT_ID_AUTHORITY (config.ts).
+    patientAuthority: options.patientPolicy.acceptedAuthorities[0] ?? options.profile.patientIdAuthority,
+    homeCommunityId: options.homeCommunityId,
+  };
+}
