@@ -26,7 +26,7 @@ import { ITI_38, ITI_39, ITI_55 } from './xca';
 import { ITI_18, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86 } from './xds-b';
 
 export type { Access, FhirInteraction, ProtectedResource } from './access';
-export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, SoapBinding, TransactionDescriptor } from './descriptor';
+export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, RestInteraction, SoapBinding, TransactionDescriptor } from './descriptor';
 export { ITI_18, ITI_20, ITI_38, ITI_39, ITI_41, ITI_42, ITI_43, ITI_51, ITI_55, ITI_57, ITI_62, ITI_65, ITI_66, ITI_67, ITI_68, ITI_81, ITI_86, ITI_104 };
 
 /** Every transaction, by id. Within a front end, served in this order. */
