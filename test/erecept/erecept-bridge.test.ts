@@ -1,0 +1,315 @@
+// The eRecept bridge end to end: FHIR MedicationRequest / MedicationDispense at /fhir of a real
+// gateway, its CÚER client over mutual TLS + HTTP Basic with signed messages, against the CÚER
+// simulator (support/cuer-simulator.ts) on a free loopback port with certificates made by
+// openssl for this run. Covers create, read, list, change, cancel, dispense; every Chyba code of
+// wsdl/erecept carried to an OperationOutcome; a tampered signature refused; CÚER down -> 503
+// with Retry-After and nothing half-done; an audit record for every call, with the patient.
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CuerFault, CuerRejected } from '../../src/bridges/erecept/cuer-client';
+import { cuerRequests } from '../../src/bridges/erecept/cuer-xml';
+import { signRequest } from '../../src/bridges/erecept/message-signature';
+import { RID_SYSTEM, SUKL_PRODUCT_SYSTEM } from '../../src/domain/czech-identifiers';
+import { CUER_ERROR_SYSTEM, cuerOutcome } from '../../src/fhir/erecept/cuer-outcome';
+import { CUER_ID_SYSTEM } from '../../src/fhir/erecept/medication-request-mapping';
+import { CuerClient } from '../../src/bridges/erecept/cuer-client';
+import { Secret } from '../../src/bridges/erecept/erecept-config';
+import { describeEachStoreOverHttp } from '../support/http-gateway';
+import { createPki, type Pki } from '../security/support/pki';
+import { CuerSimulator, UNKNOWN_PRODUCT } from './support/cuer-simulator';
+
+type Json = Record<string, any>;
+
+const USER = 'b2b0c6a4-0d7e-4d0c-9c55-2a7a4f0e0001';
+const PASSWORD = 'heslo-k-CUER-' + randomUUID();
+const RID = '1234567893';
+
+function medicationRequest(overrides: Json = {}): Json {
+  return {
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    contained: [{ resourceType: 'Patient', id: 'p', identifier: [{ system: RID_SYSTEM, value: RID }], name: [{ family: 'Nováková', given: ['Jana'] }], birthDate: '1980-04-12' }],
+    subject: { reference: '#p' },
+    authoredOn: '2026-12-07',
+    medicationCodeableConcept: { coding: [{ system: SUKL_PRODUCT_SYSTEM, code: '0013831', display: 'SIMVASTATIN RATIOPHARM 40MG TBL FLM 20' }] },
+    dosageInstruction: [{ text: '1 tableta večer' }],
+    dispenseRequest: { quantity: { value: 1 } },
+    ...overrides,
+  };
+}
+
+describe('eRecept bridge (FHIR facade, CÚER client, CÚER simulator)', function () {
+  this.timeout(120_000);
+  let pki: Pki;
+  let sim: CuerSimulator;
+  let passwordFile: string;
+
+  before(async () => {
+    pki = await createPki({ nodes: ['workplace', 'signer'], revoked: [] });
+    passwordFile = path.join(pki.dir, 'cuer-password');
+    await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    sim = new CuerSimulator({ serverCert: pki.server.cert, serverKey: pki.server.key, clientCa: pki.ca, user: USER, password: PASSWORD, signingCert: pki.client('signer').cert });
+    await sim.start();
+  });
+  after(async () => {
+    await sim?.stop();
+    await pki?.cleanup();
+  });
+
+  const env = () => ({
+    ERECEPT_URL: `${sim.url}/cuer/Lekar`,
+    ERECEPT_PHARMACIST_URL: `${sim.url}/cuer/Lekarnik`,
+    ERECEPT_TLS_CERT_FILE: pki.client('workplace').certFile,
+    ERECEPT_TLS_KEY_FILE: pki.client('workplace').keyFile,
+    ERECEPT_TLS_CA_FILE: pki.caFile,
+    ERECEPT_USER: USER,
+    ERECEPT_PASSWORD_FILE: passwordFile,
+    ERECEPT_SIGN_CERT_FILE: pki.client('signer').certFile,
+    ERECEPT_SIGN_KEY_FILE: pki.client('signer').keyFile,
+    ERECEPT_PHARMACY_CODE: '11223344',
+    ERECEPT_READ_ATTEMPTS: '2',
+    ERECEPT_RETRY_AFTER_SECONDS: '17',
+  });
+
+  describeEachStoreOverHttp(
+    'over /fhir',
+    (ctx) => {
+      const send = async (method: string, url: string, body?: Json) => {
+        const res = await fetch(`${ctx.fhir}${url}`, {
+          method,
+          headers: { Accept: 'application/fhir+json', ...(body ? { 'Content-Type': 'application/fhir+json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: res.status, headers: res.headers, body: (await res.json()) as Json };
+      };
+      const issueOf = (body: Json) => body.issue[0] as Json;
+      const cuerCode = (body: Json) => (issueOf(body).details?.coding as Json[] | undefined)?.find((c) => c.system === CUER_ERROR_SYSTEM)?.code;
+      const events = async (subtype: string) =>
+        (await ctx.gw.db.query<{ patient_id: string | null; outcome: string; action: string; resource: Json }>(`SELECT patient_id, outcome, action, resource FROM audit_events WHERE $1 = ANY(subtypes) ORDER BY recorded, id`, [subtype])).rows;
+      const ridCx = () => `${RID}^^^&${ctx.gw.config.profile.patientIdSystems[RID_SYSTEM]}&ISO`;
+
+      let id: string;
+
+      it('creates a prescription: 201, the CÚER ID_Dokladu as id and identifier, Location, audited with the patient', async () => {
+        const res = await send('POST', '/MedicationRequest', medicationRequest());
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        id = res.body.id;
+        assert.match(id, /^[0-9A-Z]{12}$/);
+        assert.deepEqual(res.body.identifier, [{ system: CUER_ID_SYSTEM, value: id }]);
+        assert.equal(res.body.status, 'active');
+        assert.equal(res.headers.get('location'), `${ctx.fhir}/MedicationRequest/${id}`);
+        // What CÚER keeps: the signed message's content, the prescriber being the CÚER user.
+        const stored = sim.prescriptions.get(id)! as Json;
+        assert.equal(stored.Pacient.RID, RID);
+        assert.equal([stored.PLP].flat()[0].HVLPReg.Kod, '0013831');
+        assert.equal(stored.Predepisujici.Lekar, USER);
+        const [event] = (await events('ERP-PRESCRIBE')).slice(-1);
+        assert.equal(event!.outcome, '0');
+        assert.equal(event!.patient_id, ridCx());
+        assert.ok((event!.resource.subtype as Json[]).some((s) => s.code === 'ATC_DOC_CREATE'));
+      });
+
+      it('reads it back (audited as a read with the patient)', async () => {
+        const res = await send('GET', `/MedicationRequest/${id}`);
+        assert.equal(res.status, 200);
+        assert.equal(res.body.id, id);
+        assert.equal(res.body.medicationCodeableConcept.coding[0].code, '0013831');
+        assert.equal(res.body.contained[0].identifier[0].value, RID);
+        const [event] = (await events('ERP-READ')).slice(-1);
+        assert.equal(event!.outcome, '0');
+        assert.equal(event!.patient_id, ridCx());
+      });
+
+      it("lists the patient's prescriptions, by status too", async () => {
+        const all = await send('GET', `/MedicationRequest?patient:identifier=${encodeURIComponent(`${RID_SYSTEM}|${RID}`)}`);
+        assert.equal(all.status, 200);
+        assert.equal(all.body.resourceType, 'Bundle');
+        assert.ok(all.body.entry.some((e: Json) => e.resource.id === id));
+        const cancelled = await send('GET', `/MedicationRequest?patient:identifier=${encodeURIComponent(`${RID_SYSTEM}|${RID}`)}&status=cancelled`);
+        assert.equal(cancelled.body.total, 0);
+        const [event] = (await events('ERP-SEARCH')).slice(-1);
+        assert.equal(event!.patient_id, ridCx());
+        const bad = await send('GET', '/MedicationRequest?status=active');
+        assert.equal(bad.status, 400);
+      });
+
+      it('changes it (ZmenitPredpis, signed)', async () => {
+        const res = await send('PUT', `/MedicationRequest/${id}`, medicationRequest({ id, dispenseRequest: { quantity: { value: 2 } } }));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(res.body.dispenseRequest.quantity.value, 2);
+        assert.equal(Number([(sim.prescriptions.get(id) as Json).PLP].flat()[0].Mnozstvi), 2);
+        assert.equal((await events('ERP-CHANGE')).slice(-1)[0]!.outcome, '0');
+      });
+
+      it('dispenses it (ZalozitVydej on the pharmacist service), after which a change is refused: 409 CUER_NEPOVOLENY_STAV', async () => {
+        const res = await send('POST', '/MedicationDispense', {
+          resourceType: 'MedicationDispense',
+          status: 'completed',
+          authorizingPrescription: [{ reference: `MedicationRequest/${id}` }],
+          medicationCodeableConcept: { coding: [{ system: SUKL_PRODUCT_SYSTEM, code: '0013831' }] },
+          quantity: { value: 2 },
+          whenHandedOver: '2026-12-08T09:00:00+01:00',
+        });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        assert.equal(res.body.authorizingPrescription[0].reference, `MedicationRequest/${id}`);
+        assert.equal(res.body.location.identifier.value, '11223344');
+        assert.equal((await send('GET', `/MedicationRequest/${id}`)).body.status, 'completed');
+        assert.equal((await events('ERP-DISPENSE')).slice(-1)[0]!.patient_id, ridCx());
+
+        const change = await send('PUT', `/MedicationRequest/${id}`, medicationRequest({ id }));
+        assert.equal(change.status, 409);
+        assert.equal(cuerCode(change.body), 'CUER_NEPOVOLENY_STAV');
+        assert.equal(issueOf(change.body).code, 'conflict');
+        assert.ok(issueOf(change.body).details.text);
+        assert.equal((await events('ERP-CHANGE')).slice(-1)[0]!.outcome, '4');
+      });
+
+      it('cancels a prescription with $cancel; a second $cancel is 409', async () => {
+        const created = await send('POST', '/MedicationRequest', medicationRequest());
+        const cid = created.body.id;
+        const res = await send('POST', `/MedicationRequest/${cid}/$cancel`, { resourceType: 'Parameters', parameter: [{ name: 'reason', valueString: 'chybná síla' }] });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(res.body.status, 'cancelled');
+        assert.equal((sim.prescriptions.get(cid) as Json).Stav, 'ZRUSENY');
+        const again = await send('POST', `/MedicationRequest/${cid}/$cancel`);
+        assert.equal(again.status, 409);
+        assert.equal(cuerCode(again.body), 'CUER_NEPOVOLENY_STAV');
+        const cancelEvents = await events('ERP-CANCEL');
+        assert.deepEqual(cancelEvents.slice(-2).map((e) => e.outcome), ['0', '4']);
+        assert.equal(cancelEvents.slice(-2)[0]!.patient_id, ridCx());
+      });
+
+      it('CUER_NENALEZENO -> 404, CUER_NEPLATNA_DATA -> 422, CUER_NEOPRAVNENY -> 403, each with CÚER\'s code and text', async () => {
+        const missing = await send('GET', '/MedicationRequest/AAAAAAAAAAAA');
+        assert.equal(missing.status, 404);
+        assert.equal(cuerCode(missing.body), 'CUER_NENALEZENO');
+
+        const before = sim.prescriptions.size;
+        const unknown = await send('POST', '/MedicationRequest', medicationRequest({ medicationCodeableConcept: { coding: [{ system: SUKL_PRODUCT_SYSTEM, code: UNKNOWN_PRODUCT }] } }));
+        assert.equal(unknown.status, 422);
+        assert.equal(cuerCode(unknown.body), 'CUER_NEPLATNA_DATA');
+        assert.match(issueOf(unknown.body).details.text, /9999999/);
+        assert.equal(sim.prescriptions.size, before);
+
+        sim.seedForeign('FOREIGN00001', sim.prescriptions.get(id)!);
+        const foreign = await send('PUT', '/MedicationRequest/FOREIGN00001', medicationRequest({ id: 'FOREIGN00001' }));
+        assert.equal(foreign.status, 403);
+        assert.equal(cuerCode(foreign.body), 'CUER_NEOPRAVNENY');
+      });
+
+      it('CUER_NEDOSTUPNE -> 503 with Retry-After', async () => {
+        sim.unavailable = true;
+        try {
+          const res = await send('GET', `/MedicationRequest/${id}`);
+          assert.equal(res.status, 503);
+          assert.equal(res.headers.get('retry-after'), '17');
+          assert.equal(issueOf(res.body).code, 'transient');
+        } finally {
+          sim.unavailable = false;
+        }
+      });
+
+      it('a request FHIR cannot map is refused before CÚER is asked (422, nothing sent)', async () => {
+        const calls = sim.calls.length;
+        const res = await send('POST', '/MedicationRequest', medicationRequest({ subject: { reference: 'Patient/elsewhere' } }));
+        assert.equal(res.status, 422);
+        assert.equal(sim.calls.length, calls);
+      });
+
+      it('a tampered signature is refused by CÚER (CUER_NEPLATNY_PODPIS, answered as 502); the untampered message passes', async () => {
+        const bridge = ctx.gw.erecept!;
+        const signer = { cert: pki.client('signer').cert, key: pki.client('signer').key };
+        const predpis = {
+          datumVystaveni: '2026-12-07',
+          pacient: { prijmeni: 'Novák', jmena: 'Petr', datumNarozeni: '1970-01-01', rid: RID },
+          predepisujici: { lekar: USER },
+          polozky: [{ kod: '0013831', mnozstvi: 1 }],
+        };
+        const zprava = { idZpravy: randomUUID(), odeslano: new Date().toISOString(), swKlienta: 'test' };
+        const signed = signRequest(cuerRequests.zalozitPredpis(zprava, predpis, 'sig-1'), 'sig-1', signer);
+        const tampered = signed.replace('<erp:Mnozstvi>1</erp:Mnozstvi>', '<erp:Mnozstvi>9</erp:Mnozstvi>');
+        assert.notEqual(tampered, signed);
+        const before = sim.prescriptions.size;
+        const err = await bridge.client.send('CUERLekar', 'ZalozitPredpis', tampered).then(() => undefined, (e: unknown) => e);
+        assert.ok(err instanceof CuerFault, String(err));
+        assert.equal(err.kod, 'CUER_NEPLATNY_PODPIS');
+        const answer = cuerOutcome(err, 17)!;
+        assert.equal(answer.status, 502);
+        assert.equal(answer.issues[0]!.details?.coding?.[0]?.code, 'CUER_NEPLATNY_PODPIS');
+        assert.equal(sim.prescriptions.size, before);
+        // Signed by a certificate CÚER does not hold for this user: refused as well.
+        const foreignSigner = signRequest(cuerRequests.zalozitPredpis(zprava, predpis, 'sig-2'), 'sig-2', { cert: pki.client('workplace').cert, key: pki.client('workplace').key });
+        await assert.rejects(bridge.client.send('CUERLekar', 'ZalozitPredpis', foreignSigner), (e: unknown) => e instanceof CuerFault && e.kod === 'CUER_NEPLATNY_PODPIS');
+        await bridge.client.send('CUERLekar', 'ZalozitPredpis', signed);
+        assert.equal(sim.prescriptions.size, before + 1);
+      });
+
+      it('wrong Basic credentials or a client certificate CÚER does not trust are refused (CuerRejected -> 502)', async () => {
+        const base = ctx.gw.config.erecept!;
+        const wrongPassword = new CuerClient({ ...base, password: new Secret(Buffer.from('nope')) });
+        const stranger = new CuerClient({ ...base, tls: { ...base.tls, cert: pki.stranger.cert, key: new Secret(pki.stranger.key) }, readAttempts: 1 });
+        const read = (c: CuerClient) => c.read('CUERLekar', 'NacistPredpis', cuerRequests.nacistPredpis({ idZpravy: randomUUID(), odeslano: new Date().toISOString(), swKlienta: 't' }, id));
+        try {
+          await assert.rejects(read(wrongPassword), (e: unknown) => e instanceof CuerRejected);
+          const refused = await read(stranger).then(() => undefined, (e: unknown) => e);
+          assert.ok(refused instanceof Error && !(refused instanceof CuerFault), String(refused));
+          assert.equal(cuerOutcome(new CuerRejected(401), 17)!.status, 502);
+        } finally {
+          wrongPassword.close();
+          stranger.close();
+        }
+      });
+
+      it('CÚER down: 503 with Retry-After, nothing half-done, the failure audited; back up: served again', async () => {
+        const before = sim.prescriptions.size;
+        const calls = sim.calls.length;
+        const port = sim.port;
+        await sim.stop();
+        try {
+          const create = await send('POST', '/MedicationRequest', medicationRequest());
+          assert.equal(create.status, 503);
+          assert.equal(create.headers.get('retry-after'), '17');
+          const read = await send('GET', `/MedicationRequest/${id}`);
+          assert.equal(read.status, 503);
+          const [event] = (await events('ERP-PRESCRIBE')).slice(-1);
+          assert.notEqual(event!.outcome, '0');
+          assert.equal(event!.patient_id, ridCx());
+        } finally {
+          await sim.start(port);
+        }
+        assert.equal(sim.prescriptions.size, before);
+        assert.equal(sim.calls.length, calls);
+        assert.equal((await send('GET', `/MedicationRequest/${id}`)).status, 200);
+      });
+
+      it('the logs and config never show the CÚER password or keys', () => {
+        const shown = JSON.stringify(ctx.gw.config.erecept) + inspect(ctx.gw.config.erecept, { depth: 5 });
+        assert.ok(!shown.includes(PASSWORD));
+        assert.ok(!shown.includes('PRIVATE KEY'));
+      });
+    },
+    env,
+    {},
+    ['postgres'],
+  );
+});
+
+describeEachStoreOverHttp(
+  'eRecept bridge not configured',
+  (ctx) => {
+    it('answers 501 OperationOutcome on its routes', async () => {
+      const res = await fetch(`${ctx.fhir}/MedicationRequest/AAAAAAAAAAAA`, { headers: { Accept: 'application/fhir+json' } });
+      assert.equal(res.status, 501);
+      const body = (await res.json()) as Json;
+      assert.equal(body.resourceType, 'OperationOutcome');
+      assert.equal(body.issue[0].code, 'not-supported');
+    });
+  },
+  {},
+  {},
+  ['postgres'],
+);
