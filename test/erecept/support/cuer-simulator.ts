@@ -56,7 +56,9 @@ export class CuerSimulator {
   readonly prescriptions = new Map<string, Doklad>();
   /** Every request that reached an operation, by operation name (after transport checks). */
   readonly calls: string[] = [];
+  /** While set, every operation answers CUER_NEDOSTUPNE; each such answer is noted in `unavailableAnswers`. */
   unavailable = false;
+  readonly unavailableAnswers: string[] = [];
   port = 0;
   private server?: https.Server;
 
@@ -158,7 +160,10 @@ export class CuerSimulator {
       (name: string, signedElement: string | undefined, body: (args: Record<string, any>) => Record<string, unknown>) =>
       (args: Record<string, any>, _callback: unknown, _headers: unknown, req: { rawXml?: string }) => {
         try {
-          if (this.unavailable) throw new Chyba('CUER_NEDOSTUPNE', 'CÚER je dočasně nedostupné');
+          if (this.unavailable) {
+            this.unavailableAnswers.push(name);
+            throw new Chyba('CUER_NEDOSTUPNE', 'CÚER je dočasně nedostupné');
+          }
           if (signedElement) this.checkSignature(req?.rawXml, signedElement);
           this.calls.push(name);
           return { Zprava: this.zprava(), ...body(lexicalDates(args)) };
