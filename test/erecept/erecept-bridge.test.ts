@@ -251,6 +251,26 @@ describe('eRecept bridge (FHIR facade, CÚER client, CÚER simulator)', function
         assert.equal((await send('GET', `/MedicationRequest/${id}`)).status, 200);
       });
 
+      it('a write CÚER never answers is 504 saying it may have been done (no Retry-After); a read that times out is retried, then 503', async () => {
+        const before = cuer.sim.prescriptions.size;
+        cuer.sim.stallMs = 6000;
+        try {
+          const write = await send('POST', '/MedicationRequest', medicationRequest());
+          assert.equal(write.status, 504);
+          assert.equal(write.headers.get('retry-after'), null);
+          assert.equal(issueOf(write.body).code, 'timeout');
+          assert.match(issueOf(write.body).diagnostics, /may have been made/);
+          const read = await send('GET', `/MedicationRequest/${id}`);
+          assert.equal(read.status, 503);
+          assert.equal(read.headers.get('retry-after'), '17');
+        } finally {
+          cuer.sim.stallMs = 0;
+        }
+        // The unanswered write did land in CÚER, which is why it is not answered as "not done".
+        for (let i = 0; i < 100 && cuer.sim.prescriptions.size === before; i++) await new Promise((r) => setTimeout(r, 100));
+        assert.equal(cuer.sim.prescriptions.size, before + 1);
+      });
+
       it('the logs and config never show the CÚER password or keys', () => {
         const shown = JSON.stringify(ctx.gw.config.erecept) + inspect(ctx.gw.config.erecept, { depth: 5 });
         assert.ok(!shown.includes(cuer.password));

@@ -2,9 +2,11 @@
  * What a failed CÚER call is answered with: an OperationOutcome whose issue carries CÚER's own
  * error code (details.coding, system CUER_ERROR_SYSTEM) and text, with the HTTP status the case
  * calls for. CÚER not reachable is 503 with Retry-After; CÚER refusing the gateway's own
- * credentials or signature is the gateway's problem, not the caller's: 502.
+ * credentials or signature is the gateway's problem, not the caller's: 502. A write CÚER never
+ * answered may have been done: 504, saying so, and no Retry-After (repeating blindly could
+ * prescribe twice).
  */
-import { CuerFault, CuerRejected, CuerUnavailable } from '../../bridges/erecept/cuer-client';
+import { CuerCallFailed, CuerFault, CuerOutcomeUnknown, CuerRejected, CuerUnavailable } from '../../bridges/erecept/cuer-client';
 import { CuerProtocolError } from '../../bridges/erecept/cuer-response';
 import type { IssueType } from '../http/operation-outcome';
 import { FhirHttpError } from '../http/http-error';
@@ -25,8 +27,9 @@ export function cuerOutcome(err: unknown, retryAfterSeconds: number): FhirHttpEr
   if (err instanceof CuerUnavailable) {
     return new FhirHttpError(503, [{ severity: 'error', code: 'transient', diagnostics: err.message }], { 'Retry-After': String(retryAfterSeconds) });
   }
+  if (err instanceof CuerOutcomeUnknown) return FhirHttpError.of(504, 'timeout', err.message);
   if (err instanceof CuerRejected) return FhirHttpError.of(502, 'security', err.message);
-  if (err instanceof CuerProtocolError) return FhirHttpError.of(502, 'exception', err.message);
+  if (err instanceof CuerProtocolError || err instanceof CuerCallFailed) return FhirHttpError.of(502, 'exception', err.message);
   if (err instanceof CuerFault) {
     const shape = BY_CODE[err.kod] ?? { status: 502, code: 'exception' as IssueType };
     return new FhirHttpError(shape.status, [

@@ -51,6 +51,7 @@ export function cuerFixture(): CuerFixture {
       ERECEPT_SIGN_KEY_FILE: state.pki.client('signer').keyFile,
       ERECEPT_PHARMACY_CODE: '11223344',
       ERECEPT_READ_ATTEMPTS: '2',
+      ERECEPT_TIMEOUT_MS: '3000',
       ERECEPT_RETRY_AFTER_SECONDS: '17',
     }),
   };

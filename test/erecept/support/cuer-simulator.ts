@@ -59,6 +59,8 @@ export class CuerSimulator {
   /** While set, every operation answers CUER_NEDOSTUPNE; each such answer is noted in `unavailableAnswers`. */
   unavailable = false;
   readonly unavailableAnswers: string[] = [];
+  /** While above 0, every operation waits this long, then does its work and answers (to whoever still listens). */
+  stallMs = 0;
   port = 0;
   private server?: https.Server;
 
@@ -156,21 +158,35 @@ export class CuerSimulator {
   }
 
   private operations() {
+    const answerOf = (name: string, signedElement: string | undefined, body: (args: Record<string, any>) => Record<string, unknown>, args: Record<string, any>, req: { rawXml?: string }) => {
+      try {
+        if (this.unavailable) {
+          this.unavailableAnswers.push(name);
+          throw new Chyba('CUER_NEDOSTUPNE', 'CÚER je dočasně nedostupné');
+        }
+        if (signedElement) this.checkSignature(req?.rawXml, signedElement);
+        this.calls.push(name);
+        return { Zprava: this.zprava(), ...body(lexicalDates(args)) };
+      } catch (err) {
+        if (!(err instanceof Chyba)) throw err;
+        throw { Fault: { faultcode: 'soap:Client', faultstring: err.popis, detail: { Chyba: { Kod: err.kod, Popis: err.popis } } } };
+      }
+    };
+    /** An operation as the soap server calls it (args, callback, headers, req); a promise answers later. */
     const op =
       (name: string, signedElement: string | undefined, body: (args: Record<string, any>) => Record<string, unknown>) =>
-      (args: Record<string, any>, _callback: unknown, _headers: unknown, req: { rawXml?: string }) => {
-        try {
-          if (this.unavailable) {
-            this.unavailableAnswers.push(name);
-            throw new Chyba('CUER_NEDOSTUPNE', 'CÚER je dočasně nedostupné');
-          }
-          if (signedElement) this.checkSignature(req?.rawXml, signedElement);
-          this.calls.push(name);
-          return { Zprava: this.zprava(), ...body(lexicalDates(args)) };
-        } catch (err) {
-          if (!(err instanceof Chyba)) throw err;
-          throw { Fault: { faultcode: 'soap:Client', faultstring: err.popis, detail: { Chyba: { Kod: err.kod, Popis: err.popis } } } };
-        }
+      (args: Record<string, any>, _callback: unknown, _headers: unknown, req: { rawXml?: string }): unknown => {
+        if (this.stallMs <= 0) return answerOf(name, signedElement, body, args, req);
+        const ms = this.stallMs;
+        return new Promise((resolve, reject) => {
+          setTimeout(() => {
+            try {
+              resolve(answerOf(name, signedElement, body, args, req));
+            } catch (err) {
+              reject(err);
+            }
+          }, ms).unref();
+        });
       };
     const lekar = this.options.user;
     return {
