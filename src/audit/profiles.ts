@@ -77,6 +77,8 @@ function balp(transaction: AuditTransaction, side: AuditSide, event: Event): str
     case 'search-type': {
       if (objects.length !== 1 || objects[0]!.role?.code !== EntityRole.Query.code) return [];
       if (!patient) return [AuditProfiles.query];
+      // Only MHD's own searches are MHD's find profiles; any other (the eRecept bridge's) is plain BALP.
+      if (transaction !== 'ITI-66' && transaction !== 'ITI-67') return [AuditProfiles.patientQuery];
       const mhd =
         transaction === 'ITI-67'
           ? served ? AuditProfiles.findDocumentReferencesResponder : AuditProfiles.findDocumentReferencesConsumer
@@ -93,6 +95,7 @@ function balp(transaction: AuditTransaction, side: AuditSide, event: Event): str
     case 'create':
     case 'update': {
       // PIXm's Manager profiles name the patient by the identifier the feed was filed under.
+      if (transaction !== 'ITI-104') return [];
       if (!served || !patient || objects.length !== 1 || objects[0]!.role?.code !== EntityRole.DomainResource.code) return [];
       return interaction === 'create' ? [AuditProfiles.pixmFeedCreateManager, AuditProfiles.patientCreate] : [AuditProfiles.pixmFeedUpdateManager, AuditProfiles.patientUpdate];
     }

@@ -15,6 +15,8 @@ import { CUER_ERROR_SYSTEM, cuerOutcome } from '../../src/fhir/erecept/cuer-outc
 import { CUER_ID_SYSTEM } from '../../src/fhir/erecept/medication-request-mapping';
 import { CuerClient } from '../../src/bridges/erecept/cuer-client';
 import { Secret } from '../../src/bridges/erecept/erecept-config';
+import type { AuditEvent } from '../../src/audit/fhir-audit-event';
+import { declaredProfileViolations } from '../audit/support/audit-profile-checks';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
 import { CUER_USER, cuerFixture } from './support/cuer-fixture';
 import { UNKNOWN_PRODUCT } from './support/cuer-simulator';
@@ -269,6 +271,16 @@ describe('eRecept bridge (FHIR facade, CÚER client, CÚER simulator)', function
         // The unanswered write did land in CÚER, which is why it is not answered as "not done".
         for (let i = 0; i < 100 && cuer.sim.prescriptions.size === before; i++) await new Promise((r) => setTimeout(r, 100));
         assert.equal(cuer.sim.prescriptions.size, before + 1);
+      });
+
+      it('every ERP-* audit event declares only the audit profiles it meets (plain BALP, none of MHD\'s or PIXm\'s)', async () => {
+        const rows = (await ctx.gw.db.query<{ resource: AuditEvent }>('SELECT resource FROM audit_events')).rows.filter((r) => r.resource.subtype?.some((s) => s.code?.startsWith('ERP-')));
+        assert.ok(rows.length >= 10);
+        for (const { resource } of rows) {
+          assert.deepEqual(declaredProfileViolations(resource), []);
+          assert.ok(!(resource.meta?.profile ?? []).some((p) => /MHD|PIXm/.test(p)), JSON.stringify(resource.meta));
+        }
+        assert.ok(rows.some((r) => (r.resource.meta?.profile ?? []).some((p) => p.endsWith('IHE.BasicAudit.PatientRead'))));
       });
 
       it('the logs and config never show the CÚER password or keys', () => {
