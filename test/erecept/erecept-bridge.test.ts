@@ -61,6 +61,7 @@ describe('eRecept bridge (FHIR facade, CÚER client, CÚER simulator)', function
         assert.equal(stored.Pacient.RID, RID);
         assert.equal([stored.PLP].flat()[0].HVLPReg.Kod, '0013831');
         assert.equal(stored.Predepisujici.Lekar, CUER_USER);
+        assert.equal(stored.Predepisujici.ICZ, '72010001');
         const [event] = (await events('ERP-PRESCRIBE')).slice(-1);
         assert.equal(event!.outcome, '0');
         assert.equal(event!.patient_id, ridCx());

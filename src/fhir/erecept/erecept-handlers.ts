@@ -68,8 +68,6 @@ const create = handler(async (ctx, bridge, req, services) => {
 
 const read = handler(async (ctx, bridge, req) => {
   const id = prescriptionId(ctx);
-  // A read by id is audited as BALP's read of this resource.
-  req.audit.note({ interaction: 'read' });
   sendResource(ctx, 200, medicationRequestOf(await viaCuer(bridge, () => bridge.read(id, req))));
 });
 

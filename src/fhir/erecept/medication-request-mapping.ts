@@ -62,7 +62,9 @@ export function predpisOf(resource: Json, lekar: string): Predpis {
   const end = str(obj(dispenseRequest?.validityPeriod)?.end);
   const navod = str(arr(resource.dosageInstruction)[0]?.text);
   const pozn = str(arr(resource.note)[0]?.text);
-  const icz = identifierValue(obj(resource.requester)?.identifier ? [obj(resource.requester)!.identifier] : [], ICZ_SYSTEM);
+  // Reference.identifier is a single Identifier.
+  const requester = obj(obj(resource.requester)?.identifier);
+  const icz = requester?.system === ICZ_SYSTEM ? str(requester.value) : undefined;
   return {
     datumVystaveni,
     ...(end && DATE.test(end) ? { platnostDo: end.slice(0, 10) } : {}),

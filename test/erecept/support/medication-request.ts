@@ -1,5 +1,5 @@
 // TEST ONLY: a MedicationRequest the eRecept bridge accepts (one SÚKL product, a contained patient with a RID).
-import { RID_SYSTEM, SUKL_PRODUCT_SYSTEM } from '../../../src/domain/czech-identifiers';
+import { ICZ_SYSTEM, RID_SYSTEM, SUKL_PRODUCT_SYSTEM } from '../../../src/domain/czech-identifiers';
 
 type Json = Record<string, any>;
 
@@ -14,6 +14,7 @@ export function medicationRequest(overrides: Json = {}): Json {
     contained: [{ resourceType: 'Patient', id: 'p', identifier: [{ system: RID_SYSTEM, value: RID }], name: [{ family: 'Nováková', given: ['Jana'] }], birthDate: '1980-04-12' }],
     subject: { reference: '#p' },
     authoredOn: '2026-12-07',
+    requester: { identifier: { system: ICZ_SYSTEM, value: '72010001' } },
     medicationCodeableConcept: { coding: [{ system: SUKL_PRODUCT_SYSTEM, code: '0013831', display: 'SIMVASTATIN RATIOPHARM 40MG TBL FLM 20' }] },
     dosageInstruction: [{ text: '1 tableta večer' }],
     dispenseRequest: { quantity: { value: 1 } },
