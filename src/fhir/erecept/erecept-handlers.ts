@@ -14,7 +14,7 @@
  * cuer-outcome.ts.
  */
 import type Koa from 'koa';
-import type { EreceptBridge } from '../../bridges/erecept/erecept-bridge';
+import type { BridgeRequest, EreceptBridge } from '../../bridges/erecept/erecept-bridge';
 import type { PacientKlic, StavPredpisu } from '../../bridges/erecept/cuer-types';
 import { RCIS_SYSTEM, RID_SYSTEM } from '../../domain/czech-identifiers';
 import type { AuditedHandler } from '../http/audit';
@@ -50,7 +50,7 @@ function prescriptionId(ctx: Koa.Context): string {
 }
 
 /** The handlers of every eRecept route with what they share: the bridge, the caller, the audit scope. */
-type EreceptHandler = (ctx: Koa.Context, bridge: EreceptBridge, req: Parameters<EreceptBridge['read']>[1], services: MhdServices) => Promise<void>;
+type EreceptHandler = (ctx: Koa.Context, bridge: EreceptBridge, req: BridgeRequest, services: MhdServices) => Promise<void>;
 
 function handler(h: EreceptHandler): AuditedHandler {
   return async (ctx, services, audit) => {
