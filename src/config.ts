@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
+import { parseRemoteCacheConfig, type RemoteCacheConfig } from './remote-documents/remote-cache-config';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
 import type { AffinityProfile } from './domain/affinity-profile';
 
@@ -51,6 +52,8 @@ export interface Config {
   workers: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
+  /** Documents read from other communities: expiry and size limit (REMOTE_CACHE_*). */
+  remoteCache: RemoteCacheConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -159,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     timeouts: parseDependencyTimeouts(env),
     workers: parseWorkers(env),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
+    remoteCache: parseRemoteCacheConfig(env),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;

@@ -16,6 +16,8 @@ import { SqlAuditOutbox } from './store/sql/audit/sql-audit-outbox';
 import { DocumentRepository } from './repository/document-repository';
 import { RepositoryService } from './repository/repository-service';
 import { openBlobStoreFromConfig } from './store/blobs';
+import { openRemoteDocumentCache } from './store/remote-document-cache';
+import type { RemoteDocumentCache } from './remote-documents/remote-document-cache';
 import type { Database } from './store/sql/database';
 import { migrate } from './store/sql/migrate';
 import { PgliteDatabase } from './store/sql/pglite';
@@ -37,6 +39,8 @@ export interface Gateway {
   registry: Registry;
   repository: RepositoryService;
   jobs: JobQueue;
+  /** Documents read from other communities, kept encrypted with an expiry. */
+  remoteDocuments: RemoteDocumentCache;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const blobs = await openBlobStoreFromConfig(config);
   const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
+  const remoteDocuments = await openRemoteDocumentCache(db, config);
   const registry = Registry.fromConfig(new SqlRegistryStore(db), config);
   const jobs = createJobQueue({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
@@ -103,6 +108,10 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
       (r) => r.removedBlobs + r.removedTemp > 0 && logger.info(r, 'orphan blobs removed'),
       (err: unknown) => logger.error({ err }, 'orphan blob sweep failed'),
     );
+    remoteDocuments.sweepOrphans(ORPHAN_AGE_MS).then(
+      (r) => r.removedBlobs + r.removedTemp > 0 && logger.info(r, 'orphan remote-cache blobs removed'),
+      (err: unknown) => logger.error({ err }, 'orphan remote-cache blob sweep failed'),
+    );
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   const store: StoreDescription = config.embeddedPostgresVersion
@@ -116,11 +125,13 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     registry,
     repository,
     jobs,
+    remoteDocuments,
     async close() {
       clearInterval(sweeper);
       await audit.close();
       await jobs.close();
       await repository.close();
+      await remoteDocuments.close();
       await db.close();
     },
   };

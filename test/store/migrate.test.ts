@@ -30,7 +30,7 @@ describe('database migrations', () => {
   it('006 (re-registration) on a registry populated before it: rows kept, one first registration per uniqueId still enforced', async () => {
     const db = new PostgresDatabase({ connectionString: schema.url, maxConnections: 1 });
     opened.push(db);
-    await db.exec('DROP TABLE IF EXISTS schema_migrations, document_entries, submission_sets, folders, associations, repository_documents, patients, audit_events, audit_outbox, audit_destinations CASCADE');
+    await db.exec('DROP TABLE IF EXISTS schema_migrations, document_entries, submission_sets, folders, associations, repository_documents, patients, audit_events, audit_outbox, audit_destinations, remote_document_cache CASCADE');
     await migrate(db, 5);
     const entry = (entryUuid: string, logicalId: string, version: number, reregistration?: boolean) =>
       db.query(
@@ -40,7 +40,7 @@ describe('database migrations', () => {
       );
     await entry('urn:uuid:v1', 'urn:uuid:v1', 1);
     await entry('urn:uuid:v2', 'urn:uuid:v1', 2);
-    assert.deepEqual(await migrate(db), [6]);
+    assert.deepEqual(await migrate(db, 6), [6]);
     const rows = await db.query<{ entry_uuid: string; reregistration: boolean }>('SELECT entry_uuid, reregistration FROM document_entries ORDER BY version');
     assert.deepEqual(rows.rows.map((r) => [r.entry_uuid, r.reregistration]), [['urn:uuid:v1', false], ['urn:uuid:v2', false]]);
     await assert.rejects(() => entry('urn:uuid:first', 'urn:uuid:first', 1), { code: '23505' });
