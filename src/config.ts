@@ -50,6 +50,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Gateway processes sharing the port (PostgreSQL only); 1 = this process serves. */
   workers: number;
+  /** COMMUNITIES_FILE: the community directory (JSON, src/communities/parse-directory.ts); unset = no remote communities. */
+  communitiesFile?: string;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
   /** Documents read from other communities: expiry and size limit (REMOTE_CACHE_*). */
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  if (env.COMMUNITIES_FILE) config.communitiesFile = path.resolve(env.COMMUNITIES_FILE);
   if (env.EMBEDDED_POSTGRES_BIN) config.embeddedPostgresBin = env.EMBEDDED_POSTGRES_BIN;
   if (env.HIE_EMBEDDED_POSTGRES_VERSION) config.embeddedPostgresVersion = env.HIE_EMBEDDED_POSTGRES_VERSION;
   if (blobActiveKeyId) config.blobActiveKeyId = blobActiveKeyId;
