@@ -52,6 +52,10 @@ export interface Config {
   workers: number;
   /** COMMUNITIES_FILE: the community directory (JSON, src/communities/parse-directory.ts); unset = no remote communities. */
   communitiesFile?: string;
+  /** A community's circuit opens after this many consecutive failures and stays open this long (COMMUNITY_CIRCUIT_FAILURES, COMMUNITY_CIRCUIT_COOLDOWN_MS). */
+  communityCircuit: { failureThreshold: number; coolDownMs: number };
+  /** Attempts of one call to a community, the first included (COMMUNITY_CALL_ATTEMPTS); only transient failures are retried. */
+  communityCallAttempts: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
   /** Documents read from other communities: expiry and size limit (REMOTE_CACHE_*). */
@@ -163,6 +167,11 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
     timeouts: parseDependencyTimeouts(env),
     workers: parseWorkers(env),
+    communityCircuit: {
+      failureThreshold: positiveInteger(env.COMMUNITY_CIRCUIT_FAILURES, 'COMMUNITY_CIRCUIT_FAILURES', 3),
+      coolDownMs: positiveInteger(env.COMMUNITY_CIRCUIT_COOLDOWN_MS, 'COMMUNITY_CIRCUIT_COOLDOWN_MS', 30_000),
+    },
+    communityCallAttempts: positiveInteger(env.COMMUNITY_CALL_ATTEMPTS, 'COMMUNITY_CALL_ATTEMPTS', 2),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
     remoteCache: parseRemoteCacheConfig(env),
   };

@@ -5,6 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAuditService, type AuditService } from './audit/audit-service';
+import { openCommunities, type Communities } from './communities/communities';
+import type { CommunityTransport } from './communities/ports';
 import type { Config } from './config';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
@@ -41,7 +43,14 @@ export interface Gateway {
   jobs: JobQueue;
   /** Documents read from other communities, kept encrypted with an expiry. */
   remoteDocuments: RemoteDocumentCache;
+  /** Other communities: the directory, their health, and the fan-out that asks them. */
+  communities: Communities;
   close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** How this process calls other communities (XCA); without it, community calls run only in processes that have one. */
+  communityTransport?: CommunityTransport;
 }
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -86,7 +95,7 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Older than any in-flight upload: a blob this old without an index row is an orphan. */
 const ORPHAN_AGE_MS = 6 * 60 * 60 * 1000;
 
-export async function openGateway(config: Config, logger: Logger): Promise<Gateway> {
+export async function openGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const db = await openDatabase(config, logger);
   const applied = await migrateWhenReady(db, config, logger);
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
@@ -99,7 +108,8 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     redisTimeouts: { connectMs: config.timeouts.redisConnectMs, commandMs: config.timeouts.redisCommandMs },
     onError: (err) => logger.error({ err }, 'job queue error'),
   });
-  // Registered before the queue starts, so the forwarding job has its handler.
+  // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
+  const communities = openCommunities(config, jobs, logger, options.communityTransport);
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
   await jobs.start();
   audit.start();
@@ -126,8 +136,10 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     repository,
     jobs,
     remoteDocuments,
+    communities,
     async close() {
       clearInterval(sweeper);
+      communities.close();
       await audit.close();
       await jobs.close();
       await repository.close();

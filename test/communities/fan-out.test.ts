@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { CircuitBreaker } from '../../src/communities/circuit-breaker';
+import type { Community } from '../../src/communities/community';
+import { CommunityDirectory } from '../../src/communities/community-directory';
+import { CommunityHealth } from '../../src/communities/community-health';
+import { CommunityFanOut, type CommunityJobQueue } from '../../src/communities/fan-out';
+import { CommunityCallError, type CommunityTransport, type RemoteQueryAnswer } from '../../src/communities/ports';
+import type { RegistryObject } from '../../src/domain/metadata';
+import type { StoredQuery } from '../../src/domain/stored-queries';
+import { StoredQueryId } from '../../src/domain/stored-query-catalog';
+import { InProcessJobQueue } from '../../src/jobs/in-process-queue';
+
+const LOCAL = 'urn:oid:1.2.203.99.0';
+const A = 'urn:oid:1.2.203.99.1';
+const B = 'urn:oid:1.2.203.99.2';
+const C = 'urn:oid:1.2.203.99.3';
+const PATIENT = '7608139877^^^&1.2.203.24341.1.1&ISO';
+const OTHER = '9001011234^^^&1.2.203.24341.1.1&ISO';
+
+const community = (id: string, timeoutMs = 500): Community => ({
+  homeCommunityId: id,
+  name: id,
+  xca: { queryUrl: 'https://x/q', retrieveUrl: 'https://x/r' },
+  tlsOptions: {},
+  auth: { type: 'none' },
+  timeoutMs,
+});
+
+const doc = (entryUuid: string, patientId = PATIENT, homeCommunityId?: string): RegistryObject => ({
+  kind: 'DocumentEntry', entryUuid, uniqueId: `1.2.3.${entryUuid.length}`, objectType: 'urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1', patientId,
+  mimeType: 'text/plain', authors: [], confidentialityCodes: [], eventCodes: [], referenceIds: [], ...(homeCommunityId ? { homeCommunityId } : {}),
+} as RegistryObject);
+
+const findDocuments = (patientId = PATIENT): StoredQuery => ({
+  name: 'FindDocuments', queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', metadataLevel: 1,
+  documents: { patientIds: [patientId], statuses: ['urn:oasis:names:tc:ebxml-regrep:StatusType:Approved'], objectTypes: ['urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1'] },
+});
+
+type Behaviour = (attempt: number) => Promise<RemoteQueryAnswer>;
+
+class FakeTransport implements CommunityTransport {
+  calls: string[] = [];
+  constructor(readonly behaviour: Record<string, Behaviour>) {}
+  async query(c: Community): Promise<RemoteQueryAnswer> {
+    this.calls.push(c.homeCommunityId);
+    const n = this.calls.filter((x) => x === c.homeCommunityId).length;
+    return this.behaviour[c.homeCommunityId]!(n);
+  }
+  async retrieve(): Promise<never> {
+    throw new Error('not used');
+  }
+}
+
+const answer = (objects: RegistryObject[]): RemoteQueryAnswer => ({ status: 'Success', objects, objectRefs: [], errors: [] });
+
+describe('community fan-out (in-process queue, fake transport)', () => {
+  let jobs: InProcessJobQueue;
+  const open = (transport: FakeTransport, opts: { communities?: Community[]; threshold?: number } = {}) => {
+    jobs = new InProcessJobQueue({ concurrency: 8 });
+    const health = new CommunityHealth({ failureThreshold: opts.threshold ?? 3, coolDownMs: 60_000 });
+    const fanOut = new CommunityFanOut({
+      localCommunityId: LOCAL,
+      directory: CommunityDirectory.of(opts.communities ?? [community(A), community(B)]),
+      jobs: jobs as unknown as CommunityJobQueue,
+      health,
+      transport,
+      options: { attempts: 2, backoffMs: 10, queueSlackMs: 500 },
+    });
+    fanOut.registerJobs();
+    return { fanOut, health };
+  };
+  afterEach(() => jobs.close());
+
+  it('asks every community in parallel and gives each object its homeCommunityId', async () => {
+    const transport = new FakeTransport({
+      [A]: async () => answer([doc('urn:uuid:a1')]),
+      [B]: async () => answer([doc('urn:uuid:b1', PATIENT, 'urn:oid:1.2.203.99.9')]),
+    });
+    const { fanOut } = open(transport);
+    await jobs.start();
+    const result = await fanOut.query({ requestId: 'r1', query: findDocuments(), communities: 'all', principal: { subject: 'dr' } });
+    assert.equal(result.includesLocal, true);
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.objects.map((o) => [o.entryUuid, o.homeCommunityId]), [['urn:uuid:a1', A], ['urn:uuid:b1', 'urn:oid:1.2.203.99.9']]);
+    assert.deepEqual(result.communities.map((c) => [c.homeCommunityId, c.outcome]), [[A, 'answered'], [B, 'answered']]);
+  });
+
+  it('retries a transient failure, never a refusal; an unknown community is XDSUnknownCommunity', async () => {
+    const transport = new FakeTransport({
+      [A]: async (n) => {
+        if (n === 1) throw new CommunityCallError('connect ECONNREFUSED', true);
+        return answer([doc('urn:uuid:a1')]);
+      },
+      [B]: async () => {
+        throw new CommunityCallError('SOAP fault env:Sender: bad request', false);
+      },
+    });
+    const { fanOut } = open(transport);
+    await jobs.start();
+    const result = await fanOut.query({ requestId: 'r2', query: findDocuments(), communities: [A, B, C, LOCAL], principal: { subject: 'dr' } });
+    assert.deepEqual(transport.calls.sort(), [A, A, B]);
+    assert.deepEqual(result.objects.map((o) => o.entryUuid), ['urn:uuid:a1']);
+    assert.deepEqual(result.errors.map((e) => [e.code, e.location]), [['XDSUnavailableCommunity', B], ['XDSUnknownCommunity', C]]);
+    assert.match(result.errors[0]!.context, /SOAP fault/);
+    assert.equal(result.includesLocal, true);
+  });
+
+  it('a retried fan-out (same request id) reuses finished calls', async () => {
+    const transport = new FakeTransport({ [A]: async () => answer([doc('urn:uuid:a1')]), [B]: async () => answer([]) });
+    const { fanOut } = open(transport);
+    await jobs.start();
+    const request = { requestId: 'r3', query: findDocuments(), communities: 'all' as const, principal: { subject: 'dr' } };
+    const first = await fanOut.query(request);
+    const second = await fanOut.query(request);
+    assert.deepEqual(second.objects, first.objects);
+    assert.deepEqual(transport.calls.sort(), [A, B]);
+  });
+
+  it('a community slower than its timeout is unavailable, and after repeated failures its circuit answers at once', async () => {
+    const transport = new FakeTransport({
+      [A]: () => new Promise((resolve) => setTimeout(() => resolve(answer([])), 2_000)),
+      [B]: async () => answer([]),
+    });
+    const { fanOut, health } = open(transport, { communities: [community(A, 100), community(B)], threshold: 2 });
+    await jobs.start();
+    for (let i = 0; i < 2; i++) {
+      const r = await fanOut.query({ requestId: `slow${i}`, query: findDocuments(), communities: [A, B], principal: { subject: 'dr' } });
+      assert.deepEqual(r.errors.map((e) => [e.code, e.location]), [['XDSUnavailableCommunity', A]]);
+    }
+    assert.equal(health.states().find((s) => s.homeCommunityId === A)!.circuit, 'open');
+    const t0 = Date.now();
+    const r = await fanOut.query({ requestId: 'slow-open', query: findDocuments(), communities: [A, B], principal: { subject: 'dr' } });
+    assert.ok(Date.now() - t0 < 100, `open circuit took ${Date.now() - t0} ms`);
+    assert.match(r.errors[0]!.context, /circuit open/);
+  });
+
+  it('a patient-context caller gets only its patient: another patient is not asked for, other patients\' objects are dropped', async () => {
+    const transport = new FakeTransport({ [A]: async () => answer([doc('urn:uuid:mine'), doc('urn:uuid:theirs', OTHER)]), [B]: async () => answer([]) });
+    const { fanOut } = open(transport);
+    await jobs.start();
+    const principal = { subject: 'patient', patientId: PATIENT };
+    const own = await fanOut.query({ requestId: 'p1', query: findDocuments(), communities: [A], principal });
+    assert.deepEqual(own.objects.map((o) => o.entryUuid), ['urn:uuid:mine']);
+    const other = await fanOut.query({ requestId: 'p2', query: findDocuments(OTHER), communities: [A], principal });
+    assert.deepEqual(other.objects, []);
+    assert.deepEqual(other.communities.map((c) => c.outcome), ['not-asked']);
+    assert.equal(transport.calls.length, 1);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens after the threshold, lets one trial through after the cool-down, and closes on its success', () => {
+    let now = 0;
+    const b = new CircuitBreaker({ failureThreshold: 2, coolDownMs: 100 }, () => now);
+    assert.equal(b.tryAcquire(), true);
+    b.failed();
+    assert.equal(b.state, 'closed');
+    b.failed();
+    assert.equal(b.state, 'open');
+    assert.equal(b.tryAcquire(), false);
+    now = 100;
+    assert.equal(b.state, 'half-open');
+    assert.equal(b.tryAcquire(), true);
+    assert.equal(b.tryAcquire(), false, 'one trial at a time');
+    b.failed();
+    assert.equal(b.state, 'open', 'a failed trial re-opens');
+    now = 200;
+    assert.equal(b.tryAcquire(), true);
+    b.succeeded();
+    assert.equal(b.state, 'closed');
+    assert.equal(b.consecutiveFailures, 0);
+  });
+});
