@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
-import { parseRemoteCacheConfig, type RemoteCacheConfig } from './remote-documents/remote-cache-config';
+import { parseRemoteCacheConfig, type RemoteCacheConfig } from './remote-cache-config';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
 import type { AffinityProfile } from './domain/affinity-profile';
 
@@ -58,6 +58,8 @@ export interface Config {
   communityCallAttempts: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
+  /** MHD_DEFAULT_COMMUNITIES: an ITI-67/66 search without `hcid` asks this community only (`local`) or every community of the directory too (`all`). */
+  mhdDefaultCommunities: 'local' | 'all';
   /** Documents read from other communities: expiry and size limit (REMOTE_CACHE_*). */
   remoteCache: RemoteCacheConfig;
 }
@@ -114,6 +116,12 @@ export function parseBlobKeys(spec: string | undefined): Map<string, Buffer> {
     keys.set(id, key);
   }
   return keys;
+}
+
+function parseDefaultCommunities(value: string | undefined): Config['mhdDefaultCommunities'] {
+  if (value === undefined || value === '' || value === 'local') return 'local';
+  if (value === 'all') return 'all';
+  throw new Error(`MHD_DEFAULT_COMMUNITIES must be local or all (got ${value})`);
 }
 
 function parseEmbeddedStore(env: Env): Config['embeddedStore'] {
@@ -174,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
     communityCallAttempts: positiveInteger(env.COMMUNITY_CALL_ATTEMPTS, 'COMMUNITY_CALL_ATTEMPTS', 2),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
     remoteCache: parseRemoteCacheConfig(env),
+    mhdDefaultCommunities: parseDefaultCommunities(env.MHD_DEFAULT_COMMUNITIES),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;

@@ -6,10 +6,14 @@
  */
 import cluster from 'node:cluster';
 import { loadConfig } from './config';
+import { MappingsByBase } from './fhir/http/fhir-base';
+import { MhdTransport } from './fhir/mhd/remote/mhd-transport';
 import { openGateway } from './gateway';
 import { createApp } from './http/app';
 import { createServer } from './http/server';
 import { createLogger } from './logger';
+import { EndpointTransport } from './remote-mhd/endpoint-transport';
+import { MhdClient } from './remote-mhd/mhd-client';
 import { startEmbeddedStore } from './embedded-store';
 import { superviseWorkers } from './worker-supervisor';
 
@@ -22,7 +26,9 @@ async function main(): Promise<void> {
     superviseWorkers(config.workers, logger, store);
     return;
   }
-  const gw = await openGateway(config, logger).catch(async (err: unknown) => {
+  // Other communities are asked over MHD where the directory gives an MHD server (XCA joins here).
+  const communityTransport = new EndpointTransport({ mhd: new MhdTransport(new MhdClient(), new MappingsByBase(config.profile.patientIdSystems)) });
+  const gw = await openGateway(config, logger, { communityTransport }).catch(async (err: unknown) => {
     await store.stop();
     throw err;
   });

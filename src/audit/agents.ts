@@ -62,6 +62,7 @@ export interface AgentFacts {
   purposes: CodeableConcept[];
   endpoint?: string;
   remote?: AuditRemote;
+  communities?: readonly AuditRemote[];
 }
 
 /**
@@ -70,6 +71,17 @@ export interface AgentFacts {
  */
 function communityAgent(homeCommunityId: string): AuditEventAgent {
   return { type: { coding: [AgentType.Source] }, who: { identifier: { system: 'urn:ietf:rfc:3986', value: homeCommunityId }, display: 'requesting community' }, requestor: false };
+}
+
+/** Another community a served request was answered from (MHD routed by homeCommunityId): a participant of the event. */
+function respondingCommunityAgent(remote: AuditRemote): AuditEventAgent {
+  return {
+    type: { coding: [AgentType.Destination] },
+    who: { identifier: remote.homeCommunityId ? { system: 'urn:ietf:rfc:3986', value: remote.homeCommunityId } : { value: remote.endpoint } },
+    ...(remote.homeCommunityId ? { name: remote.endpoint } : {}),
+    requestor: false,
+    ...(remote.address ? { network: networkOf(remote.address) } : {}),
+  };
 }
 
 /**
@@ -85,6 +97,7 @@ export function agentsOf(facts: AgentFacts, ctx: AuditContext): AuditEventAgent[
           systemAgent(AgentType.Source, principal.clientId ?? principal.address ?? 'unknown', principal.address),
           ...(principal.homeCommunityId ? [communityAgent(principal.homeCommunityId)] : []),
           systemAgent(AgentType.Destination, gatewayId, ctx.hostname),
+          ...(facts.communities ?? []).map(respondingCommunityAgent),
         ]
       : [
           systemAgent(AgentType.Source, gatewayId, ctx.hostname),

@@ -9,7 +9,7 @@
  */
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
-import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type AuditSubmissionSet } from './audit-input';
+import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type AuditRemote, type AuditSubmissionSet } from './audit-input';
 import type { AuditAction, AuditOutcome } from './fhir-audit-event';
 import type { AuditTransaction } from './transactions';
 import type { Principal } from '../domain/principal';
@@ -39,6 +39,8 @@ export interface AuditFacts {
   action?: AuditAction;
   /** The query, once read (a POST _search's form); default: the request's. */
   query?: AuditedQuery;
+  /** Other communities this gateway called to answer the request (a search or read routed by homeCommunityId). */
+  communities?: readonly AuditRemote[];
 }
 
 /** Only errors explain a failure; warnings of a success are not an outcome description. */
@@ -134,6 +136,7 @@ export class AuditScope {
       ...(facts.submissionSet ? { submissionSet: facts.submissionSet } : {}),
       ...(query ? { query } : {}),
       ...(endpoint !== undefined ? { endpoint } : {}),
+      ...(facts.communities?.length ? { communities: facts.communities } : {}),
       ...(traceparent ? { traceparent } : {}),
     };
   }

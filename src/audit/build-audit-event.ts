@@ -34,7 +34,7 @@ export function buildAuditEvent(input: AuditInput, ctx: AuditContext): AuditEven
     outcome: input.outcome,
     ...(input.outcomeDesc ? { outcomeDesc: input.outcomeDesc } : {}),
     purposeOfEvent: purposes,
-    agent: agentsOf({ principal: input.principal, side, purposes, ...(input.endpoint ? { endpoint: input.endpoint } : {}), ...(input.remote ? { remote: input.remote } : {}) }, ctx),
+    agent: agentsOf({ principal: input.principal, side, purposes, ...(input.endpoint ? { endpoint: input.endpoint } : {}), ...(input.remote ? { remote: input.remote } : {}), ...(input.communities ? { communities: input.communities } : {}) }, ctx),
     source: { site: ctx.enterpriseSiteId, observer: { identifier: { value: ctx.sourceId } }, type: [APPLICATION_SERVER] },
     ...(entity.length > 0 ? { entity } : {}),
   };

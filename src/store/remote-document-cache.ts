@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { RemoteDocumentCache } from '../remote-documents/remote-document-cache';
-import type { RemoteCacheConfig } from '../remote-documents/remote-cache-config';
+import type { RemoteCacheConfig } from '../remote-cache-config';
 import { FsBlobStore, loadBlobKeyring } from './blobs';
 import type { Database } from './sql/database';
 import { SqlRemoteCacheIndex } from './sql/remote-documents/sql-remote-cache-index';

@@ -9,6 +9,7 @@ import type { AccessPolicy } from '../../security/authorize';
 import type { Gateway } from '../../gateway';
 import { principalOf } from '../../security/request-caller';
 import type { Registry } from '../../registry/registry';
+import type { RemoteReadDeps } from '../../remote-documents/remote-document-reader';
 import type { RepositoryService } from '../../repository/repository-service';
 import type { MhdMapping } from '../mhd/mapping';
 import { fhirBaseOf, MappingsByBase } from './fhir-base';
@@ -35,6 +36,10 @@ export interface MhdServices {
   accessPolicy: AccessPolicy;
   /** Structural limits of request bodies (depth, elements, Bundle entries). */
   inputLimits: FhirInputLimits;
+  /** Other communities (directory, fan-out, transport) and the cache of their documents: searches and reads routed by homeCommunityId. */
+  remote?: RemoteReadDeps;
+  /** MHD_DEFAULT_COMMUNITIES: who a search without `hcid` asks. */
+  defaultCommunities?: 'local' | 'all';
 }
 
 export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
@@ -49,6 +54,14 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     mappings: new MappingsByBase(config.profile.patientIdSystems),
     accessPolicy: { emergencyAccess: config.security.emergencyAccess },
     inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries, maxXmlBytes: config.fhirXmlMaxBytes },
+    remote: {
+      directory: gw.communities.directory,
+      fanOut: gw.communities.fanOut,
+      health: gw.communities.health,
+      ...(gw.communities.transport ? { transport: gw.communities.transport } : {}),
+      cache: gw.remoteDocuments,
+    },
+    defaultCommunities: config.mhdDefaultCommunities,
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
   };
 }

@@ -1,5 +1,5 @@
 /** The remote-document cache's settings: REMOTE_CACHE_TTL_SECONDS, REMOTE_CACHE_MAX_BYTES, REMOTE_CACHE_MAX_DOCUMENT_BYTES. */
-import { positiveIntegerSetting } from '../env-number';
+import { positiveIntegerSetting } from './env-number';
 
 export interface RemoteCacheConfig {
   /** How long a fetched document is served from the cache before it is fetched again. */

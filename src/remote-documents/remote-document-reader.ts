@@ -1,0 +1,107 @@
+/**
+ * Reading a document of another community for a caller (ITI-68 or ITI-43 naming a remote
+ * homeCommunityId): from the remote-document cache, or fetched into it first.
+ *
+ * Who may read it is decided on the remote document's metadata, as for a local one: the cached
+ * copy keeps its patient; on a miss the document is first looked up in its community
+ * (GetDocuments by uniqueId through the fan-out, under the caller's patient scope), which also
+ * gives the hash and size the fetched bytes must match. A patient-context caller is answered for
+ * another patient's remote document exactly as for one that does not exist.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Community } from '../communities/community';
+import type { CommunityDirectory } from '../communities/community-directory';
+import type { CommunityHealth } from '../communities/community-health';
+import type { CommunityFanOut } from '../communities/fan-out';
+import type { CallerIdentity, CommunityTransport } from '../communities/ports';
+import { XdsErrorCode } from '../domain/error-codes';
+import type { DocumentEntry } from '../domain/metadata';
+import { reachesPatient, type Principal } from '../domain/principal';
+import { RegistryError } from '../domain/registry-error';
+import { StoredQueryId } from '../domain/stored-query-catalog';
+import type { RemoteDocumentKey } from './ports';
+import type { CachedRemoteDocument, RemoteDocumentCache, RemoteFetch } from './remote-document-cache';
+
+export interface RemoteReadDeps {
+  directory: CommunityDirectory;
+  fanOut: CommunityFanOut;
+  health: CommunityHealth;
+  /** How this process reaches other communities; absent: remote documents cannot be fetched here. */
+  transport?: CommunityTransport;
+  cache: RemoteDocumentCache;
+}
+
+/** The same answer as for a local document that does not exist (repository/repository-service.ts unknownDocument). */
+function unknownDocument(key: RemoteDocumentKey): RegistryError {
+  return RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${key.documentUniqueId} in repository ${key.repositoryUniqueId} of community ${key.homeCommunityId}`, key.documentUniqueId);
+}
+
+function unavailable(community: Community, why: string): RegistryError {
+  return RegistryError.of(XdsErrorCode.XDSUnavailableCommunity, `community ${community.homeCommunityId} did not answer: ${why}`, community.homeCommunityId);
+}
+
+/** The remote document's registry entry, as visible to `principal`. */
+async function remoteEntry(deps: RemoteReadDeps, key: RemoteDocumentKey, principal: Principal, identity: CallerIdentity): Promise<DocumentEntry> {
+  const result = await deps.fanOut.query({
+    requestId: randomUUID(),
+    query: { queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', homeCommunityId: key.homeCommunityId, params: { $XDSDocumentEntryUniqueId: [[key.documentUniqueId]] } },
+    communities: [key.homeCommunityId],
+    principal,
+    identity,
+  });
+  const failed = result.errors.find((e) => e.code === XdsErrorCode.XDSUnavailableCommunity || e.code === XdsErrorCode.XDSUnknownCommunity);
+  if (failed) throw RegistryError.of(failed.code, failed.context, failed.location);
+  const entry = result.objects.find((o): o is DocumentEntry & { kind: 'DocumentEntry' } => o.kind === 'DocumentEntry' && o.uniqueId === key.documentUniqueId && (o.repositoryUniqueId ?? key.repositoryUniqueId) === key.repositoryUniqueId);
+  if (!entry || !reachesPatient(principal, entry.patientId)) throw unknownDocument(key);
+  return entry;
+}
+
+/** ITI-39 (or the remote MHD Binary) for one document, its bytes as they arrive. */
+function fetcher(deps: RemoteReadDeps, community: Community, key: RemoteDocumentKey, entry: DocumentEntry, identity: CallerIdentity) {
+  return async (signal: AbortSignal): Promise<RemoteFetch> => {
+    const transport = deps.transport;
+    if (!transport) throw unavailable(community, 'this gateway process has no transport to other communities');
+    if (!deps.health.tryAcquire(community.homeCommunityId)) throw unavailable(community, 'circuit open after repeated failures');
+    const started = Date.now();
+    let answer;
+    try {
+      answer = await transport.retrieve(community, [key], identity, AbortSignal.any([signal, AbortSignal.timeout(community.timeoutMs)]));
+    } catch (err) {
+      deps.health.record(community.homeCommunityId, 'unavailable', Date.now() - started, (err as Error).message);
+      throw unavailable(community, (err as Error).message);
+    }
+    deps.health.record(community.homeCommunityId, 'answered', Date.now() - started);
+    const doc = answer.documents.find((d) => d.documentUniqueId === key.documentUniqueId);
+    if (!doc) {
+      await answer.dispose();
+      throw answer.errors.length ? new RegistryError(answer.errors) : unknownDocument(key);
+    }
+    const body: Readable = doc.open();
+    body.once('close', () => void answer.dispose());
+    return {
+      body,
+      mimeType: entry.mimeType || doc.mimeType,
+      ...(entry.hash !== undefined ? { hash: entry.hash } : {}),
+      ...(entry.size !== undefined ? { size: entry.size } : {}),
+      ...(entry.version !== undefined ? { version: String(entry.version) } : {}),
+      patientId: entry.patientId,
+    };
+  };
+}
+
+/** The remote document for `principal`, from the cache or fetched into it; RegistryError when unknown, not visible or unavailable. */
+export async function readRemoteDocument(deps: RemoteReadDeps, key: RemoteDocumentKey, principal: Principal, identity: CallerIdentity = {}): Promise<CachedRemoteDocument> {
+  const community = deps.directory.get(key.homeCommunityId);
+  if (!community) throw RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${key.homeCommunityId} is not in this gateway's community directory`, key.homeCommunityId);
+  const cached = await deps.cache.lookup(key);
+  if (cached && (cached.patientId !== undefined || principal.patientId === undefined)) {
+    if (!reachesPatient(principal, cached.patientId)) throw unknownDocument(key);
+    return cached;
+  }
+  const entry = await remoteEntry(deps, key, principal, identity);
+  return deps.cache.read(key, fetcher(deps, community, key, entry, identity), {
+    ...(entry.hash !== undefined ? { hash: entry.hash } : {}),
+    ...(entry.size !== undefined ? { size: entry.size } : {}),
+  });
+}
