@@ -41,8 +41,8 @@ export interface ReleasedBlob {
 export interface RemoteCacheIndex {
   /** The unexpired entry at `now`, marked as used then (for least-recently-used eviction); an inline entry's bytes with it. */
   use(key: RemoteDocumentKey, now: Date): Promise<CacheEntry | undefined>;
-  /** The entry, expired or not, without marking it used. */
-  peek(key: RemoteDocumentKey): Promise<CacheEntry | undefined>;
+  /** The entries of these keys that are cached, expired or not, without marking them used (no bytes). */
+  peek(keys: readonly RemoteDocumentKey[]): Promise<CacheEntry[]>;
   /** Stores the entry, replacing any for its key in the same transaction; says what the replaced one held. */
   put(entry: CacheEntry, now: Date): Promise<ReleasedBlob | undefined>;
   remove(key: RemoteDocumentKey): Promise<ReleasedBlob | undefined>;

@@ -111,14 +111,15 @@ export class RemoteDocumentCache {
   }
 
   /**
-   * Notes what a search just said about a remote document: a cached copy that disagrees is
-   * dropped, so the next read fetches the document again. Resolves whether one was dropped.
+   * Notes what a search just said about remote documents: cached copies that disagree are
+   * dropped, so the next read fetches them again. Resolves with how many were dropped.
    */
-  async observe(key: RemoteDocumentKey, facts: RemoteDocumentFacts): Promise<boolean> {
-    const cached = await this.index.peek(key);
-    if (!cached || agreesWith(cached, facts)) return false;
-    await this.release(await this.index.remove(key));
-    return true;
+  async observe(observations: ReadonlyArray<{ key: RemoteDocumentKey; facts: RemoteDocumentFacts }>): Promise<number> {
+    const cached = await this.index.peek(observations.map((o) => o.key));
+    const known = new Map(observations.map((o) => [keyString(o.key), o.facts]));
+    const stale = cached.filter((entry) => !agreesWith(entry, known.get(keyString(entry))));
+    await Promise.all(stale.map(async (entry) => this.release(await this.index.remove(entry))));
+    return stale.length;
   }
 
   async invalidate(key: RemoteDocumentKey): Promise<boolean> {

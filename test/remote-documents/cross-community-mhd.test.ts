@@ -106,7 +106,8 @@ describe('MHD across communities: hcid search and remote ITI-68 through the cach
   const urlOf = (bundle: SearchBundle, doc: Published) => bundle.entry!.map((e) => e.resource).find((r) => r.masterIdentifier?.value === `urn:oid:${doc.documentUniqueId}`)!.content![0]!.attachment.url;
   /** ITI-68 records in B's trail naming the document. */
   const readsAtB = async (doc: Published) =>
-    (await sql<{ n: string }>(schemas[1]!.url, "SELECT count(*) AS n FROM audit_events WHERE 'urn:ihe:event-type-code|ITI-68' = ANY(subtypes) AND outcome = '0' AND resource::text LIKE $1", [`%${doc.documentUniqueId}%`]))[0]!.n;
+    // count(*) is a bigint: a string from pg, a number once the store's type parser is loaded.
+    Number((await sql<{ n: string | number }>(schemas[1]!.url, "SELECT count(*) AS n FROM audit_events WHERE 'urn:ihe:event-type-code|ITI-68' = ANY(subtypes) AND outcome = '0' AND resource::text LIKE $1", [`%${doc.documentUniqueId}%`]))[0]!.n);
 
   it('a search naming B answers B\'s documents, each tagged with B\'s homeCommunityId and routed back through A', async () => {
     const bundle = await searchA(p1.rid, B_HCID);
@@ -148,11 +149,24 @@ describe('MHD across communities: hcid search and remote ITI-68 through the cach
     assert.equal(second.status, 200);
     assert.equal(second.headers['x-cache'], 'HIT');
     assert.ok(second.body.equals(p1.content));
-    assert.equal(await readsAtB(p1), '1', 'B served the document once');
+    assert.equal(await readsAtB(p1), 1, 'B served the document once');
     // A's record of the read names B as a participant, and the patient.
     const records = await sql<{ resource: { agent: Array<{ who?: { identifier?: { value: string } } }> } }>(schemas[0]!.url, "SELECT resource FROM audit_events WHERE 'urn:ihe:event-type-code|ITI-68' = ANY(subtypes) AND outcome = '0' AND resource::text LIKE $1", [`%${p1.documentUniqueId}%`]);
     assert.equal(records.length, 2);
     for (const r of records) assert.ok(r.resource.agent.some((g) => g.who?.identifier?.value === B_HCID), JSON.stringify(r.resource.agent));
+  });
+
+  it('a cached copy that no longer matches what B reports is dropped at the next search and fetched again', async () => {
+    // A's copy now disagrees with B's metadata, as after B's document changed under the same uniqueId.
+    await sql(schemas[0]!.url, "UPDATE remote_document_cache SET hash = repeat('0', 40) WHERE document_unique_id = $1", [p1.documentUniqueId]);
+    const url = urlOf(await searchA(p1.rid, B_HCID), p1);
+    assert.deepEqual(await sql(schemas[0]!.url, 'SELECT 1 FROM remote_document_cache WHERE document_unique_id = $1', [p1.documentUniqueId]), []);
+    const again = await get(url, system);
+    assert.equal(again.status, 200);
+    assert.equal(again.headers['x-cache'], 'MISS');
+    assert.ok(again.body.equals(p1.content));
+    assert.equal(await readsAtB(p1), 2);
+    assert.equal((await get(url, system)).headers['x-cache'], 'HIT');
   });
 
   it('a patient token reaches its own patient\'s remote document and never another patient\'s, cached or not', async () => {
@@ -164,7 +178,7 @@ describe('MHD across communities: hcid search and remote ITI-68 through the cach
       const refused = await get(urlOf(bundle, doc), ofP2);
       assert.equal(refused.status, 404, refused.body.toString());
     }
-    assert.equal(await readsAtB(p1b), '0', 'nothing was fetched for the refused caller');
+    assert.equal(await readsAtB(p1b), 0, 'nothing was fetched for the refused caller');
     const own = await get(urlOf(bundle, p1b), ofP1);
     assert.equal(own.status, 200, own.body.toString());
     assert.ok(own.body.equals(p1b.content));

@@ -142,9 +142,9 @@ describeEachStore('RemoteDocumentCache', (ctx) => {
     const data = crypto.randomBytes(8_000);
     const community = remote(data);
     await cache.read(key, community.fetch);
-    assert.equal(await cache.observe(key, { hash: sha1(data), size: data.length }), false);
+    assert.equal(await cache.observe([{ key, facts: { hash: sha1(data), size: data.length } }, { key: docKey(), facts: { size: 1 } }]), 0);
     assert.equal((await cache.read(key, community.fetch)).hit, true);
-    assert.equal(await cache.observe(key, { size: data.length + 1 }), true);
+    assert.equal(await cache.observe([{ key, facts: { size: data.length + 1 } }]), 1);
     assert.deepEqual(await blobFiles(), []);
     assert.equal((await cache.read(key, community.fetch)).hit, false);
     assert.equal(community.calls.count, 2);

@@ -48,6 +48,11 @@ function communitySearch(services: MhdServices, audit: AuditScope): Pick<SearchD
     communities: {
       known: { has: (id) => directory.get(id) !== undefined, all: () => directory.list().map((c) => c.homeCommunityId), defaultCommunities: services.defaultCommunities ?? 'local' },
       fanOut: remote.fanOut,
+      observe: async (documents) => {
+        await remote.cache.observe(documents.flatMap((d) => (d.homeCommunityId && d.repositoryUniqueId
+          ? [{ key: { homeCommunityId: d.homeCommunityId, repositoryUniqueId: d.repositoryUniqueId, documentUniqueId: d.uniqueId }, facts: { ...(d.hash !== undefined ? { hash: d.hash } : {}), ...(d.size !== undefined ? { size: d.size } : {}) } }]
+          : [])));
+      },
       onAsked: (asked) => audit.note({ communities: asked.map((a) => auditedCommunity(directory.get(a.homeCommunityId), a.homeCommunityId)) }),
     },
   };

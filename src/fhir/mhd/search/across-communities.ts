@@ -9,13 +9,14 @@
  * the other communities answer whole, so each page asks them again.
  */
 import { randomUUID } from 'node:crypto';
-import type { CommunityFanOut, FanOutResult } from '../../../communities/fan-out';
+import type { FanOutResult } from '../../../communities/fan-out';
 import { XdsErrorCode } from '../../../domain/error-codes';
-import type { Association, RegistryObject } from '../../../domain/metadata';
+import type { Association, DocumentEntry, RegistryObject } from '../../../domain/metadata';
 import type { Principal } from '../../../domain/principal';
 import type { RegistryErrorDetail } from '../../../domain/registry-error';
 import { homeCommunityIdExtensions } from '../mapping/extensions';
 import { issue, type OperationOutcome } from '../../http/operation-outcome';
+import type { CommunitySearchDeps } from './context';
 import type { CommunityRouting } from './home-community';
 import type { SearchPlan } from './plan';
 import type { Page, PageResult, RegistryReader } from './registry-reads';
@@ -39,7 +40,8 @@ function communityOutcome(error: RegistryErrorDetail): CommunityOutcome {
   return { resourceType: 'OperationOutcome', extension: homeCommunityIdExtensions(error.location), issue: [issue('warning', code, `${error.code}: ${error.context}`, 'hcid')] };
 }
 
-export async function searchAcrossCommunities(plan: SearchPlan, reader: RegistryReader, page: Page, routing: CommunityRouting, fanOut: CommunityFanOut, principal: Principal, local: string): Promise<CommunitySearch> {
+export async function searchAcrossCommunities(plan: SearchPlan, reader: RegistryReader, page: Page, routing: CommunityRouting, communities: CommunitySearchDeps, principal: Principal, local: string): Promise<CommunitySearch> {
+  const { fanOut } = communities;
   if (plan.kind !== 'find') {
     // Reads by identifier name this community's objects; the others are not asked for them.
     const issues = routing.remote.length ? [warning('hcid', `communities ${routing.remote.join(', ')} are not searched by _id or identifier`, 'incomplete')] : [];
@@ -55,6 +57,7 @@ export async function searchAcrossCommunities(plan: SearchPlan, reader: Registry
     ...remotes.flatMap((r) => r.objects),
   ];
   const objects = merged.filter((o) => o.kind !== 'Association');
+  await communities.observe?.(remotes.flatMap((r) => r.objects).filter((o): o is DocumentEntry & { kind: 'DocumentEntry' } => o.kind === 'DocumentEntry'));
   const remoteAssociations = remotes.flatMap((r) => r.objects).filter((o): o is Association & { kind: 'Association' } => o.kind === 'Association');
   const failures = new Map<string, RegistryErrorDetail>();
   const issues: SearchIssue[] = [];

@@ -36,7 +36,7 @@ export async function searchResources(req: SearchRequest, deps: SearchDeps, prin
   const routing = routeByHomeCommunity(search, ctx.homeCommunityId, communities?.known);
   const plan = req.resourceType === 'DocumentReference' ? documentSearchPlan(search, ctx) : listSearchPlan(search, ctx);
   const across = communities && (routing.remote.length > 0 || !routing.local)
-    ? await searchAcrossCommunities(plan, reader, page, routing, communities.fanOut, principal, ctx.homeCommunityId)
+    ? await searchAcrossCommunities(plan, reader, page, routing, communities, principal, ctx.homeCommunityId)
     : undefined;
   if (across) communities?.onAsked?.(across.asked);
   const { objects, total, outgoing } = across ?? (await runPlan(plan, reader, page));

@@ -57,9 +57,14 @@ export class SqlRemoteCacheIndex implements RemoteCacheIndex {
     return r.rows[0] ? entryOf(r.rows[0]) : undefined;
   }
 
-  async peek(key: RemoteDocumentKey): Promise<CacheEntry | undefined> {
-    const r = await this.db.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM remote_document_cache WHERE ${BY_KEY}`, keyParams(key));
-    return r.rows[0] ? entryOf(r.rows[0]) : undefined;
+  async peek(keys: readonly RemoteDocumentKey[]): Promise<CacheEntry[]> {
+    if (keys.length === 0) return [];
+    const r = await this.db.query<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS.replace('content', 'NULL::bytea AS content')} FROM remote_document_cache
+        WHERE (home_community_id, repository_unique_id, document_unique_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+      [keys.map((k) => k.homeCommunityId), keys.map((k) => k.repositoryUniqueId), keys.map((k) => k.documentUniqueId)],
+    );
+    return r.rows.map(entryOf);
   }
 
   put(e: CacheEntry, now: Date): Promise<ReleasedBlob | undefined> {
