@@ -66,7 +66,9 @@ function fetcher(deps: RemoteReadDeps, community: Community, key: RemoteDocument
     const started = Date.now();
     let answer;
     try {
-      answer = await transport.retrieve(community, [key], identity, AbortSignal.any([signal, AbortSignal.timeout(community.timeoutMs)]));
+      // No overall deadline here: a large document may stream for longer than the community's
+      // timeout, which the transport applies to the answer's start and to each stall instead.
+      answer = await transport.retrieve(community, [key], identity, signal);
     } catch (err) {
       deps.health.record(community.homeCommunityId, 'unavailable', Date.now() - started, (err as Error).message);
       throw unavailable(community, (err as Error).message);

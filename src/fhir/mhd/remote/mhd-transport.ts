@@ -17,7 +17,7 @@ import { RemoteCallError } from '../../../remote-mhd/remote-call-error';
 import type { MhdMapping } from '../mapping';
 import type { DocumentReference, List } from '../mapping/fhir-types';
 import type { MappingsByBase } from '../../http/fhir-base';
-import { NotExpressible, remoteSearchOf } from './stored-query-params';
+import { documentsByUniqueId, NotExpressible, remoteSearchOf } from './stored-query-params';
 
 function callError(err: unknown): CommunityCallError {
   if (err instanceof CommunityCallError) return err;
@@ -64,7 +64,7 @@ export class MhdTransport implements CommunityTransport {
     const opened: Array<{ destroy(): void }> = [];
     try {
       for (const doc of documents) {
-        const located = await this.client.search(community, 'DocumentReference', remoteSearchOf({ name: 'GetDocuments', queryId: '', returnType: 'LeafClass', metadataLevel: 1, documentIds: { by: 'uniqueId', values: [doc.documentUniqueId] } }, this.mappings.get('').terminology).params, signal);
+        const located = await this.client.search(community, 'DocumentReference', documentsByUniqueId([doc.documentUniqueId]).params, signal);
         const url = (located.entry ?? []).map((e) => e.resource as unknown as DocumentReference | undefined).find((r) => r?.resourceType === 'DocumentReference')?.content?.[0]?.attachment?.url;
         if (!url) {
           errors.push({ code: XdsErrorCode.XDSDocumentUniqueIdError, severity: 'Error', context: `community ${community.homeCommunityId} has no document ${doc.documentUniqueId}`, location: doc.documentUniqueId });

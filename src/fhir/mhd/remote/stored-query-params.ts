@@ -42,6 +42,11 @@ function refuseOthers(filter: object, allowed: readonly string[]): void {
 
 const identifierOf = (uniqueId: string) => `${URI_SYSTEM}|${/^[0-9.]+$/.test(uniqueId) ? `urn:oid:${uniqueId}` : uniqueId}`;
 
+/** The ITI-67 search for documents by uniqueId (their masterIdentifier). */
+export function documentsByUniqueId(uniqueIds: readonly string[]): RemoteSearch {
+  return { resourceType: 'DocumentReference', params: [['identifier', uniqueIds.map(identifierOf).join(',')]] };
+}
+
 export function remoteSearchOf(query: StoredQuery, terminology: Terminology): RemoteSearch {
   switch (query.name) {
     case 'FindDocuments': {
@@ -51,7 +56,7 @@ export function remoteSearchOf(query: StoredQuery, terminology: Terminology): Re
     }
     case 'GetDocuments': {
       if (query.documentIds.by !== 'uniqueId') throw new NotExpressible('documents are asked over MHD by uniqueId only');
-      return { resourceType: 'DocumentReference', params: [['identifier', query.documentIds.values.map(identifierOf).join(',')]] };
+      return documentsByUniqueId(query.documentIds.values);
     }
     case 'FindSubmissionSets': {
       refuseOthers(query.submissionSets, ['patientIds', 'statuses']);
