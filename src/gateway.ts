@@ -104,8 +104,8 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
     onError: (err) => logger.error({ err }, 'job queue error'),
   });
   // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
-  const communities = openCommunities(config, jobs, logger, options.communityTransport);
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
+  const communities = openCommunities(config, jobs, audit.trail, logger, options.communityTransport);
   await jobs.start();
   audit.start();
   const sweeper = setInterval(() => {

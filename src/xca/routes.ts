@@ -9,7 +9,7 @@ import type { XdsSecurity } from '../xds/endpoints';
 import { soapRouter } from '../xds/routes';
 import { createRespondingGatewayEndpoint } from './responding-gateway/endpoint';
 
-export const XCA_PATHS = { respondingGateway: '/xca/responding-gateway' } as const;
+export const XCA_PATHS = { respondingGateway: '/xca/responding-gateway', initiatingGateway: '/xca/initiating-gateway' } as const;
 
 export function xcaRouter(gw: Gateway, security: XdsSecurity, logger: Logger): Router {
   const endpoint = createRespondingGatewayEndpoint(gw, security, (err, action) => logger.error({ err, action }, 'XCA request failed'));
