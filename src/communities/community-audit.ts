@@ -14,33 +14,26 @@ export interface CommunityAuditTrail {
   record(input: AuditInput): Promise<unknown>;
 }
 
-export function queryCallRecord(community: Community, query: StoredQuery, principal: Principal, patientId: string | undefined, failure: string | undefined): AuditInput {
+/** What every record of a call to another community has: who asked, for whom, where to, how it ended. */
+function callRecord(transaction: 'ITI-38' | 'ITI-39', endpoint: string | undefined, community: Community, principal: Principal, patientId: string | undefined, failure: string | undefined): AuditInput {
   return {
-    transaction: 'ITI-38',
+    transaction,
     side: 'initiated',
     outcome: failure === undefined ? Outcome.Success : Outcome.SeriousFailure,
     ...(failure !== undefined ? { outcomeDesc: failure } : {}),
     principal,
     ...(patientId !== undefined ? { patientId } : {}),
+    remote: { endpoint: endpoint ?? community.homeCommunityId, ...(endpoint ? { address: new URL(endpoint).hostname } : {}) },
+  };
+}
+
+export function queryCallRecord(community: Community, query: StoredQuery, principal: Principal, patientId: string | undefined, failure: string | undefined): AuditInput {
+  return {
+    ...callRecord('ITI-38', community.xca?.queryUrl, community, principal, patientId, failure),
     query: { text: JSON.stringify(query), storedQueryId: query.queryId, homeCommunityId: community.homeCommunityId },
-    remote: { endpoint: community.xca?.queryUrl ?? community.homeCommunityId, ...hostOf(community.xca?.queryUrl) },
   };
 }
 
 export function retrieveCallRecord(community: Community, documents: readonly AuditDocument[], principal: Principal, patientId: string | undefined, failure: string | undefined): AuditInput {
-  return {
-    transaction: 'ITI-39',
-    side: 'initiated',
-    outcome: failure === undefined ? Outcome.Success : Outcome.SeriousFailure,
-    ...(failure !== undefined ? { outcomeDesc: failure } : {}),
-    principal,
-    ...(patientId !== undefined ? { patientId } : {}),
-    documents,
-    remote: { endpoint: community.xca?.retrieveUrl ?? community.homeCommunityId, ...hostOf(community.xca?.retrieveUrl) },
-  };
-}
-
-function hostOf(url: string | undefined): { address?: string } {
-  if (!url) return {};
-  return { address: new URL(url).hostname };
+  return { ...callRecord('ITI-39', community.xca?.retrieveUrl, community, principal, patientId, failure), documents };
 }
