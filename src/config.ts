@@ -55,6 +55,8 @@ export interface Config {
   communityCircuit: { failureThreshold: number; coolDownMs: number };
   /** Attempts of one call to a community, the first included (COMMUNITY_CALL_ATTEMPTS); only transient failures are retried. */
   communityCallAttempts: number;
+  /** Calls to communities one process runs at once (COMMUNITY_CALL_CONCURRENCY): they wait on the network, not the CPU. */
+  communityCallConcurrency: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
 }
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
       coolDownMs: positiveInteger(env.COMMUNITY_CIRCUIT_COOLDOWN_MS, 'COMMUNITY_CIRCUIT_COOLDOWN_MS', 30_000),
     },
     communityCallAttempts: positiveInteger(env.COMMUNITY_CALL_ATTEMPTS, 'COMMUNITY_CALL_ATTEMPTS', 2),
+    communityCallConcurrency: positiveInteger(env.COMMUNITY_CALL_CONCURRENCY, 'COMMUNITY_CALL_CONCURRENCY', 64),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
