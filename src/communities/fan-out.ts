@@ -6,12 +6,14 @@
  * error located at its homeCommunityId, one the directory does not know XDSUnknownCommunity
  * (ITI TF-2b 3.38.4.1.3); the others' results still come back.
  *
- * Jobs: key `community.query:<requestId>:<homeCommunityId>`, so a fan-out retried with the
- * same request id finds each finished call's kept result instead of calling again. A call is
+ * Jobs: key `community.query:<requestId>:<digest of query and caller>:<homeCommunityId>`, so a
+ * fan-out retried with the same request id finds each finished call's kept result instead of
+ * calling again. A call is
  * retried with backoff only for transient failures (connection refused/reset, 503, timeout);
  * a SOAP fault or a RegistryError answer is final. The requester waits for each job's result
  * (JobQueue.waitForResult) up to the time its attempts can take.
  */
+import { createHash } from 'node:crypto';
 import { XdsErrorCode } from '../domain/error-codes';
 import type { RegistryObject } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
@@ -163,8 +165,9 @@ export class CommunityFanOut {
     const { attempts, backoffMs, keepResultMs, queueSlackMs } = this.options;
     const result = await (async (): Promise<CommunityCallResult> => {
       try {
-        const jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, { requestId: request.requestId, homeCommunityId: id, query, identity: request.identity ?? {}, attempts }, {
-          idempotencyKey: `${COMMUNITY_QUERY_JOB}:${request.requestId}:${id}`,
+        const identity = request.identity ?? {};
+        const jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, { requestId: request.requestId, homeCommunityId: id, query, identity, attempts }, {
+          idempotencyKey: `${COMMUNITY_QUERY_JOB}:${request.requestId}:${callDigest(query, identity, request.principal)}:${id}`,
           attempts,
           backoffMs,
           keepResultMs,
@@ -238,6 +241,15 @@ export class CommunityFanOut {
     });
     return out;
   }
+}
+
+/**
+ * What a call's result depends on besides the request id: a request id reused by another
+ * caller or for another query (a consumer's MessageID is not a secret) must not be answered
+ * with a kept result that was asked for someone else.
+ */
+function callDigest(query: StoredQuery, identity: CallerIdentity, principal: Principal): string {
+  return createHash('sha256').update(JSON.stringify([query, identity, principal.subject, principal.patientId ?? null])).digest('base64url').slice(0, 22);
 }
 
 /** Longest a call's attempts can take: each attempt's timeout plus the backoff before each retry. */
