@@ -56,6 +56,8 @@ export interface Config {
   communityCircuit: { failureThreshold: number; coolDownMs: number };
   /** Attempts of one call to a community, the first included (COMMUNITY_CALL_ATTEMPTS); only transient failures are retried. */
   communityCallAttempts: number;
+  /** Calls to communities one process runs at once (COMMUNITY_CALL_CONCURRENCY): they wait on the network, not the CPU. */
+  communityCallConcurrency: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
   /** MHD_DEFAULT_COMMUNITIES: an ITI-67/66 search without `hcid` asks this community only (`local`) or every community of the directory too (`all`). */
@@ -180,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
       coolDownMs: positiveInteger(env.COMMUNITY_CIRCUIT_COOLDOWN_MS, 'COMMUNITY_CIRCUIT_COOLDOWN_MS', 30_000),
     },
     communityCallAttempts: positiveInteger(env.COMMUNITY_CALL_ATTEMPTS, 'COMMUNITY_CALL_ATTEMPTS', 2),
+    communityCallConcurrency: positiveInteger(env.COMMUNITY_CALL_CONCURRENCY, 'COMMUNITY_CALL_CONCURRENCY', 64),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
     remoteCache: parseRemoteCacheConfig(env),
     mhdDefaultCommunities: parseDefaultCommunities(env.MHD_DEFAULT_COMMUNITIES),

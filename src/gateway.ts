@@ -91,6 +91,9 @@ async function migrateWhenReady(db: Database, config: Config, logger: Logger): P
   }
 }
 
+/** The BullMQ queue of community calls (beside the default queue of audit forwarding). */
+const COMMUNITY_QUEUE = 'hie-gateway-communities';
+
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Older than any in-flight upload: a blob this old without an index row is an orphan. */
 const ORPHAN_AGE_MS = 6 * 60 * 60 * 1000;
@@ -103,15 +106,20 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
   const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
   const remoteDocuments = await openRemoteDocumentCache(db, config);
   const registry = Registry.fromConfig(new SqlRegistryStore(db), config);
-  const jobs = createJobQueue({
+  const queueOptions = {
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     redisTimeouts: { connectMs: config.timeouts.redisConnectMs, commandMs: config.timeouts.redisCommandMs },
-    onError: (err) => logger.error({ err }, 'job queue error'),
-  });
+    onError: (err: Error) => logger.error({ err }, 'job queue error'),
+  };
+  const jobs = createJobQueue(queueOptions);
+  // Calls to other communities have a queue of their own: many at once (they wait on the
+  // network), and neither they nor the audit forwarding can hold the other up.
+  const communityJobs = createJobQueue({ ...queueOptions, queueName: COMMUNITY_QUEUE, concurrency: config.communityCallConcurrency });
   // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
-  const communities = openCommunities(config, jobs, logger, options.communityTransport);
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
+  const communities = openCommunities(config, communityJobs, audit.trail, logger, options.communityTransport);
   await jobs.start();
+  await communityJobs.start();
   audit.start();
   const sweeper = setInterval(() => {
     repository.sweepOrphans(ORPHAN_AGE_MS).then(
@@ -140,6 +148,7 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
     async close() {
       clearInterval(sweeper);
       communities.close();
+      await communityJobs.close();
       await audit.close();
       await jobs.close();
       await repository.close();

@@ -9,6 +9,7 @@ import { loadConfig } from './config';
 import { MappingsByBase } from './fhir/http/fhir-base';
 import { MhdTransport } from './fhir/mhd/remote/mhd-transport';
 import { openGateway } from './gateway';
+import { XcaTransport } from './xca/initiating-gateway/xca-transport';
 import { createApp } from './http/app';
 import { createServer } from './http/server';
 import { createLogger } from './logger';
@@ -26,8 +27,8 @@ async function main(): Promise<void> {
     superviseWorkers(config.workers, logger, store);
     return;
   }
-  // Other communities are asked over MHD where the directory gives an MHD server (XCA joins here).
-  const communityTransport = new EndpointTransport({ mhd: new MhdTransport(new MhdClient(), new MappingsByBase(config.profile.patientIdSystems)) });
+  // Other communities: XCA (ITI-38/39) where the directory gives XCA endpoints, their MHD server otherwise.
+  const communityTransport = new EndpointTransport({ xca: new XcaTransport(), mhd: new MhdTransport(new MhdClient(), new MappingsByBase(config.profile.patientIdSystems)) });
   const gw = await openGateway(config, logger, { communityTransport }).catch(async (err: unknown) => {
     await store.stop();
     throw err;

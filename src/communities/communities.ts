@@ -9,18 +9,21 @@ import type { Logger } from '../logger';
 import { CommunityDirectory } from './community-directory';
 import { CommunityHealth } from './community-health';
 import { CommunityFanOut, type CommunityJobQueue } from './fan-out';
+import type { CommunityAuditTrail } from './community-audit';
 import type { CommunityTransport } from './ports';
+import { RemoteRetrieval } from './remote-retrieve';
 
 export interface Communities {
   directory: CommunityDirectory;
   health: CommunityHealth;
   fanOut: CommunityFanOut;
-  /** Calls other communities directly (ITI-39 retrieves stream, so they are no jobs); absent without a transport. */
-  transport?: CommunityTransport;
+  /** Remote documents, streamed (not jobs: no job result can carry the bytes). */
+  retrieval: RemoteRetrieval;
   close(): void;
 }
 
-export function openCommunities(config: Config, jobs: JobQueue, logger: Logger, transport?: CommunityTransport): Communities {
+export function openCommunities(config: Config, jobs: JobQueue, audit: CommunityAuditTrail, logger: Logger, transport?: CommunityTransport): Communities {
+  const onAuditError = (err: unknown) => logger.error({ err }, 'audit record of a call to another community not written');
   const directory = config.communitiesFile ? CommunityDirectory.load(config.communitiesFile, logger) : CommunityDirectory.empty();
   directory.watch();
   const health = new CommunityHealth(config.communityCircuit);
@@ -30,8 +33,11 @@ export function openCommunities(config: Config, jobs: JobQueue, logger: Logger, 
     jobs: jobs as unknown as CommunityJobQueue,
     health,
     ...(transport ? { transport } : {}),
+    audit,
+    onAuditError,
     options: { attempts: config.communityCallAttempts },
   });
   fanOut.registerJobs();
-  return { directory, health, fanOut, ...(transport ? { transport } : {}), close: () => directory.close() };
+  const retrieval = new RemoteRetrieval({ directory, health, fanOut, audit, onAuditError, ...(transport ? { transport } : {}) });
+  return { directory, health, fanOut, retrieval, close: () => directory.close() };
 }

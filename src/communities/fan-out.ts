@@ -6,12 +6,14 @@
  * error located at its homeCommunityId, one the directory does not know XDSUnknownCommunity
  * (ITI TF-2b 3.38.4.1.3); the others' results still come back.
  *
- * Jobs: key `community.query:<requestId>:<homeCommunityId>`, so a fan-out retried with the
- * same request id finds each finished call's kept result instead of calling again. A call is
+ * Jobs: key `community.query:<requestId>:<digest of query and caller>:<homeCommunityId>`, so a
+ * fan-out retried with the same request id finds each finished call's kept result instead of
+ * calling again. A call is
  * retried with backoff only for transient failures (connection refused/reset, 503, timeout);
  * a SOAP fault or a RegistryError answer is final. The requester waits for each job's result
  * (JobQueue.waitForResult) up to the time its attempts can take.
  */
+import { createHash } from 'node:crypto';
 import { XdsErrorCode } from '../domain/error-codes';
 import type { RegistryObject } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
@@ -21,6 +23,7 @@ import type { StoredQuery } from '../domain/stored-queries';
 import { backoffDelayMs } from '../jobs/job-options';
 import { JobWaitTimeout, type JobQueue } from '../jobs/job-queue';
 import type { Community } from './community';
+import { queryCallRecord, type CommunityAuditTrail } from './community-audit';
 import type { CommunityDirectory } from './community-directory';
 import type { CommunityHealth } from './community-health';
 import { CommunityCallError, type CallerIdentity, type CommunityTransport, type RemoteObjectRef, type RemoteQueryAnswer } from './ports';
@@ -40,7 +43,8 @@ export interface CommunityQueryPayload {
 /** A job's result: what one community answered, or why it could not. */
 export type CommunityCallResult =
   | { outcome: 'answered'; answer: RemoteQueryAnswer; latencyMs: number }
-  | { outcome: 'unavailable'; reason: string; latencyMs: number }
+  /** `refused`: the community answered with a refusal (SOAP fault, HTTP error): up, but no result. */
+  | { outcome: 'unavailable'; reason: string; latencyMs: number; refused?: boolean }
   | { outcome: 'unknown' };
 
 export interface CommunityJobs {
@@ -104,6 +108,10 @@ export interface CommunityFanOutDeps {
   health: CommunityHealth;
   /** Absent in a process that only enqueues: its jobs run elsewhere. */
   transport?: CommunityTransport;
+  /** Where the record of each call to a community goes (the requester's process writes it). */
+  audit?: CommunityAuditTrail;
+  /** A record that could not be written (the trail keeps its own spool; this only reports). */
+  onAuditError?: (err: unknown) => void;
   options?: Partial<FanOutOptions>;
 }
 
@@ -140,7 +148,9 @@ export class CommunityFanOut {
       if (outOfScope) return 'not-asked';
       const community = snapshot.byId.get(id);
       if (!community) return { outcome: 'unknown' };
-      return this.call(request, community, query);
+      const result = await this.call(request, community, query);
+      await this.audit(community, query, request.principal, patients[0], result);
+      return result;
     }));
     // References carry no patient to check: a patient-context caller gets them only from a query bound to its patient.
     const refsVisible = request.principal.patientId === undefined || patients.length > 0;
@@ -155,8 +165,9 @@ export class CommunityFanOut {
     const { attempts, backoffMs, keepResultMs, queueSlackMs } = this.options;
     const result = await (async (): Promise<CommunityCallResult> => {
       try {
-        const jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, { requestId: request.requestId, homeCommunityId: id, query, identity: request.identity ?? {}, attempts }, {
-          idempotencyKey: `${COMMUNITY_QUERY_JOB}:${request.requestId}:${id}`,
+        const identity = request.identity ?? {};
+        const jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, { requestId: request.requestId, homeCommunityId: id, query, identity, attempts }, {
+          idempotencyKey: `${COMMUNITY_QUERY_JOB}:${request.requestId}:${callDigest(query, identity, request.principal)}:${id}`,
           attempts,
           backoffMs,
           keepResultMs,
@@ -170,9 +181,15 @@ export class CommunityFanOut {
       }
     })();
     if (result.outcome === 'answered') health.record(id, 'answered', result.latencyMs);
-    else if (result.outcome === 'unavailable') health.record(id, 'unavailable', result.latencyMs, result.reason);
+    else if (result.outcome === 'unavailable') health.record(id, result.refused ? 'answered' : 'unavailable', result.latencyMs, result.reason);
     else health.record(id, 'answered', 0); // a directory that lost the entry: the community did not fail
     return result;
+  }
+
+  private async audit(community: Community, query: StoredQuery, principal: Principal, patientId: string | undefined, result: CommunityCallResult): Promise<void> {
+    if (!this.deps.audit || result.outcome === 'unknown') return;
+    const failure = result.outcome === 'unavailable' ? result.reason : undefined;
+    await this.deps.audit.record(queryCallRecord(community, query, principal, patientId, failure)).catch((err: unknown) => this.deps.onAuditError?.(err));
   }
 
   /** The job: one call to one community, in whichever process took the job. */
@@ -189,7 +206,7 @@ export class CommunityFanOut {
       const transient = !(err instanceof CommunityCallError) || err.transient;
       // Thrown: the queue retries it after its backoff. The last attempt answers "unavailable" instead of dead-lettering a call nobody waits for any more.
       if (transient && attempt < payload.attempts) throw err;
-      return { outcome: 'unavailable', reason: (err as Error).message, latencyMs: Date.now() - started };
+      return { outcome: 'unavailable', reason: (err as Error).message, latencyMs: Date.now() - started, ...(transient ? {} : { refused: true }) };
     }
   }
 
@@ -224,6 +241,15 @@ export class CommunityFanOut {
     });
     return out;
   }
+}
+
+/**
+ * What a call's result depends on besides the request id: a request id reused by another
+ * caller or for another query (a consumer's MessageID is not a secret) must not be answered
+ * with a kept result that was asked for someone else.
+ */
+function callDigest(query: StoredQuery, identity: CallerIdentity, principal: Principal): string {
+  return createHash('sha256').update(JSON.stringify([query, identity, principal.subject, principal.patientId ?? null])).digest('base64url').slice(0, 22);
 }
 
 /** Longest a call's attempts can take: each attempt's timeout plus the backoff before each retry. */

@@ -10,11 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Community } from '../communities/community';
 import type { CommunityDirectory } from '../communities/community-directory';
-import type { CommunityHealth } from '../communities/community-health';
 import type { CommunityFanOut } from '../communities/fan-out';
-import type { CallerIdentity, CommunityTransport } from '../communities/ports';
+import type { CallerIdentity } from '../communities/ports';
+import type { RemoteRetrieval } from '../communities/remote-retrieve';
 import { XdsErrorCode } from '../domain/error-codes';
 import type { DocumentEntry } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
@@ -26,19 +25,14 @@ import type { CachedRemoteDocument, RemoteDocumentCache, RemoteFetch } from './r
 export interface RemoteReadDeps {
   directory: CommunityDirectory;
   fanOut: CommunityFanOut;
-  health: CommunityHealth;
-  /** How this process reaches other communities; absent: remote documents cannot be fetched here. */
-  transport?: CommunityTransport;
+  /** Streams documents from their community (ITI-39 or its MHD Binary) under its circuit, and records the call. */
+  retrieval: RemoteRetrieval;
   cache: RemoteDocumentCache;
 }
 
 /** The same answer as for a local document that does not exist (repository/repository-service.ts unknownDocument). */
 function unknownDocument(key: RemoteDocumentKey): RegistryError {
   return RegistryError.of(XdsErrorCode.XDSDocumentUniqueIdError, `no document ${key.documentUniqueId} in repository ${key.repositoryUniqueId} of community ${key.homeCommunityId}`, key.documentUniqueId);
-}
-
-function unavailable(community: Community, why: string): RegistryError {
-  return RegistryError.of(XdsErrorCode.XDSUnavailableCommunity, `community ${community.homeCommunityId} did not answer: ${why}`, community.homeCommunityId);
 }
 
 /** The remote document's registry entry, as visible to `principal`. */
@@ -58,29 +52,16 @@ async function remoteEntry(deps: RemoteReadDeps, key: RemoteDocumentKey, princip
 }
 
 /** ITI-39 (or the remote MHD Binary) for one document, its bytes as they arrive. */
-function fetcher(deps: RemoteReadDeps, community: Community, key: RemoteDocumentKey, entry: DocumentEntry, identity: CallerIdentity) {
-  return async (signal: AbortSignal): Promise<RemoteFetch> => {
-    const transport = deps.transport;
-    if (!transport) throw unavailable(community, 'this gateway process has no transport to other communities');
-    if (!deps.health.tryAcquire(community.homeCommunityId)) throw unavailable(community, 'circuit open after repeated failures');
-    const started = Date.now();
-    let answer;
-    try {
-      // No overall deadline here: a large document may stream for longer than the community's
-      // timeout, which the transport applies to the answer's start and to each stall instead.
-      answer = await transport.retrieve(community, [key], identity, signal);
-    } catch (err) {
-      deps.health.record(community.homeCommunityId, 'unavailable', Date.now() - started, (err as Error).message);
-      throw unavailable(community, (err as Error).message);
-    }
-    deps.health.record(community.homeCommunityId, 'answered', Date.now() - started);
-    const doc = answer.documents.find((d) => d.documentUniqueId === key.documentUniqueId);
+function fetcher(deps: RemoteReadDeps, key: RemoteDocumentKey, entry: DocumentEntry, principal: Principal, identity: CallerIdentity) {
+  return async (): Promise<RemoteFetch> => {
+    const outcome = await deps.retrieval.retrieve({ requestId: randomUUID(), homeCommunityId: key.homeCommunityId, documents: [key], principal, identity });
+    const doc = outcome.documents.find((d) => d.documentUniqueId === key.documentUniqueId);
     if (!doc) {
-      await answer.dispose();
-      throw answer.errors.length ? new RegistryError(answer.errors) : unknownDocument(key);
+      await outcome.dispose();
+      throw outcome.errors.length ? new RegistryError(outcome.errors) : unknownDocument(key);
     }
     const body: Readable = doc.open();
-    body.once('close', () => void answer.dispose());
+    body.once('close', () => void outcome.dispose());
     return {
       body,
       mimeType: entry.mimeType || doc.mimeType,
@@ -94,15 +75,14 @@ function fetcher(deps: RemoteReadDeps, community: Community, key: RemoteDocument
 
 /** The remote document for `principal`, from the cache or fetched into it; RegistryError when unknown, not visible or unavailable. */
 export async function readRemoteDocument(deps: RemoteReadDeps, key: RemoteDocumentKey, principal: Principal, identity: CallerIdentity = {}): Promise<CachedRemoteDocument> {
-  const community = deps.directory.get(key.homeCommunityId);
-  if (!community) throw RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${key.homeCommunityId} is not in this gateway's community directory`, key.homeCommunityId);
+  if (!deps.directory.get(key.homeCommunityId)) throw RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${key.homeCommunityId} is not in this gateway's community directory`, key.homeCommunityId);
   const cached = await deps.cache.lookup(key);
   if (cached && (cached.patientId !== undefined || principal.patientId === undefined)) {
     if (!reachesPatient(principal, cached.patientId)) throw unknownDocument(key);
     return cached;
   }
   const entry = await remoteEntry(deps, key, principal, identity);
-  return deps.cache.read(key, fetcher(deps, community, key, entry, identity), {
+  return deps.cache.read(key, fetcher(deps, key, entry, principal, identity), {
     ...(entry.hash !== undefined ? { hash: entry.hash } : {}),
     ...(entry.size !== undefined ? { size: entry.size } : {}),
   });

@@ -105,7 +105,7 @@ describe('community fan-out (in-process queue, fake transport)', () => {
     assert.equal(result.includesLocal, true);
   });
 
-  it('a retried fan-out (same request id) reuses finished calls', async () => {
+  it('a retried fan-out (same request id, query and caller) reuses finished calls; another query or caller under that id does not', async () => {
     const transport = new FakeTransport({ [A]: async () => answer([doc('urn:uuid:a1')]), [B]: async () => answer([]) });
     const { fanOut } = open(transport);
     await jobs.start();
@@ -114,6 +114,10 @@ describe('community fan-out (in-process queue, fake transport)', () => {
     const second = await fanOut.query(request);
     assert.deepEqual(second.objects, first.objects);
     assert.deepEqual(transport.calls.sort(), [A, B]);
+    // The same request id for another query (or caller) is another call, never the kept result.
+    await fanOut.query({ ...request, query: findDocuments(OTHER) });
+    await fanOut.query({ ...request, principal: { subject: 'someone else' } });
+    assert.deepEqual(transport.calls.sort(), [A, A, A, B, B, B]);
   });
 
   it('a community slower than its timeout is unavailable, and after repeated failures its circuit answers at once', async () => {

@@ -57,8 +57,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     remote: {
       directory: gw.communities.directory,
       fanOut: gw.communities.fanOut,
-      health: gw.communities.health,
-      ...(gw.communities.transport ? { transport: gw.communities.transport } : {}),
+      retrieval: gw.communities.retrieval,
       cache: gw.remoteDocuments,
     },
     defaultCommunities: config.mhdDefaultCommunities,

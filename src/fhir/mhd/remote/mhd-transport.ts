@@ -13,17 +13,15 @@ import type { RegistryObject } from '../../../domain/metadata';
 import type { RegistryErrorDetail } from '../../../domain/registry-error';
 import type { StoredQuery } from '../../../domain/stored-queries';
 import type { MhdClient, SearchBundle } from '../../../remote-mhd/mhd-client';
-import { RemoteCallError } from '../../../remote-mhd/remote-call-error';
 import type { MhdMapping } from '../mapping';
 import type { DocumentReference, List } from '../mapping/fhir-types';
 import type { MappingsByBase } from '../../http/fhir-base';
 import { documentsByUniqueId, NotExpressible, remoteSearchOf } from './stored-query-params';
 
+/** A query MHD cannot ask is final; the client's failures are classified already. */
 function callError(err: unknown): CommunityCallError {
   if (err instanceof CommunityCallError) return err;
-  if (err instanceof RemoteCallError) return new CommunityCallError(err.message, err.transient, { cause: err });
-  if (err instanceof NotExpressible) return new CommunityCallError(err.message, false, { cause: err });
-  return new CommunityCallError((err as Error).message, true, { cause: err });
+  return new CommunityCallError((err as Error).message, !(err instanceof NotExpressible), { cause: err });
 }
 
 type Resource = NonNullable<NonNullable<SearchBundle['entry']>[number]['resource']>;
