@@ -1,7 +1,7 @@
 // MHD routed by homeCommunityId between gateway processes on loopback, each with its own
 // PostgreSQL schema: gateway A (plain HTTP, bearer tokens from a real OIDC provider) asks
-// community B (HTTPS, mutual TLS with a CA the test makes) over MHD, and a community C whose
-// server is down. A search with hcid merges B's documents (tagged with B's homeCommunityId,
+// community B (HTTPS, mutual TLS with a CA the test makes) over MHD or over XCA, and a
+// community C whose server is down. A search with hcid merges B's documents (tagged with B's homeCommunityId,
 // their URLs routed back through A) and a warning entry for C; ITI-68 of B's document through
 // A is fetched once into A's cache and then served from it (B's audit trail shows one read);
 // a patient token never reaches another patient's remote document, cached or not.
@@ -47,7 +47,8 @@ async function sql<R>(url: string, text: string, params: unknown[] = []): Promis
   }
 }
 
-describe('MHD across communities: hcid search and remote ITI-68 through the cache', function () {
+/** How A reaches B: B's MHD server (ITI-67/68), or its XCA Responding Gateway (ITI-38/39). */
+for (const via of ['mhd', 'xca'] as const) describe(`MHD across communities, B reached over ${via.toUpperCase()}: hcid search and remote ITI-68 through the cache`, function () {
   this.timeout(180_000);
   let pki: Pki;
   let idp: TestOidcProvider;
@@ -78,7 +79,7 @@ describe('MHD across communities: hcid search and remote ITI-68 through the cach
     const gatewayCert = pki.client('gateway-a');
     const tls = { certFile: gatewayCert.certFile, keyFile: gatewayCert.keyFile, caFile: pki.caFile };
     const directory = {
-      [B_HCID]: { name: 'Nemocnice B', mhd: { baseUrl: `${b.baseUrl}/fhir` }, tls, timeoutMs: 10_000 },
+      [B_HCID]: { name: 'Nemocnice B', ...(via === 'mhd' ? { mhd: { baseUrl: `${b.baseUrl}/fhir` } } : { xca: { queryUrl: `${b.baseUrl}/xca/responding-gateway`, retrieveUrl: `${b.baseUrl}/xca/responding-gateway` } }), tls, timeoutMs: 10_000 },
       [C_HCID]: { name: 'Nemocnice C (down)', mhd: { baseUrl: `https://127.0.0.1:${await freePort()}/fhir` }, tls, timeoutMs: 2_000 },
     };
     await fs.writeFile(path.join(dir, 'communities.json'), JSON.stringify(directory));
@@ -104,10 +105,10 @@ describe('MHD across communities: hcid search and remote ITI-68 through the cach
     return JSON.parse(r.body.toString()) as SearchBundle;
   };
   const urlOf = (bundle: SearchBundle, doc: Published) => bundle.entry!.map((e) => e.resource).find((r) => r.masterIdentifier?.value === `urn:oid:${doc.documentUniqueId}`)!.content![0]!.attachment.url;
-  /** ITI-68 records in B's trail naming the document. */
+  /** Successful reads of the document in B's trail (ITI-68 over MHD, ITI-39 over XCA). */
   const readsAtB = async (doc: Published) =>
     // count(*) is a bigint: a string from pg, a number once the store's type parser is loaded.
-    Number((await sql<{ n: string | number }>(schemas[1]!.url, "SELECT count(*) AS n FROM audit_events WHERE 'urn:ihe:event-type-code|ITI-68' = ANY(subtypes) AND outcome = '0' AND resource::text LIKE $1", [`%${doc.documentUniqueId}%`]))[0]!.n);
+    Number((await sql<{ n: string | number }>(schemas[1]!.url, 'SELECT count(*) AS n FROM audit_events WHERE $1 = ANY(subtypes) AND outcome = \'0\' AND resource::text LIKE $2', [`urn:ihe:event-type-code|${via === 'mhd' ? 'ITI-68' : 'ITI-39'}`, `%${doc.documentUniqueId}%`]))[0]!.n);
 
   it('a search naming B answers B\'s documents, each tagged with B\'s homeCommunityId and routed back through A', async () => {
     const bundle = await searchA(p1.rid, B_HCID);
