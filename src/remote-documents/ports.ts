@@ -78,6 +78,7 @@ export interface CacheBytes {
   get(key: string, range?: ByteRange): Readable;
   openSealed(key: string, sealed: Buffer, range?: ByteRange): Readable;
   delete(key: string): Promise<boolean>;
+  exists(key: string): Promise<boolean>;
   sweepOrphans(isReferenced: (keys: string[]) => Promise<Set<string>>, olderThanMs: number): Promise<{ removedBlobs: number; removedTemp: number }>;
   close(): Promise<void>;
 }

@@ -98,7 +98,7 @@ export class RemoteDocumentCache {
    * knows of the remote document now; a cached copy that disagrees is fetched again.
    */
   async read(key: RemoteDocumentKey, fetch: RemoteFetcher, known?: RemoteDocumentFacts): Promise<CachedRemoteDocument> {
-    const cached = await this.index.use(key, this.now());
+    const cached = await this.usable(key);
     if (cached && agreesWith(cached, known)) return this.served(cached, true);
     const fetched = await this.fetches.run(keyString(key), () => this.fetchAndStore(key, fetch));
     return this.served(fetched, false);
@@ -106,8 +106,19 @@ export class RemoteDocumentCache {
 
   /** The cached copy, if any and unexpired, without fetching (marks it used). */
   async lookup(key: RemoteDocumentKey): Promise<CachedRemoteDocument | undefined> {
-    const cached = await this.index.use(key, this.now());
+    const cached = await this.usable(key);
     return cached ? this.served(cached, true) : undefined;
+  }
+
+  /**
+   * The unexpired entry whose bytes are there: an entry whose file is gone (a database restored
+   * without DATA_DIR/remote-cache) is dropped, so the document is fetched again.
+   */
+  private async usable(key: RemoteDocumentKey): Promise<CacheEntry | undefined> {
+    const cached = await this.index.use(key, this.now());
+    if (!cached || cached.sealed || (await this.bytes.exists(cached.blobKey))) return cached;
+    await this.index.remove(key);
+    return undefined;
   }
 
   /**

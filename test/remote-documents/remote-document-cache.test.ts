@@ -212,6 +212,18 @@ describeEachStore('RemoteDocumentCache', (ctx) => {
     assert.deepEqual(await listFiles(dir), []);
   });
 
+  it('fetches again a document whose cached file is gone (a database restored without the cache directory)', async () => {
+    const data = crypto.randomBytes(5000);
+    const community = remote(data);
+    const key = docKey();
+    await cache.read(key, community.fetch);
+    for (const f of await blobFiles()) await fs.rm(path.join(dir, f));
+    const again = await cache.read(key, community.fetch);
+    assert.equal(again.hit, false);
+    assert.equal(community.calls.count, 2);
+    assert.ok((await readAll(again.open())).equals(data));
+  });
+
   it('sweeps blob files no index row names, and only those', async () => {
     const data = crypto.randomBytes(5000);
     await cache.read(docKey(), remote(data).fetch);
