@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import type { CommunityHealth } from '../communities/community-health';
+import type { RemoteDocumentCache } from '../remote-documents/remote-document-cache';
 import { withTimeout } from '../timeout';
 
 /** How long one gauge read on scrape may take (it asks the database or Redis). */
@@ -52,6 +53,19 @@ export class GatewayMetrics {
     this.gaugeOnScrape('hie_community_errors', 'Failed calls to each remote community since start', ['community'], async (set) => {
       for (const s of await states()) set({ community: s.homeCommunityId }, s.errors);
     });
+  }
+
+  /** The remote-document cache: documents served from it or fetched (counter), and on scrape what it holds. */
+  observeRemoteCache(cache: RemoteDocumentCache): void {
+    const reads = new client.Counter({
+      name: 'hie_remote_cache_reads_total',
+      help: 'Remote documents served, from the cache (hit) or fetched from their community (miss)',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    cache.onRead((hit) => reads.inc({ result: hit ? 'hit' : 'miss' }));
+    this.gaugeOnScrape('hie_remote_cache_bytes', 'Bytes of remote documents in the cache', [], async (set) => set({}, (await cache.totals()).bytes));
+    this.gaugeOnScrape('hie_remote_cache_documents', 'Remote documents in the cache', [], async (set) => set({}, (await cache.totals()).entries));
   }
 
   /** A gauge read on scrape (e.g. job queue depth), so /metrics never shows stale counts. */

@@ -83,6 +83,7 @@ export function agreesWith(entry: Pick<CacheEntry, 'hash' | 'size' | 'version'>,
 
 export class RemoteDocumentCache {
   private readonly fetches = new SingleFlight<CacheEntry>();
+  private readonly readListeners = new Set<(hit: boolean) => void>();
   private readonly now: () => Date;
 
   constructor(
@@ -102,6 +103,11 @@ export class RemoteDocumentCache {
     if (cached && agreesWith(cached, known)) return this.served(cached, true);
     const fetched = await this.fetches.run(keyString(key), () => this.fetchAndStore(key, fetch));
     return this.served(fetched, false);
+  }
+
+  /** Told of each document served (lookup() or read()), from the cache or fetched (metrics). */
+  onRead(listener: (hit: boolean) => void): void {
+    this.readListeners.add(listener);
   }
 
   /** The cached copy, if any and unexpired, without fetching (marks it used). */
@@ -153,6 +159,7 @@ export class RemoteDocumentCache {
   }
 
   private served(entry: CacheEntry, hit: boolean): CachedRemoteDocument {
+    for (const listener of this.readListeners) listener(hit);
     const { blobKey, sealed, keyId: _keyId, ...facts } = entry;
     return {
       ...facts,

@@ -151,6 +151,10 @@ for (const via of ['mhd', 'xca'] as const) describe(`MHD across communities, B r
     assert.equal(second.headers['x-cache'], 'HIT');
     assert.ok(second.body.equals(p1.content));
     assert.equal(await readsAtB(p1), 1, 'B served the document once');
+    const metrics = (await request(`${a.baseUrl}/metrics`)).body.toString();
+    assert.match(metrics, /hie_remote_cache_reads_total\{result="miss"\} 1\n/);
+    assert.match(metrics, /hie_remote_cache_reads_total\{result="hit"\} 1\n/);
+    assert.match(metrics, new RegExp(`hie_remote_cache_bytes ${p1.content.length}\\n`));
     // A's record of the read names B as a participant, and the patient.
     const records = await sql<{ resource: { agent: Array<{ who?: { identifier?: { value: string } } }> } }>(schemas[0]!.url, "SELECT resource FROM audit_events WHERE 'urn:ihe:event-type-code|ITI-68' = ANY(subtypes) AND outcome = '0' AND resource::text LIKE $1", [`%${p1.documentUniqueId}%`]);
     assert.equal(records.length, 2);
