@@ -5,7 +5,8 @@
 // time; B's own local ITI-68 of the same documents, measured the same way, is the reference.
 // Then one large document (BENCH_MB, default 500; 0 skips it) goes into B over ITI-41 (MTOM,
 // streamed) and through A on a miss, while A's resident memory is sampled.
-// Env: BENCH_STORE=postgres|pglite, BENCH_DOCS (30), BENCH_HITS (300), BENCH_MB (500).
+// Env: BENCH_STORE=postgres|pglite, BENCH_VIA=mhd|xca (how A reaches B; mhd), BENCH_DOCS (30),
+// BENCH_HITS (300), BENCH_MB (500).
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,6 +27,7 @@ const RID = 'https://ncez.mzcr.cz/fhir/sid/rid';
 const docs = Number(process.env.BENCH_DOCS ?? 30);
 const hits = Number(process.env.BENCH_HITS ?? 300);
 const bigMb = Number(process.env.BENCH_MB ?? 500);
+const via = process.env.BENCH_VIA === 'xca' ? 'xca' : 'mhd';
 
 /** GET to the last byte; ms and bytes. */
 async function timedGet(url: string): Promise<{ ms: number; bytes: number; cache: string | null }> {
@@ -73,7 +75,8 @@ async function main(): Promise<void> {
       if (r.status !== 200) throw new Error(`ITI-65 answered ${r.status}: ${await r.text()}`);
     }
     const directory = path.join(os.tmpdir(), `bench-communities-${process.pid}.json`);
-    await writeFile(directory, JSON.stringify({ [B_HCID]: { name: 'B', mhd: { baseUrl: `${b.baseUrl}/fhir` }, timeoutMs: 30_000 } }));
+    const endpoint = via === 'mhd' ? { mhd: { baseUrl: `${b.baseUrl}/fhir` } } : { xca: { queryUrl: `${b.baseUrl}/xca/responding-gateway`, retrieveUrl: `${b.baseUrl}/xca/responding-gateway` } };
+    await writeFile(directory, JSON.stringify({ [B_HCID]: { name: 'B', ...endpoint, timeoutMs: 120_000 } }));
     a = await startBenchGateway({ HOME_COMMUNITY_ID: A_HCID, COMMUNITIES_FILE: directory, REMOTE_CACHE_MAX_BYTES: String(4 * 1024 ** 3) });
 
     const local = await urlsOf(b, rid!);
@@ -109,12 +112,12 @@ async function main(): Promise<void> {
       const read = await timedGet(big!.url);
       if (read.bytes !== bigMb * 1024 * 1024) throw new Error(`large read: ${read.bytes} bytes`);
       await new Promise((r) => setTimeout(r, 400)); // the sampler's last look
-      large = { megabytes: bigMb, seconds: Number((read.ms / 1000).toFixed(1)), gatewayAPeakRssMbBefore: beforeMb, gatewayAPeakRssMb: a.peakRssMb(), gatewayBPeakRssMb: b.peakRssMb(), target: 'gateway A < 300 MB' };
+      large = { megabytes: bigMb, cache: read.cache, seconds: Number((read.ms / 1000).toFixed(1)), gatewayAPeakRssMbBefore: beforeMb, gatewayAPeakRssMb: a.peakRssMb(), gatewayBPeakRssMb: b.peakRssMb(), target: 'gateway A < 300 MB' };
     }
-    await report(`xca-remote-retrieve-${benchStore()}`, {
+    await report(`xca-remote-retrieve-${via}-${benchStore()}`, {
       scenario: 'xca-remote-retrieve',
       store: benchStore(),
-      transport: 'MHD (ITI-67 + ITI-68) over plain HTTP on loopback',
+      transport: via === 'mhd' ? 'MHD (ITI-67 + ITI-68) over plain HTTP on loopback' : 'XCA (ITI-38 + ITI-39) over plain HTTP on loopback',
       documentBytes: content.length,
       miss: { ...latencySummary(missMs), target: 'p95 < 200 ms' },
       hit: { ...latencySummary(hitMs), cpuMsPerRequest: Number(hitCpuMs.toFixed(2)), target: 'p95 < 20 ms' },
