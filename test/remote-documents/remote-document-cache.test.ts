@@ -152,15 +152,16 @@ describeEachStore('RemoteDocumentCache', (ctx) => {
 
   it('evicts the least recently used documents beyond the size limit', async () => {
     await cache.close();
-    await open({ maxBytes: 30_000 });
+    await open({ maxBytes: 30_000, ttlMs: 3_600_000 });
     const docs = [0, 1, 2, 3].map(() => ({ key: docKey(), community: remote(crypto.randomBytes(10_000)) }));
+    // Minutes apart: the index marks use in steps of a minute.
     for (const [i, d] of docs.slice(0, 3).entries()) {
-      now = new Date(now.getTime() + 1000 * (i + 1));
+      now = new Date(now.getTime() + 60_000 * (i + 1));
       await cache.read(d.key, d.community.fetch);
     }
-    now = new Date(now.getTime() + 10_000);
+    now = new Date(now.getTime() + 120_000);
     assert.equal((await cache.read(docs[0]!.key, docs[0]!.community.fetch)).hit, true, 'the oldest is used again');
-    now = new Date(now.getTime() + 1000);
+    now = new Date(now.getTime() + 60_000);
     await cache.read(docs[3]!.key, docs[3]!.community.fetch);
     assert.deepEqual(await cache.totals(), { entries: 3, bytes: 30_000 });
     assert.equal((await blobFiles()).length, 3);

@@ -46,14 +46,24 @@ describeEachStore('SqlRemoteCacheIndex', (ctx) => {
   });
 
   it('evicts expired entries first, then the least recently used, never the one kept', async () => {
-    const [a, b, c, d] = [entry(), entry(), entry({ expiresAt: at(5) }), entry()];
-    for (const [i, e] of [a, b, c, d].entries()) await index.put(e!, at(i));
-    await index.use(keyOf(a!), at(4)); // a: most recently used
-    const released = await index.evictBeyond(250, at(10), keyOf(d!));
+    // Minutes apart: use() moves last_used_at in steps of a minute.
+    const min = (n: number) => at(n * 60);
+    const [a, b, c, d] = [entry({ expiresAt: min(100) }), entry({ expiresAt: min(100) }), entry({ expiresAt: min(5) }), entry({ expiresAt: min(100) })];
+    for (const [i, e] of [a, b, c, d].entries()) await index.put(e!, min(i));
+    await index.use(keyOf(a!), min(4)); // a: most recently used
+    const released = await index.evictBeyond(250, min(10), keyOf(d!));
     // c expired, then b is the least recently used; a and d stay.
     assert.deepEqual(released.map((r) => r.blobKey).sort(), [b!.blobKey, c!.blobKey].sort());
     assert.deepEqual(await index.totals(), { entries: 2, bytes: 200 });
-    assert.deepEqual(await index.evictBeyond(50, at(10), keyOf(d!)).then((r) => r.map((x) => x.blobKey)), [a!.blobKey], 'the kept entry stays even alone above the limit');
+    assert.deepEqual(await index.evictBeyond(50, min(10), keyOf(d!)).then((r) => r.map((x) => x.blobKey)), [a!.blobKey], 'the kept entry stays even alone above the limit');
+  });
+
+  it('marks use in steps of a minute', async () => {
+    const [a, b] = [entry(), entry()];
+    await index.put(a, T0);
+    await index.put(b, at(1));
+    await index.use(keyOf(a), at(30)); // within the minute: a stays older than b
+    assert.deepEqual((await index.evictBeyond(100, at(40), keyOf(b))).map((r) => r.blobKey), [a.blobKey]);
   });
 
   it('tells which blob keys an entry names', async () => {

@@ -22,6 +22,8 @@ interface EntryRow {
 const ENTRY_COLUMNS = 'home_community_id, repository_unique_id, document_unique_id, blob_key, key_id, size, hash, mime_type, version, patient_id, content, fetched_at, expires_at';
 const BY_KEY = 'home_community_id = $1 AND repository_unique_id = $2 AND document_unique_id = $3';
 const RELEASED = 'blob_key, content IS NULL AS in_file';
+/** How stale last_used_at may get: least-recently-used eviction does not need it finer. */
+const TOUCH_STEP = '1 minute';
 
 const keyParams = (k: RemoteDocumentKey) => [k.homeCommunityId, k.repositoryUniqueId, k.documentUniqueId];
 
@@ -50,9 +52,14 @@ export class SqlRemoteCacheIndex implements RemoteCacheIndex {
   constructor(private readonly db: Database) {}
 
   async use(key: RemoteDocumentKey, now: Date): Promise<CacheEntry | undefined> {
+    // last_used_at moves in steps of TOUCH_STEP: most hits then only read, and a read-only
+    // statement commits without writing or waiting for a WAL flush.
     const r = await this.db.query<EntryRow>(
-      `UPDATE remote_document_cache SET last_used_at = $4 WHERE ${BY_KEY} AND expires_at > $4 RETURNING ${ENTRY_COLUMNS}`,
-      [...keyParams(key), now],
+      `WITH hit AS (SELECT ${ENTRY_COLUMNS}, last_used_at FROM remote_document_cache WHERE ${BY_KEY} AND expires_at > $4),
+            touched AS (UPDATE remote_document_cache c SET last_used_at = $4 FROM hit
+                         WHERE c.blob_key = hit.blob_key AND hit.last_used_at < $4::timestamptz - $5::interval RETURNING 1)
+       SELECT ${ENTRY_COLUMNS} FROM hit`,
+      [...keyParams(key), now, TOUCH_STEP],
     );
     return r.rows[0] ? entryOf(r.rows[0]) : undefined;
   }
