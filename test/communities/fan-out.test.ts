@@ -4,7 +4,9 @@ import type { Community } from '../../src/communities/community';
 import { CommunityDirectory } from '../../src/communities/community-directory';
 import { CommunityHealth } from '../../src/communities/community-health';
 import { CommunityFanOut, type CommunityJobQueue } from '../../src/communities/fan-out';
-import { CommunityCallError, type CommunityTransport, type RemoteQueryAnswer } from '../../src/communities/ports';
+import { CommunityCallError, type CommunityTransport, type RemoteDocumentRequest, type RemoteQueryAnswer, type RemoteRetrieveAnswer } from '../../src/communities/ports';
+import { RemoteRetrieval } from '../../src/communities/remote-retrieve';
+import { Readable } from 'node:stream';
 import type { RegistryObject } from '../../src/domain/metadata';
 import type { StoredQuery } from '../../src/domain/stored-queries';
 import { StoredQueryId } from '../../src/domain/stored-query-catalog';
@@ -40,14 +42,16 @@ type Behaviour = (attempt: number) => Promise<RemoteQueryAnswer>;
 
 class FakeTransport implements CommunityTransport {
   calls: string[] = [];
+  retrieved: RemoteDocumentRequest[][] = [];
   constructor(readonly behaviour: Record<string, Behaviour>) {}
   async query(c: Community): Promise<RemoteQueryAnswer> {
     this.calls.push(c.homeCommunityId);
     const n = this.calls.filter((x) => x === c.homeCommunityId).length;
     return this.behaviour[c.homeCommunityId]!(n);
   }
-  async retrieve(): Promise<never> {
-    throw new Error('not used');
+  async retrieve(_c: Community, documents: readonly RemoteDocumentRequest[]): Promise<RemoteRetrieveAnswer> {
+    this.retrieved.push([...documents]);
+    return { status: 'Success', errors: [], documents: documents.map((d) => ({ ...d, mimeType: 'text/plain', open: () => Readable.from([`bytes of ${d.documentUniqueId}`]) })), dispose: async () => undefined };
   }
 }
 
@@ -149,6 +153,31 @@ describe('community fan-out (in-process queue, fake transport)', () => {
     assert.deepEqual(other.objects, []);
     assert.deepEqual(other.communities.map((c) => c.outcome), ['not-asked']);
     assert.equal(transport.calls.length, 1);
+  });
+});
+
+describe('remote retrieval', () => {
+  it('a patient-context caller gets only documents the community lists for its patient; the others are never fetched', async () => {
+    const mine = { ...doc('urn:uuid:mine'), uniqueId: '1.2.3.1' } as RegistryObject;
+    const transport = new FakeTransport({ [A]: async () => answer([mine, { ...doc('urn:uuid:theirs', OTHER), uniqueId: '1.2.3.2' } as RegistryObject]) });
+    const jobs = new InProcessJobQueue();
+    const directory = CommunityDirectory.of([community(A)]);
+    const health = new CommunityHealth();
+    const fanOut = new CommunityFanOut({ localCommunityId: LOCAL, directory, jobs: jobs as unknown as CommunityJobQueue, health, transport });
+    fanOut.registerJobs();
+    await jobs.start();
+    try {
+      const retrieval = new RemoteRetrieval({ directory, health, fanOut, transport });
+      const request = (uid: string) => ({ homeCommunityId: A, repositoryUniqueId: '1.2.3.9', documentUniqueId: uid });
+      const out = await retrieval.retrieve({ requestId: 'x1', homeCommunityId: A, documents: [request('1.2.3.1'), request('1.2.3.2')], principal: { subject: 'patient', patientId: PATIENT } });
+      assert.deepEqual(out.documents.map((d) => d.documentUniqueId), ['1.2.3.1']);
+      assert.deepEqual(out.errors.map((e) => [e.code, e.location]), [['XDSDocumentUniqueIdError', '1.2.3.2']]);
+      assert.deepEqual(transport.retrieved, [[request('1.2.3.1')]]);
+      const unknown = await retrieval.retrieve({ requestId: 'x2', homeCommunityId: C, documents: [request('1.2.3.1')], principal: { subject: 'dr' } });
+      assert.deepEqual(unknown.errors.map((e) => [e.code, e.location]), [['XDSUnknownCommunity', C]]);
+    } finally {
+      await jobs.close();
+    }
   });
 });
 
