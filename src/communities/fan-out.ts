@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { XdsErrorCode } from '../domain/error-codes';
 import type { RegistryObject } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
-import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import type { RegistryErrorDetail } from '../domain/registry-error';
 import { toStoredQuery, type RegistryQuery } from '../domain/registry-query';
 import type { StoredQuery } from '../domain/stored-queries';
 import { backoffDelayMs } from '../jobs/job-options';
@@ -257,9 +257,4 @@ function waitBudgetMs(timeoutMs: number, attempts: number, backoffMs: number): n
   let total = timeoutMs * attempts;
   for (let n = 1; n < attempts; n++) total += backoffDelayMs(n, backoffMs);
   return total;
-}
-
-/** Request-level rejection of a query that asks the local registry for another community only. */
-export function unknownCommunity(id: string): RegistryError {
-  return RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${id} is not in this gateway's community directory`, id);
 }

@@ -102,9 +102,9 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const findDocuments = (home?: string): Promise<SoapReply> => {
+  const findDocuments = (home?: string, returnType = 'LeafClass'): Promise<SoapReply> => {
     const slots = xml([slot('$XDSDocumentEntryPatientId', quoted(patient)), slot('$XDSDocumentEntryStatus', quoted(APPROVED))].join('\n'));
-    const values = { QUERY_ID: StoredQueryId.FindDocuments, RETURN_TYPE: 'LeafClass', SLOTS: slots, ...(home ? { HOME: home } : {}) };
+    const values = { QUERY_ID: StoredQueryId.FindDocuments, RETURN_TYPE: returnType, SLOTS: slots, ...(home ? { HOME: home } : {}) };
     return sendFixture(gw.A!.baseUrl, 'initiatingGateway', home ? 'iti18-stored-query-home.xml' : 'iti18-stored-query.xml', values, { agent });
   };
 
@@ -141,6 +141,9 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
     assert.equal(result.status, 'Success', JSON.stringify(result.errors));
     expectAll(reply, ['A', 'B', 'C']);
     assert.equal(await initiatedAuditRecords(), before + 2);
+    const refs = await findDocuments(undefined, 'ObjectRef');
+    assert.equal(registryResult(refs).status, 'Success');
+    assert.deepEqual(queryObjects(refs).map((r) => `${r.localName} ${r.getAttribute('home')}`).sort(), [HOME.A, HOME.B, HOME.C].map((h) => `ObjectRef ${h}`).sort());
   });
 
   it('the AdhocQuery home asks one community only; an unknown one is XDSUnknownCommunity', async () => {
