@@ -1,6 +1,7 @@
 // JobQueue on BullMQ/Redis. Every gateway process pointing at the same Redis
 // and queue name shares one queue: any of them may enqueue, each started one
 // runs a worker, and BullMQ hands each job to exactly one worker at a time.
+import os from 'node:os';
 import { Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { cappedBackoffMs } from '../backoff';
 import { withTimeout } from '../timeout';
@@ -179,6 +180,8 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
 
   protected async startProcessing(): Promise<void> {
     const worker = new Worker(this.queueName, (job: Job) => this.process(job), {
+      // Stored on each job it runs (processedBy): which process of the several on a queue ran it.
+      name: `${os.hostname()}#${process.pid}`,
       connection: this.workerConnection,
       concurrency: this.concurrency,
     });

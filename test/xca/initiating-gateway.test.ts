@@ -11,6 +11,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Queue } from 'bullmq';
 import pg from 'pg';
 import type { Element } from '@xmldom/xmldom';
 import { StoredQueryId } from '../../src/domain/stored-query-catalog';
@@ -176,6 +177,31 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
       assert.deepEqual(got, new Map((['A', 'B', 'C'] as const).map((n) => [published[n]!.uid, { home: HOME[n], bytes: published[n]!.content.toString('utf8') }])));
     } finally {
       await retrieved.message.dispose();
+    }
+  });
+
+  it('two initiating processes on one queue: each gets every call\'s result, whichever of them ran the job', async () => {
+    const second = await startGateway({ ...env.A!, PORT: String(await freePort()), DATA_DIR: path.join(dir, 'a2') }, { ca: pki.ca, cert: pki.client('node-2').cert, key: pki.client('node-2').key });
+    try {
+      const ask = (baseUrl: string) => sendFixture(baseUrl, 'initiatingGateway', 'iti18-stored-query.xml', {
+        QUERY_ID: StoredQueryId.FindDocuments, RETURN_TYPE: 'LeafClass',
+        SLOTS: xml([slot('$XDSDocumentEntryPatientId', quoted(patient)), slot('$XDSDocumentEntryStatus', quoted(APPROVED))].join('\n')),
+      }, { agent });
+      const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i % 2 === 0 ? gw.A!.baseUrl : second.baseUrl)));
+      for (const reply of replies) {
+        assert.equal(registryResult(reply).status, 'Success');
+        expectAll(reply, ['A', 'B', 'C']);
+      }
+      // Finished calls are kept (keepResultMs) with the worker that ran them.
+      const queue = new Queue('hie-gateway-communities', { connection: { url: `${redis.url}/1` } });
+      try {
+        const ranBy = new Set((await queue.getCompleted(0, 500)).map((j) => j.processedBy?.split('#')[1]));
+        assert.ok(ranBy.has(String(gw.A!.child.pid)) && ranBy.has(String(second.child.pid)), `jobs ran in ${[...ranBy].join(', ')}; A is ${gw.A!.child.pid}, the second ${second.child.pid}`);
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      await second.stop();
     }
   });
 
