@@ -163,20 +163,28 @@ export class CommunityFanOut {
     if (!health.tryAcquire(id)) return { outcome: 'unavailable', reason: 'circuit open: the community failed repeatedly and is not asked until its cool-down ends', latencyMs: 0 };
     const started = Date.now();
     const { attempts, backoffMs, keepResultMs, queueSlackMs } = this.options;
+    const identity = request.identity ?? {};
+    const payload: CommunityQueryPayload = { requestId: request.requestId, homeCommunityId: id, query, identity, attempts };
     const result = await (async (): Promise<CommunityCallResult> => {
+      let jobId: string;
       try {
-        const identity = request.identity ?? {};
-        const jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, { requestId: request.requestId, homeCommunityId: id, query, identity, attempts }, {
+        jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, payload, {
           idempotencyKey: `${COMMUNITY_QUERY_JOB}:${request.requestId}:${callDigest(query, identity, request.principal)}:${id}`,
           attempts,
           backoffMs,
           keepResultMs,
         });
+      } catch (err) {
+        // The queue is down (Redis): this process asks the community itself, once, rather than not at all.
+        if (this.deps.transport) return this.runCall(payload, attempts);
+        return { outcome: 'unavailable', reason: `the call could not be queued: ${(err as Error).message}`, latencyMs: Date.now() - started };
+      }
+      try {
         const outcome = await this.deps.jobs.waitForResult(jobId, waitBudgetMs(community.timeoutMs, attempts, backoffMs) + queueSlackMs);
         if (outcome.state === 'failed') return { outcome: 'unavailable', reason: outcome.error, latencyMs: Date.now() - started };
         return outcome.result as CommunityCallResult;
       } catch (err) {
-        const reason = err instanceof JobWaitTimeout ? `no answer within ${err.timeoutMs} ms` : `the call could not be queued: ${(err as Error).message}`;
+        const reason = err instanceof JobWaitTimeout ? `no answer within ${err.timeoutMs} ms` : `the call's result could not be read: ${(err as Error).message}`;
         return { outcome: 'unavailable', reason, latencyMs: Date.now() - started };
       }
     })();

@@ -142,6 +142,16 @@ describe('community fan-out (in-process queue, fake transport)', () => {
     assert.match(r.errors[0]!.context, /circuit open/);
   });
 
+  it('with the queue down (enqueue fails) the requester asks the communities itself', async () => {
+    const transport = new FakeTransport({ [A]: async () => answer([doc('urn:uuid:a1')]), [B]: async () => answer([doc('urn:uuid:b1')]) });
+    jobs = new InProcessJobQueue();
+    const down = { registerHandler: () => undefined, enqueue: () => Promise.reject(new Error('Connection is closed.')), waitForResult: () => Promise.reject(new Error('unused')) } as unknown as CommunityJobQueue;
+    const fanOut = new CommunityFanOut({ localCommunityId: LOCAL, directory: CommunityDirectory.of([community(A), community(B)]), jobs: down, health: new CommunityHealth(), transport });
+    const result = await fanOut.query({ requestId: 'down', query: findDocuments(), communities: 'all', principal: { subject: 'dr' } });
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.objects.map((o) => o.entryUuid).sort(), ['urn:uuid:a1', 'urn:uuid:b1']);
+  });
+
   it('a patient-context caller gets only its patient: another patient is not asked for, other patients\' objects are dropped', async () => {
     const transport = new FakeTransport({ [A]: async () => answer([doc('urn:uuid:mine'), doc('urn:uuid:theirs', OTHER)]), [B]: async () => answer([]) });
     const { fanOut } = open(transport);

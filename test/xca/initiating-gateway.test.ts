@@ -205,6 +205,25 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
     }
   });
 
+  it('Redis down: the fan-out still answers (the requester calls the communities itself); back on the queue once Redis returns', async () => {
+    await redis.kill();
+    try {
+      const during = await findDocuments();
+      assert.equal(registryResult(during).status, 'Success');
+      expectAll(during, ['A', 'B', 'C']);
+    } finally {
+      await redis.start();
+    }
+    const deadline = Date.now() + 20_000;
+    while (((await getJson(`${gw.A!.baseUrl}/health`)).body as { jobs: { ok: boolean } }).jobs.ok !== true) {
+      assert.ok(Date.now() < deadline, 'the job queue did not come back');
+      await sleep(200);
+    }
+    const after = await findDocuments();
+    assert.equal(registryResult(after).status, 'Success');
+    expectAll(after, ['A', 'B', 'C']);
+  });
+
   it('a community killed mid-test: PartialSuccess with XDSUnavailableCommunity at its homeCommunityId, the rest still answers; back after a restart', async () => {
     await gw.B!.stop('SIGKILL');
     const down = await findDocuments();
