@@ -246,6 +246,9 @@ export class CommunityFanOut {
       out.objects.push(...visible.filter((o) => o.kind !== 'Association' || kept.has(o.sourceId) || kept.has(o.targetId) || principal.patientId === undefined));
       if (refsVisible) out.objectRefs.push(...answer.objectRefs.map((ref) => ({ id: ref.id, homeCommunityId: ref.homeCommunityId ?? id })));
       out.errors.push(...answer.errors.map((e) => ({ ...e, location: e.location ?? id })));
+      // A Responding Gateway must put home on every object; the ones it left out are named (ITI TF-2b 3.38.4.1.3), and kept with the community asked.
+      const homeless = [...answer.objects.filter((o) => o.homeCommunityId === undefined).map((o) => o.entryUuid), ...answer.objectRefs.filter((r) => r.homeCommunityId === undefined).map((r) => r.id)];
+      if (homeless.length > 0) out.errors.push(errorOf(XdsErrorCode.XDSMissingHomeCommunityId, `the Responding Gateway of community ${id} returned objects without homeCommunityId: ${homeless.slice(0, 10).join(', ')}${homeless.length > 10 ? ', …' : ''}`, id));
     });
     return out;
   }

@@ -44,10 +44,13 @@ class FakeTransport implements CommunityTransport {
   calls: string[] = [];
   retrieved: RemoteDocumentRequest[][] = [];
   constructor(readonly behaviour: Record<string, Behaviour>) {}
+  /** Like a Responding Gateway, home on every object unless a test wants it left out. */
+  keepHomeless = false;
   async query(c: Community): Promise<RemoteQueryAnswer> {
     this.calls.push(c.homeCommunityId);
     const n = this.calls.filter((x) => x === c.homeCommunityId).length;
-    return this.behaviour[c.homeCommunityId]!(n);
+    const a = await this.behaviour[c.homeCommunityId]!(n);
+    return this.keepHomeless ? a : { ...a, objects: a.objects.map((o) => ({ ...o, homeCommunityId: o.homeCommunityId ?? c.homeCommunityId })) };
   }
   async retrieve(_c: Community, documents: readonly RemoteDocumentRequest[]): Promise<RemoteRetrieveAnswer> {
     this.retrieved.push([...documents]);
@@ -80,12 +83,15 @@ describe('community fan-out (in-process queue, fake transport)', () => {
       [A]: async () => answer([doc('urn:uuid:a1')]),
       [B]: async () => answer([doc('urn:uuid:b1', PATIENT, 'urn:oid:1.2.203.99.9')]),
     });
+    transport.keepHomeless = true;
     const { fanOut } = open(transport);
     await jobs.start();
     const result = await fanOut.query({ requestId: 'r1', query: findDocuments(), communities: 'all', principal: { subject: 'dr' } });
     assert.equal(result.includesLocal, true);
-    assert.deepEqual(result.errors, []);
     assert.deepEqual(result.objects.map((o) => [o.entryUuid, o.homeCommunityId]), [['urn:uuid:a1', A], ['urn:uuid:b1', 'urn:oid:1.2.203.99.9']]);
+    // A answered an object without home: kept with A's id, and named as the Responding Gateway's error.
+    assert.deepEqual(result.errors.map((e) => [e.code, e.location]), [['XDSMissingHomeCommunityId', A]]);
+    assert.match(result.errors[0]!.context, /urn:uuid:a1/);
     assert.deepEqual(result.communities.map((c) => [c.homeCommunityId, c.outcome]), [[A, 'answered'], [B, 'answered']]);
   });
 
