@@ -124,11 +124,12 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
     assert.deepEqual(new Map(names.map((n) => [published[n]!.uid, HOME[n]])), docs);
   };
 
-  async function initiatedAuditRecords(): Promise<number> {
+  /** A's audit records of its calls to other communities (ITI-38 / ITI-39 with their Czech event type). */
+  async function initiatedAuditRecords(transaction = 'ITI-38', atc = 'ATC_DOC_SEARCH'): Promise<number> {
     const c = new pg.Client({ connectionString: schemas.A!.url });
     await c.connect();
     try {
-      const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE 'urn:ihe:event-type-code|ITI-38' = ANY(subtypes)`);
+      const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE $1 = ANY(subtypes) AND $2 = ANY(subtypes)`, [`urn:ihe:event-type-code|${transaction}`, atc]);
       return r.rows[0]!.n;
     } finally {
       await c.end();
@@ -165,6 +166,7 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
       if (repo && uid) repositories.set(uid.getAttribute('value')!, childNamed(childNamed(repo, XDS_NS.rim, 'ValueList')!, XDS_NS.rim, 'Value')!.textContent!.trim());
     }
     const requests = (['A', 'B', 'C'] as const).map((n) => ({ homeCommunityId: HOME[n], repositoryUniqueId: repositories.get(published[n]!.uid)!, documentUniqueId: published[n]!.uid }));
+    const auditedBefore = await initiatedAuditRecords('ITI-39', 'ATC_DOC_READ');
     const retrieved = await sendFixture(gw.A!.baseUrl, 'initiatingGateway', 'iti43-retrieve-many.xml', { DOCUMENT_REQUESTS: documentRequests(requests) }, { agent });
     try {
       assert.equal(registryResult(retrieved).status, 'Success');
@@ -175,6 +177,7 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
         got.set(text('DocumentUniqueId'), { home: text('HomeCommunityId'), bytes: (await readAll(retrieved.message.binary(childNamed(r, XDS_NS.xdsb, 'Document') as Element).open())).toString('utf8') });
       }
       assert.deepEqual(got, new Map((['A', 'B', 'C'] as const).map((n) => [published[n]!.uid, { home: HOME[n], bytes: published[n]!.content.toString('utf8') }])));
+      assert.equal(await initiatedAuditRecords('ITI-39', 'ATC_DOC_READ'), auditedBefore + 2);
     } finally {
       await retrieved.message.dispose();
     }
