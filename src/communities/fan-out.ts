@@ -58,13 +58,16 @@ export interface FanOutOptions {
   attempts: number;
   /** Backoff before retry n: backoffMs * 2^(n-1). Default 200. */
   backoffMs: number;
-  /** How long a finished call's result is kept for a retried fan-out. Default 5 min. */
+  /**
+   * How long a finished call's result is kept for a retried fan-out. Default 1 min: a consumer
+   * retries within its own timeout, and the results are patient metadata kept in Redis.
+   */
   keepResultMs: number;
   /** Added to each community's wait for the queue's own delays (pick-up by a worker, Redis). Default 2000. */
   queueSlackMs: number;
 }
 
-export const DEFAULT_FAN_OUT_OPTIONS: FanOutOptions = { attempts: 2, backoffMs: 200, keepResultMs: 5 * 60_000, queueSlackMs: 2_000 };
+export const DEFAULT_FAN_OUT_OPTIONS: FanOutOptions = { attempts: 2, backoffMs: 200, keepResultMs: 60_000, queueSlackMs: 2_000 };
 
 export interface FanOutRequest {
   /** Unique per consumer request (e.g. its WS-Addressing MessageID); a retry with the same id reuses finished calls. */
