@@ -66,6 +66,8 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   private worker: Worker | undefined;
   /** Opened by the first waitForResult: a blocking reader of the queue's event stream. */
   private events: QueueEvents | undefined;
+  /** Pending waitForResult calls, ended by close(). */
+  private readonly waiting = new Set<(outcome: JobOutcome | Error) => void>();
 
   /** BullMQ opens (and on close, closes) its own ioredis connections from `redisUrl`. */
   constructor(redisUrl: string, readonly queueName: string, opts: BullMqJobQueueOptions = {}) {
@@ -154,6 +156,7 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
     return new Promise<JobOutcome>((resolve, reject) => {
       const finish = (outcome: JobOutcome | Error) => {
         clearTimeout(timer);
+        this.waiting.delete(finish);
         events.off(`completed:${jobId}`, onCompleted);
         events.off(`failed:${jobId}`, onFailed);
         if (outcome instanceof Error) reject(outcome);
@@ -162,6 +165,7 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
       const onCompleted = (args: { returnvalue: unknown }) => finish({ state: 'completed', result: args.returnvalue });
       const onFailed = (args: { failedReason: string }) => finish({ state: 'failed', error: args.failedReason });
       const timer = setTimeout(() => finish(new JobWaitTimeout(jobId, timeoutMs)), timeoutMs);
+      this.waiting.add(finish);
       events.on(`completed:${jobId}`, onCompleted);
       events.on(`failed:${jobId}`, onFailed);
       (async () => {
@@ -197,6 +201,7 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   protected async shutdown(): Promise<void> {
     // Worker.close() (not forced) stops fetching and waits for the active handlers.
     await this.worker?.close();
+    for (const finish of [...this.waiting]) finish(new Error('job queue is closed'));
     await this.events?.close();
     await this.queue.close();
   }
