@@ -154,8 +154,13 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
     // Per-job events (`completed:<id>`) are emitted but not in BullMQ's typed listener map.
     const events = queueEvents as unknown as NodeJS.EventEmitter;
     return new Promise<JobOutcome>((resolve, reject) => {
+      let done = false;
+      let recheck: NodeJS.Timeout | undefined;
       const finish = (outcome: JobOutcome | Error) => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
+        clearTimeout(recheck);
         this.waiting.delete(finish);
         events.off(`completed:${jobId}`, onCompleted);
         events.off(`failed:${jobId}`, onFailed);
@@ -168,16 +173,31 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
       this.waiting.add(finish);
       events.on(`completed:${jobId}`, onCompleted);
       events.on(`failed:${jobId}`, onFailed);
-      (async () => {
-        await queueEvents.waitUntilReady();
-        // State first, then the job: a Job read while it runs would carry no return value.
+      // State first, then the job: a Job read while it runs would carry no return value.
+      const readState = async () => {
         const state = await this.queue.getJobState(jobId);
-        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
         const job = await this.queue.getJob(jobId);
         if (!job) finish(new Error(`no job ${jobId} (never enqueued, or completed and removed)`));
         else if (state === 'completed') finish({ state: 'completed', result: job.returnvalue as unknown });
         else if (state === 'failed') finish({ state: 'failed', error: job.failedReason });
         else finish(new Error(`job ${jobId} is in no known state`));
+        return true;
+      };
+      /**
+       * The event reader starts at the stream's end when its first read reaches Redis, which may
+       * be after the state read above: an event in between (and any lost while it reconnects)
+       * would be missed. So the state is read again now and then until the job ends.
+       */
+      const poll = (delayMs: number) => {
+        recheck = setTimeout(() => {
+          readState().then((ended) => !ended && !done && poll(Math.min(delayMs * 4, 2_000)), (err: unknown) => finish(err instanceof Error ? err : new Error(errorMessage(err))));
+        }, delayMs);
+        recheck.unref();
+      };
+      (async () => {
+        await queueEvents.waitUntilReady();
+        if (!(await readState()) && !done) poll(250);
       })().catch((err: unknown) => finish(err instanceof Error ? err : new Error(errorMessage(err))));
     });
   }
