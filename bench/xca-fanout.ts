@@ -8,7 +8,8 @@
 //     transport that answers at once, so only the queue is measured: enqueue, a worker, the
 //     result back through QueueEvents). Target: 1,000 fan-out jobs per second.
 // Env: BENCH_SECONDS (default 15), BENCH_CONCURRENCY (default 8), BENCH_QUEUE_CONCURRENCY
-// (fan-outs in flight in part 2, default 40), BENCH_SLOWEST_MS (default 60), BENCH_STORE.
+// (fan-outs in flight in part 2, default 40), BENCH_SLOWEST_MS (default 60), BENCH_STORE,
+// BENCH_JOBS=bullmq|in-process (the gateway's community calls in part 1; default bullmq).
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -38,6 +39,7 @@ const slowest = Number(process.env.BENCH_SLOWEST_MS ?? 60);
 const DELAYS = [slowest / 6, slowest / 3, slowest / 2, (slowest * 2) / 3, slowest].map(Math.round);
 const PATIENT = '7608139877^^^&1.2.203.24341.1.1&ISO';
 const EXTRINSIC_OBJECT = '<rim:ExtrinsicObject ';
+const jobsBackend = process.env.BENCH_JOBS === 'in-process' ? 'in-process' : 'bullmq';
 
 async function startResponders(): Promise<{ ports: number[]; stop: () => void }> {
   const child = spawn(process.execPath, [path.join(__dirname, 'xca-responder.js'), ...DELAYS.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -58,7 +60,7 @@ function findDocuments(url: string): string {
 async function latency(redisUrl: string, ports: number[], dir: string) {
   const file = path.join(dir, 'communities.json');
   await writeFile(file, JSON.stringify(Object.fromEntries(ports.map((p, i) => [communityId(i), { name: `community ${i}`, xca: { queryUrl: `http://127.0.0.1:${p}/xca`, retrieveUrl: `http://127.0.0.1:${p}/xca` }, timeoutMs: 5000 }]))));
-  const gw = await startBenchGateway({ COMMUNITIES_FILE: file, REDIS_URL: redisUrl, PATIENT_CHECK: 'any' });
+  const gw = await startBenchGateway({ COMMUNITIES_FILE: file, PATIENT_CHECK: 'any', ...(jobsBackend === 'bullmq' ? { REDIS_URL: redisUrl } : {}) });
   const url = `${gw.baseUrl}/xca/initiating-gateway`;
   const agent = keepAliveAgent(concurrency);
   try {
@@ -115,10 +117,11 @@ async function main(): Promise<void> {
   try {
     const fanOut = await latency(`${redis.url}/1`, responders.ports, dir);
     const queue = await queueThroughput(`${redis.url}/2`);
-    await report(`xca-fanout-${benchStore()}`, {
+    await report(`xca-fanout-${benchStore()}${jobsBackend === 'bullmq' ? '' : '-in-process'}`, {
       bench: 'xca-fanout',
       store: benchStore(),
-      scenario: `ITI-18 FindDocuments at /xca/initiating-gateway over ${DELAYS.length} communities answering after ${DELAYS.join('/')} ms (BullMQ jobs), closed loop of ${concurrency}; then the BullMQ queue alone, ${queueConcurrency} fan-outs of ${DELAYS.length} jobs in flight`,
+      jobs: jobsBackend,
+      scenario: `ITI-18 FindDocuments at /xca/initiating-gateway over ${DELAYS.length} communities answering after ${DELAYS.join('/')} ms (${jobsBackend} jobs), closed loop of ${concurrency}; then the BullMQ queue alone, ${queueConcurrency} fan-outs of ${DELAYS.length} jobs in flight`,
       slowestCommunityMs: slowest,
       // The machine is shared: its load during the run says how far the latencies are to be trusted.
       loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),

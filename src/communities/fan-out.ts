@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { XdsErrorCode } from '../domain/error-codes';
 import type { RegistryObject } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
-import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
+import type { RegistryErrorDetail } from '../domain/registry-error';
 import { toStoredQuery, type RegistryQuery } from '../domain/registry-query';
 import type { StoredQuery } from '../domain/stored-queries';
 import { backoffDelayMs } from '../jobs/job-options';
@@ -58,13 +58,16 @@ export interface FanOutOptions {
   attempts: number;
   /** Backoff before retry n: backoffMs * 2^(n-1). Default 200. */
   backoffMs: number;
-  /** How long a finished call's result is kept for a retried fan-out. Default 5 min. */
+  /**
+   * How long a finished call's result is kept for a retried fan-out. Default 1 min: a consumer
+   * retries within its own timeout, and the results are patient metadata kept in Redis.
+   */
   keepResultMs: number;
   /** Added to each community's wait for the queue's own delays (pick-up by a worker, Redis). Default 2000. */
   queueSlackMs: number;
 }
 
-export const DEFAULT_FAN_OUT_OPTIONS: FanOutOptions = { attempts: 2, backoffMs: 200, keepResultMs: 5 * 60_000, queueSlackMs: 2_000 };
+export const DEFAULT_FAN_OUT_OPTIONS: FanOutOptions = { attempts: 2, backoffMs: 200, keepResultMs: 60_000, queueSlackMs: 2_000 };
 
 export interface FanOutRequest {
   /** Unique per consumer request (e.g. its WS-Addressing MessageID); a retry with the same id reuses finished calls. */
@@ -163,20 +166,28 @@ export class CommunityFanOut {
     if (!health.tryAcquire(id)) return { outcome: 'unavailable', reason: 'circuit open: the community failed repeatedly and is not asked until its cool-down ends', latencyMs: 0 };
     const started = Date.now();
     const { attempts, backoffMs, keepResultMs, queueSlackMs } = this.options;
+    const identity = request.identity ?? {};
+    const payload: CommunityQueryPayload = { requestId: request.requestId, homeCommunityId: id, query, identity, attempts };
     const result = await (async (): Promise<CommunityCallResult> => {
+      let jobId: string;
       try {
-        const identity = request.identity ?? {};
-        const jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, { requestId: request.requestId, homeCommunityId: id, query, identity, attempts }, {
+        jobId = await this.deps.jobs.enqueue(COMMUNITY_QUERY_JOB, payload, {
           idempotencyKey: `${COMMUNITY_QUERY_JOB}:${request.requestId}:${callDigest(query, identity, request.principal)}:${id}`,
           attempts,
           backoffMs,
           keepResultMs,
         });
+      } catch (err) {
+        // The queue is down (Redis): this process asks the community itself, once, rather than not at all.
+        if (this.deps.transport) return this.runCall(payload, attempts);
+        return { outcome: 'unavailable', reason: `the call could not be queued: ${(err as Error).message}`, latencyMs: Date.now() - started };
+      }
+      try {
         const outcome = await this.deps.jobs.waitForResult(jobId, waitBudgetMs(community.timeoutMs, attempts, backoffMs) + queueSlackMs);
         if (outcome.state === 'failed') return { outcome: 'unavailable', reason: outcome.error, latencyMs: Date.now() - started };
         return outcome.result as CommunityCallResult;
       } catch (err) {
-        const reason = err instanceof JobWaitTimeout ? `no answer within ${err.timeoutMs} ms` : `the call could not be queued: ${(err as Error).message}`;
+        const reason = err instanceof JobWaitTimeout ? `no answer within ${err.timeoutMs} ms` : `the call's result could not be read: ${(err as Error).message}`;
         return { outcome: 'unavailable', reason, latencyMs: Date.now() - started };
       }
     })();
@@ -238,6 +249,9 @@ export class CommunityFanOut {
       out.objects.push(...visible.filter((o) => o.kind !== 'Association' || kept.has(o.sourceId) || kept.has(o.targetId) || principal.patientId === undefined));
       if (refsVisible) out.objectRefs.push(...answer.objectRefs.map((ref) => ({ id: ref.id, homeCommunityId: ref.homeCommunityId ?? id })));
       out.errors.push(...answer.errors.map((e) => ({ ...e, location: e.location ?? id })));
+      // A Responding Gateway must put home on every object; the ones it left out are named (ITI TF-2b 3.38.4.1.3), and kept with the community asked.
+      const homeless = [...answer.objects.filter((o) => o.homeCommunityId === undefined).map((o) => o.entryUuid), ...answer.objectRefs.filter((r) => r.homeCommunityId === undefined).map((r) => r.id)];
+      if (homeless.length > 0) out.errors.push(errorOf(XdsErrorCode.XDSMissingHomeCommunityId, `the Responding Gateway of community ${id} returned objects without homeCommunityId: ${homeless.slice(0, 10).join(', ')}${homeless.length > 10 ? ', …' : ''}`, id));
     });
     return out;
   }
@@ -257,9 +271,4 @@ function waitBudgetMs(timeoutMs: number, attempts: number, backoffMs: number): n
   let total = timeoutMs * attempts;
   for (let n = 1; n < attempts; n++) total += backoffDelayMs(n, backoffMs);
   return total;
-}
-
-/** Request-level rejection of a query that asks the local registry for another community only. */
-export function unknownCommunity(id: string): RegistryError {
-  return RegistryError.of(XdsErrorCode.XDSUnknownCommunity, `community ${id} is not in this gateway's community directory`, id);
 }

@@ -1,6 +1,7 @@
 // JobQueue on BullMQ/Redis. Every gateway process pointing at the same Redis
 // and queue name shares one queue: any of them may enqueue, each started one
 // runs a worker, and BullMQ hands each job to exactly one worker at a time.
+import os from 'node:os';
 import { Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { cappedBackoffMs } from '../backoff';
 import { withTimeout } from '../timeout';
@@ -65,6 +66,8 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   private worker: Worker | undefined;
   /** Opened by the first waitForResult: a blocking reader of the queue's event stream. */
   private events: QueueEvents | undefined;
+  /** Pending waitForResult calls, ended by close(). */
+  private readonly waiting = new Set<(outcome: JobOutcome | Error) => void>();
 
   /** BullMQ opens (and on close, closes) its own ioredis connections from `redisUrl`. */
   constructor(redisUrl: string, readonly queueName: string, opts: BullMqJobQueueOptions = {}) {
@@ -151,8 +154,14 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
     // Per-job events (`completed:<id>`) are emitted but not in BullMQ's typed listener map.
     const events = queueEvents as unknown as NodeJS.EventEmitter;
     return new Promise<JobOutcome>((resolve, reject) => {
+      let done = false;
+      let recheck: NodeJS.Timeout | undefined;
       const finish = (outcome: JobOutcome | Error) => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
+        clearTimeout(recheck);
+        this.waiting.delete(finish);
         events.off(`completed:${jobId}`, onCompleted);
         events.off(`failed:${jobId}`, onFailed);
         if (outcome instanceof Error) reject(outcome);
@@ -161,24 +170,42 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
       const onCompleted = (args: { returnvalue: unknown }) => finish({ state: 'completed', result: args.returnvalue });
       const onFailed = (args: { failedReason: string }) => finish({ state: 'failed', error: args.failedReason });
       const timer = setTimeout(() => finish(new JobWaitTimeout(jobId, timeoutMs)), timeoutMs);
+      this.waiting.add(finish);
       events.on(`completed:${jobId}`, onCompleted);
       events.on(`failed:${jobId}`, onFailed);
-      (async () => {
-        await queueEvents.waitUntilReady();
-        // State first, then the job: a Job read while it runs would carry no return value.
+      // State first, then the job: a Job read while it runs would carry no return value.
+      const readState = async () => {
         const state = await this.queue.getJobState(jobId);
-        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
         const job = await this.queue.getJob(jobId);
         if (!job) finish(new Error(`no job ${jobId} (never enqueued, or completed and removed)`));
         else if (state === 'completed') finish({ state: 'completed', result: job.returnvalue as unknown });
         else if (state === 'failed') finish({ state: 'failed', error: job.failedReason });
         else finish(new Error(`job ${jobId} is in no known state`));
+        return true;
+      };
+      /**
+       * The event reader starts at the stream's end when its first read reaches Redis, which may
+       * be after the state read above: an event in between (and any lost while it reconnects)
+       * would be missed. So the state is read again now and then until the job ends.
+       */
+      const poll = (delayMs: number) => {
+        recheck = setTimeout(() => {
+          readState().then((ended) => !ended && !done && poll(Math.min(delayMs * 4, 2_000)), (err: unknown) => finish(err instanceof Error ? err : new Error(errorMessage(err))));
+        }, delayMs);
+        recheck.unref();
+      };
+      (async () => {
+        await queueEvents.waitUntilReady();
+        if (!(await readState()) && !done) poll(250);
       })().catch((err: unknown) => finish(err instanceof Error ? err : new Error(errorMessage(err))));
     });
   }
 
   protected async startProcessing(): Promise<void> {
     const worker = new Worker(this.queueName, (job: Job) => this.process(job), {
+      // Stored on each job it runs (processedBy): which process of the several on a queue ran it.
+      name: `${os.hostname()}#${process.pid}`,
       connection: this.workerConnection,
       concurrency: this.concurrency,
     });
@@ -194,6 +221,7 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   protected async shutdown(): Promise<void> {
     // Worker.close() (not forced) stops fetching and waits for the active handlers.
     await this.worker?.close();
+    for (const finish of [...this.waiting]) finish(new Error('job queue is closed'));
     await this.events?.close();
     await this.queue.close();
   }

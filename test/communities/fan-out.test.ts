@@ -4,7 +4,9 @@ import type { Community } from '../../src/communities/community';
 import { CommunityDirectory } from '../../src/communities/community-directory';
 import { CommunityHealth } from '../../src/communities/community-health';
 import { CommunityFanOut, type CommunityJobQueue } from '../../src/communities/fan-out';
-import { CommunityCallError, type CommunityTransport, type RemoteQueryAnswer } from '../../src/communities/ports';
+import { CommunityCallError, type CommunityTransport, type RemoteDocumentRequest, type RemoteQueryAnswer, type RemoteRetrieveAnswer } from '../../src/communities/ports';
+import { RemoteRetrieval } from '../../src/communities/remote-retrieve';
+import { Readable } from 'node:stream';
 import type { RegistryObject } from '../../src/domain/metadata';
 import type { StoredQuery } from '../../src/domain/stored-queries';
 import { StoredQueryId } from '../../src/domain/stored-query-catalog';
@@ -40,14 +42,19 @@ type Behaviour = (attempt: number) => Promise<RemoteQueryAnswer>;
 
 class FakeTransport implements CommunityTransport {
   calls: string[] = [];
+  retrieved: RemoteDocumentRequest[][] = [];
   constructor(readonly behaviour: Record<string, Behaviour>) {}
+  /** Like a Responding Gateway, home on every object unless a test wants it left out. */
+  keepHomeless = false;
   async query(c: Community): Promise<RemoteQueryAnswer> {
     this.calls.push(c.homeCommunityId);
     const n = this.calls.filter((x) => x === c.homeCommunityId).length;
-    return this.behaviour[c.homeCommunityId]!(n);
+    const a = await this.behaviour[c.homeCommunityId]!(n);
+    return this.keepHomeless ? a : { ...a, objects: a.objects.map((o) => ({ ...o, homeCommunityId: o.homeCommunityId ?? c.homeCommunityId })) };
   }
-  async retrieve(): Promise<never> {
-    throw new Error('not used');
+  async retrieve(_c: Community, documents: readonly RemoteDocumentRequest[]): Promise<RemoteRetrieveAnswer> {
+    this.retrieved.push([...documents]);
+    return { status: 'Success', errors: [], documents: documents.map((d) => ({ ...d, mimeType: 'text/plain', open: () => Readable.from([`bytes of ${d.documentUniqueId}`]) })), dispose: async () => undefined };
   }
 }
 
@@ -76,12 +83,15 @@ describe('community fan-out (in-process queue, fake transport)', () => {
       [A]: async () => answer([doc('urn:uuid:a1')]),
       [B]: async () => answer([doc('urn:uuid:b1', PATIENT, 'urn:oid:1.2.203.99.9')]),
     });
+    transport.keepHomeless = true;
     const { fanOut } = open(transport);
     await jobs.start();
     const result = await fanOut.query({ requestId: 'r1', query: findDocuments(), communities: 'all', principal: { subject: 'dr' } });
     assert.equal(result.includesLocal, true);
-    assert.deepEqual(result.errors, []);
     assert.deepEqual(result.objects.map((o) => [o.entryUuid, o.homeCommunityId]), [['urn:uuid:a1', A], ['urn:uuid:b1', 'urn:oid:1.2.203.99.9']]);
+    // A answered an object without home: kept with A's id, and named as the Responding Gateway's error.
+    assert.deepEqual(result.errors.map((e) => [e.code, e.location]), [['XDSMissingHomeCommunityId', A]]);
+    assert.match(result.errors[0]!.context, /urn:uuid:a1/);
     assert.deepEqual(result.communities.map((c) => [c.homeCommunityId, c.outcome]), [[A, 'answered'], [B, 'answered']]);
   });
 
@@ -138,6 +148,16 @@ describe('community fan-out (in-process queue, fake transport)', () => {
     assert.match(r.errors[0]!.context, /circuit open/);
   });
 
+  it('with the queue down (enqueue fails) the requester asks the communities itself', async () => {
+    const transport = new FakeTransport({ [A]: async () => answer([doc('urn:uuid:a1')]), [B]: async () => answer([doc('urn:uuid:b1')]) });
+    jobs = new InProcessJobQueue();
+    const down = { registerHandler: () => undefined, enqueue: () => Promise.reject(new Error('Connection is closed.')), waitForResult: () => Promise.reject(new Error('unused')) } as unknown as CommunityJobQueue;
+    const fanOut = new CommunityFanOut({ localCommunityId: LOCAL, directory: CommunityDirectory.of([community(A), community(B)]), jobs: down, health: new CommunityHealth(), transport });
+    const result = await fanOut.query({ requestId: 'down', query: findDocuments(), communities: 'all', principal: { subject: 'dr' } });
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.objects.map((o) => o.entryUuid).sort(), ['urn:uuid:a1', 'urn:uuid:b1']);
+  });
+
   it('a patient-context caller gets only its patient: another patient is not asked for, other patients\' objects are dropped', async () => {
     const transport = new FakeTransport({ [A]: async () => answer([doc('urn:uuid:mine'), doc('urn:uuid:theirs', OTHER)]), [B]: async () => answer([]) });
     const { fanOut } = open(transport);
@@ -149,6 +169,31 @@ describe('community fan-out (in-process queue, fake transport)', () => {
     assert.deepEqual(other.objects, []);
     assert.deepEqual(other.communities.map((c) => c.outcome), ['not-asked']);
     assert.equal(transport.calls.length, 1);
+  });
+});
+
+describe('remote retrieval', () => {
+  it('a patient-context caller gets only documents the community lists for its patient; the others are never fetched', async () => {
+    const mine = { ...doc('urn:uuid:mine'), uniqueId: '1.2.3.1' } as RegistryObject;
+    const transport = new FakeTransport({ [A]: async () => answer([mine, { ...doc('urn:uuid:theirs', OTHER), uniqueId: '1.2.3.2' } as RegistryObject]) });
+    const jobs = new InProcessJobQueue();
+    const directory = CommunityDirectory.of([community(A)]);
+    const health = new CommunityHealth();
+    const fanOut = new CommunityFanOut({ localCommunityId: LOCAL, directory, jobs: jobs as unknown as CommunityJobQueue, health, transport });
+    fanOut.registerJobs();
+    await jobs.start();
+    try {
+      const retrieval = new RemoteRetrieval({ directory, health, fanOut, transport });
+      const request = (uid: string) => ({ homeCommunityId: A, repositoryUniqueId: '1.2.3.9', documentUniqueId: uid });
+      const out = await retrieval.retrieve({ requestId: 'x1', homeCommunityId: A, documents: [request('1.2.3.1'), request('1.2.3.2')], principal: { subject: 'patient', patientId: PATIENT } });
+      assert.deepEqual(out.documents.map((d) => d.documentUniqueId), ['1.2.3.1']);
+      assert.deepEqual(out.errors.map((e) => [e.code, e.location]), [['XDSDocumentUniqueIdError', '1.2.3.2']]);
+      assert.deepEqual(transport.retrieved, [[request('1.2.3.1')]]);
+      const unknown = await retrieval.retrieve({ requestId: 'x2', homeCommunityId: C, documents: [request('1.2.3.1')], principal: { subject: 'dr' } });
+      assert.deepEqual(unknown.errors.map((e) => [e.code, e.location]), [['XDSUnknownCommunity', C]]);
+    } finally {
+      await jobs.close();
+    }
   });
 });
 

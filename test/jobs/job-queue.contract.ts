@@ -403,6 +403,18 @@ export function jobQueueContract(title: string, fixture: JobQueueFixture): void 
       hold.open();
     });
 
+    it('close() ends a pending waitForResult with an error instead of leaving it to its timeout', async () => {
+      const q = open();
+      const id = await q.enqueue('echo', { n: 1 }); // never started: the job waits
+      const pending = q.waitForResult(id, 30_000).then(() => new Error('resolved'), (err: Error) => err);
+      await sleep(50);
+      const t0 = Date.now();
+      await q.close();
+      assert.match((await pending).message, /closed/);
+      assert.ok(Date.now() - t0 < 5_000);
+      await assert.rejects(q.waitForResult(id, 1_000), /closed/);
+    });
+
     it('rejects late or duplicate handlers and invalid enqueue arguments', async () => {
       const q = open();
       q.registerHandler('echo', async () => undefined);

@@ -11,6 +11,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Queue } from 'bullmq';
 import pg from 'pg';
 import type { Element } from '@xmldom/xmldom';
 import { StoredQueryId } from '../../src/domain/stored-query-catalog';
@@ -102,9 +103,9 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const findDocuments = (home?: string): Promise<SoapReply> => {
+  const findDocuments = (home?: string, returnType = 'LeafClass'): Promise<SoapReply> => {
     const slots = xml([slot('$XDSDocumentEntryPatientId', quoted(patient)), slot('$XDSDocumentEntryStatus', quoted(APPROVED))].join('\n'));
-    const values = { QUERY_ID: StoredQueryId.FindDocuments, RETURN_TYPE: 'LeafClass', SLOTS: slots, ...(home ? { HOME: home } : {}) };
+    const values = { QUERY_ID: StoredQueryId.FindDocuments, RETURN_TYPE: returnType, SLOTS: slots, ...(home ? { HOME: home } : {}) };
     return sendFixture(gw.A!.baseUrl, 'initiatingGateway', home ? 'iti18-stored-query-home.xml' : 'iti18-stored-query.xml', values, { agent });
   };
 
@@ -123,11 +124,12 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
     assert.deepEqual(new Map(names.map((n) => [published[n]!.uid, HOME[n]])), docs);
   };
 
-  async function initiatedAuditRecords(): Promise<number> {
+  /** A's audit records of its calls to other communities (ITI-38 / ITI-39 with their Czech event type). */
+  async function initiatedAuditRecords(transaction = 'ITI-38', atc = 'ATC_DOC_SEARCH'): Promise<number> {
     const c = new pg.Client({ connectionString: schemas.A!.url });
     await c.connect();
     try {
-      const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE 'urn:ihe:event-type-code|ITI-38' = ANY(subtypes)`);
+      const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE $1 = ANY(subtypes) AND $2 = ANY(subtypes)`, [`urn:ihe:event-type-code|${transaction}`, atc]);
       return r.rows[0]!.n;
     } finally {
       await c.end();
@@ -141,6 +143,9 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
     assert.equal(result.status, 'Success', JSON.stringify(result.errors));
     expectAll(reply, ['A', 'B', 'C']);
     assert.equal(await initiatedAuditRecords(), before + 2);
+    const refs = await findDocuments(undefined, 'ObjectRef');
+    assert.equal(registryResult(refs).status, 'Success');
+    assert.deepEqual(queryObjects(refs).map((r) => `${r.localName} ${r.getAttribute('home')}`).sort(), [HOME.A, HOME.B, HOME.C].map((h) => `ObjectRef ${h}`).sort());
   });
 
   it('the AdhocQuery home asks one community only; an unknown one is XDSUnknownCommunity', async () => {
@@ -161,6 +166,7 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
       if (repo && uid) repositories.set(uid.getAttribute('value')!, childNamed(childNamed(repo, XDS_NS.rim, 'ValueList')!, XDS_NS.rim, 'Value')!.textContent!.trim());
     }
     const requests = (['A', 'B', 'C'] as const).map((n) => ({ homeCommunityId: HOME[n], repositoryUniqueId: repositories.get(published[n]!.uid)!, documentUniqueId: published[n]!.uid }));
+    const auditedBefore = await initiatedAuditRecords('ITI-39', 'ATC_DOC_READ');
     const retrieved = await sendFixture(gw.A!.baseUrl, 'initiatingGateway', 'iti43-retrieve-many.xml', { DOCUMENT_REQUESTS: documentRequests(requests) }, { agent });
     try {
       assert.equal(registryResult(retrieved).status, 'Success');
@@ -171,9 +177,54 @@ describe('XCA Initiating Gateway: three communities on loopback (mutual TLS, Red
         got.set(text('DocumentUniqueId'), { home: text('HomeCommunityId'), bytes: (await readAll(retrieved.message.binary(childNamed(r, XDS_NS.xdsb, 'Document') as Element).open())).toString('utf8') });
       }
       assert.deepEqual(got, new Map((['A', 'B', 'C'] as const).map((n) => [published[n]!.uid, { home: HOME[n], bytes: published[n]!.content.toString('utf8') }])));
+      assert.equal(await initiatedAuditRecords('ITI-39', 'ATC_DOC_READ'), auditedBefore + 2);
     } finally {
       await retrieved.message.dispose();
     }
+  });
+
+  it('two initiating processes on one queue: each gets every call\'s result, whichever of them ran the job', async () => {
+    const second = await startGateway({ ...env.A!, PORT: String(await freePort()), DATA_DIR: path.join(dir, 'a2') }, { ca: pki.ca, cert: pki.client('node-2').cert, key: pki.client('node-2').key });
+    try {
+      const ask = (baseUrl: string) => sendFixture(baseUrl, 'initiatingGateway', 'iti18-stored-query.xml', {
+        QUERY_ID: StoredQueryId.FindDocuments, RETURN_TYPE: 'LeafClass',
+        SLOTS: xml([slot('$XDSDocumentEntryPatientId', quoted(patient)), slot('$XDSDocumentEntryStatus', quoted(APPROVED))].join('\n')),
+      }, { agent });
+      const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i % 2 === 0 ? gw.A!.baseUrl : second.baseUrl)));
+      for (const reply of replies) {
+        assert.equal(registryResult(reply).status, 'Success');
+        expectAll(reply, ['A', 'B', 'C']);
+      }
+      // Finished calls are kept (keepResultMs) with the worker that ran them.
+      const queue = new Queue('hie-gateway-communities', { connection: { url: `${redis.url}/1` } });
+      try {
+        const ranBy = new Set((await queue.getCompleted(0, 500)).map((j) => j.processedBy?.split('#')[1]));
+        assert.ok(ranBy.has(String(gw.A!.child.pid)) && ranBy.has(String(second.child.pid)), `jobs ran in ${[...ranBy].join(', ')}; A is ${gw.A!.child.pid}, the second ${second.child.pid}`);
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('Redis down: the fan-out still answers (the requester calls the communities itself); back on the queue once Redis returns', async () => {
+    await redis.kill();
+    try {
+      const during = await findDocuments();
+      assert.equal(registryResult(during).status, 'Success');
+      expectAll(during, ['A', 'B', 'C']);
+    } finally {
+      await redis.start();
+    }
+    const deadline = Date.now() + 20_000;
+    while (((await getJson(`${gw.A!.baseUrl}/health`)).body as { jobs: { ok: boolean } }).jobs.ok !== true) {
+      assert.ok(Date.now() < deadline, 'the job queue did not come back');
+      await sleep(200);
+    }
+    const after = await findDocuments();
+    assert.equal(registryResult(after).status, 'Success');
+    expectAll(after, ['A', 'B', 'C']);
   });
 
   it('a community killed mid-test: PartialSuccess with XDSUnavailableCommunity at its homeCommunityId, the rest still answers; back after a restart', async () => {

@@ -20,7 +20,7 @@ import type { AuditedXdsHandler, XdsServices } from '../../xds/handler';
 import { XDS_NS } from '../../xds/namespaces';
 import { requirePayload } from '../../xds/payload';
 import { rejectionOf } from '../../xds/registry-response';
-import { adhocQueryResponse, checkTransaction } from '../../xds/transactions/registry-stored-query';
+import { adhocQueryResponse, checkTransaction, objectRefList } from '../../xds/transactions/registry-stored-query';
 import { callerIdentityOf } from './caller-identity';
 
 const EMPTY: StoredQueryResult = { objects: [], refs: [], objectRefs: [], total: 0 };
@@ -47,7 +47,7 @@ export function initiatingStoredQuery(services: XdsServices, communities: Commun
       const status = itemsStatus(answered, remote.errors);
       const list = query.returnType === 'LeafClass'
         ? registryObjectList([...localResult.objects, ...remote.objects] as RegistryObject[], { returnType: 'LeafClass', homeCommunityId: local })
-        : el(XDS_NS.rim, 'rim:RegistryObjectList', {}, ...[...localResult.objectRefs.map((r) => ({ id: r.id, homeCommunityId: r.homeCommunityId ?? local })), ...remote.objectRefs].map((r) => el(XDS_NS.rim, 'rim:ObjectRef', { id: r.id, home: r.homeCommunityId })));
+        : objectRefList([...localResult.objectRefs, ...remote.objectRefs], local);
       return { action: transaction.response, body: [adhocQueryResponse(status, remote.errors, list)] };
     } catch (err) {
       const errors = rejectionOf(err);

@@ -32,7 +32,12 @@ export function adhocQueryResponse(status: ResponseStatus, errors: readonly Regi
  */
 function resultList(result: StoredQueryResult, returnType: string, homeCommunityId: string): XmlElementSpec {
   if (returnType === 'LeafClass') return registryObjectList(result.objects, { returnType: 'LeafClass', homeCommunityId });
-  return el(XDS_NS.rim, 'rim:RegistryObjectList', {}, ...result.objectRefs.map((r) => el(XDS_NS.rim, 'rim:ObjectRef', { id: r.id, home: r.homeCommunityId ?? homeCommunityId })));
+  return objectRefList(result.objectRefs, homeCommunityId);
+}
+
+/** rim:RegistryObjectList of rim:ObjectRef, each with its home (`homeCommunityId` for those without one). */
+export function objectRefList(refs: ReadonlyArray<{ id: string; homeCommunityId?: string }>, homeCommunityId: string): XmlElementSpec {
+  return el(XDS_NS.rim, 'rim:RegistryObjectList', {}, ...refs.map((r) => el(XDS_NS.rim, 'rim:ObjectRef', { id: r.id, home: r.homeCommunityId ?? homeCommunityId })));
 }
 
 /** The stored queries of ITI-51; every other query the registry knows is an ITI-18 one. */
