@@ -19,8 +19,9 @@ import type { DocumentEntry } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
 import { RegistryError } from '../domain/registry-error';
 import { StoredQueryId } from '../domain/stored-query-catalog';
+import { StorageError } from '../storage-error';
 import type { RemoteDocumentKey } from './ports';
-import type { CachedRemoteDocument, RemoteDocumentCache, RemoteFetch } from './remote-document-cache';
+import { RemoteDocumentError, type CachedRemoteDocument, type RemoteDocumentCache, type RemoteFetch } from './remote-document-cache';
 
 export interface RemoteReadDeps {
   directory: CommunityDirectory;
@@ -82,8 +83,24 @@ export async function readRemoteDocument(deps: RemoteReadDeps, key: RemoteDocume
     return cached;
   }
   const entry = await remoteEntry(deps, key, principal, identity);
-  return deps.cache.read(key, fetcher(deps, key, entry, principal, identity), {
-    ...(entry.hash !== undefined ? { hash: entry.hash } : {}),
-    ...(entry.size !== undefined ? { size: entry.size } : {}),
-  });
+  try {
+    return await deps.cache.read(key, fetcher(deps, key, entry, principal, identity), {
+      ...(entry.hash !== undefined ? { hash: entry.hash } : {}),
+      ...(entry.size !== undefined ? { size: entry.size } : {}),
+    });
+  } catch (err) {
+    throw fetchFailure(err, key);
+  }
+}
+
+/**
+ * A fetch that failed on the way (the connection dropped, the body stalled) or brought bytes
+ * that are not the document its metadata describes: the community did not deliver it, which
+ * the caller hears as XDSUnavailableCommunity. The registry's answers and this gateway's own
+ * storage failures keep their codes.
+ */
+function fetchFailure(err: unknown, key: RemoteDocumentKey): unknown {
+  if (err instanceof RegistryError || err instanceof StorageError) return err;
+  const why = err instanceof RemoteDocumentError ? err.message : `the document could not be read (${(err as Error).message})`;
+  return RegistryError.of(XdsErrorCode.XDSUnavailableCommunity, `community ${key.homeCommunityId}: ${why}`, key.homeCommunityId);
 }
