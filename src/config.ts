@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 import { parseEreceptConfig, type EreceptConfig } from './bridges/erecept/erecept-config';
 import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
+import { parseRemoteCacheConfig, type RemoteCacheConfig } from './remote-cache-config';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
 import type { AffinityProfile } from './domain/affinity-profile';
 
@@ -50,10 +51,22 @@ export interface Config {
   shutdownGraceMs: number;
   /** Gateway processes sharing the port (PostgreSQL only); 1 = this process serves. */
   workers: number;
+  /** COMMUNITIES_FILE: the community directory (JSON, src/communities/parse-directory.ts); unset = no remote communities. */
+  communitiesFile?: string;
+  /** A community's circuit opens after this many consecutive failures and stays open this long (COMMUNITY_CIRCUIT_FAILURES, COMMUNITY_CIRCUIT_COOLDOWN_MS). */
+  communityCircuit: { failureThreshold: number; coolDownMs: number };
+  /** Attempts of one call to a community, the first included (COMMUNITY_CALL_ATTEMPTS); only transient failures are retried. */
+  communityCallAttempts: number;
+  /** Calls to communities one process runs at once (COMMUNITY_CALL_CONCURRENCY): they wait on the network, not the CPU. */
+  communityCallConcurrency: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
   /** The eRecept bridge to SÚKL's CÚER (ERECEPT_*); absent: off, its FHIR routes answer 501. */
   erecept?: EreceptConfig;
+  /** MHD_DEFAULT_COMMUNITIES: an ITI-67/66 search without `hcid` asks this community only (`local`) or every community of the directory too (`all`). */
+  mhdDefaultCommunities: 'local' | 'all';
+  /** Documents read from other communities: expiry and size limit (REMOTE_CACHE_*). */
+  remoteCache: RemoteCacheConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -110,6 +123,12 @@ export function parseBlobKeys(spec: string | undefined): Map<string, Buffer> {
   return keys;
 }
 
+function parseDefaultCommunities(value: string | undefined): Config['mhdDefaultCommunities'] {
+  if (value === undefined || value === '' || value === 'local') return 'local';
+  if (value === 'all') return 'all';
+  throw new Error(`MHD_DEFAULT_COMMUNITIES must be local or all (got ${value})`);
+}
+
 function parseEmbeddedStore(env: Env): Config['embeddedStore'] {
   const store = env.EMBEDDED_STORE ?? 'postgres';
   if (store !== 'postgres' && store !== 'pglite') throw new Error(`EMBEDDED_STORE must be postgres or pglite (got ${store})`);
@@ -161,10 +180,19 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
     timeouts: parseDependencyTimeouts(env),
     workers: parseWorkers(env),
+    communityCircuit: {
+      failureThreshold: positiveInteger(env.COMMUNITY_CIRCUIT_FAILURES, 'COMMUNITY_CIRCUIT_FAILURES', 3),
+      coolDownMs: positiveInteger(env.COMMUNITY_CIRCUIT_COOLDOWN_MS, 'COMMUNITY_CIRCUIT_COOLDOWN_MS', 30_000),
+    },
+    communityCallAttempts: positiveInteger(env.COMMUNITY_CALL_ATTEMPTS, 'COMMUNITY_CALL_ATTEMPTS', 2),
+    communityCallConcurrency: positiveInteger(env.COMMUNITY_CALL_CONCURRENCY, 'COMMUNITY_CALL_CONCURRENCY', 64),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
+    remoteCache: parseRemoteCacheConfig(env),
+    mhdDefaultCommunities: parseDefaultCommunities(env.MHD_DEFAULT_COMMUNITIES),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  if (env.COMMUNITIES_FILE) config.communitiesFile = path.resolve(env.COMMUNITIES_FILE);
   if (env.EMBEDDED_POSTGRES_BIN) config.embeddedPostgresBin = env.EMBEDDED_POSTGRES_BIN;
   if (env.HIE_EMBEDDED_POSTGRES_VERSION) config.embeddedPostgresVersion = env.HIE_EMBEDDED_POSTGRES_VERSION;
   if (blobActiveKeyId) config.blobActiveKeyId = blobActiveKeyId;

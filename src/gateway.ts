@@ -8,6 +8,8 @@ import { createAuditService, type AuditService } from './audit/audit-service';
 import { patientIdOf } from './audit/patient-identifier';
 import { EreceptBridge } from './bridges/erecept/erecept-bridge';
 import { RCIS_SYSTEM, RID_SYSTEM } from './domain/czech-identifiers';
+import { openCommunities, type Communities } from './communities/communities';
+import type { CommunityTransport } from './communities/ports';
 import type { Config } from './config';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
@@ -19,6 +21,8 @@ import { SqlAuditOutbox } from './store/sql/audit/sql-audit-outbox';
 import { DocumentRepository } from './repository/document-repository';
 import { RepositoryService } from './repository/repository-service';
 import { openBlobStoreFromConfig } from './store/blobs';
+import { openRemoteDocumentCache } from './store/remote-document-cache';
+import type { RemoteDocumentCache } from './remote-documents/remote-document-cache';
 import type { Database } from './store/sql/database';
 import { migrate } from './store/sql/migrate';
 import { PgliteDatabase } from './store/sql/pglite';
@@ -42,7 +46,16 @@ export interface Gateway {
   jobs: JobQueue;
   /** The eRecept bridge to SÚKL's CÚER, when ERECEPT_URL is set. */
   erecept?: EreceptBridge;
+  /** Documents read from other communities, kept encrypted with an expiry. */
+  remoteDocuments: RemoteDocumentCache;
+  /** Other communities: the directory, their health, and the fan-out that asks them. */
+  communities: Communities;
   close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** How this process calls other communities (XCA); without it, community calls run only in processes that have one. */
+  communityTransport?: CommunityTransport;
 }
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -83,30 +96,44 @@ async function migrateWhenReady(db: Database, config: Config, logger: Logger): P
   }
 }
 
+/** The BullMQ queue of community calls (beside the default queue of audit forwarding). */
+const COMMUNITY_QUEUE = 'hie-gateway-communities';
+
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Older than any in-flight upload: a blob this old without an index row is an orphan. */
 const ORPHAN_AGE_MS = 6 * 60 * 60 * 1000;
 
-export async function openGateway(config: Config, logger: Logger): Promise<Gateway> {
+export async function openGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const db = await openDatabase(config, logger);
   const applied = await migrateWhenReady(db, config, logger);
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const blobs = await openBlobStoreFromConfig(config);
   const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
+  const remoteDocuments = await openRemoteDocumentCache(db, config);
   const registry = Registry.fromConfig(new SqlRegistryStore(db), config);
-  const jobs = createJobQueue({
+  const queueOptions = {
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     redisTimeouts: { connectMs: config.timeouts.redisConnectMs, commandMs: config.timeouts.redisCommandMs },
-    onError: (err) => logger.error({ err }, 'job queue error'),
-  });
-  // Registered before the queue starts, so the forwarding job has its handler.
+    onError: (err: Error) => logger.error({ err }, 'job queue error'),
+  };
+  const jobs = createJobQueue(queueOptions);
+  // Calls to other communities have a queue of their own: many at once (they wait on the
+  // network), and neither they nor the audit forwarding can hold the other up.
+  const communityJobs = createJobQueue({ ...queueOptions, queueName: COMMUNITY_QUEUE, concurrency: config.communityCallConcurrency });
+  // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
+  const communities = openCommunities(config, communityJobs, audit.trail, logger, options.communityTransport);
   await jobs.start();
+  await communityJobs.start();
   audit.start();
   const sweeper = setInterval(() => {
     repository.sweepOrphans(ORPHAN_AGE_MS).then(
       (r) => r.removedBlobs + r.removedTemp > 0 && logger.info(r, 'orphan blobs removed'),
       (err: unknown) => logger.error({ err }, 'orphan blob sweep failed'),
+    );
+    remoteDocuments.sweepOrphans(ORPHAN_AGE_MS).then(
+      (r) => r.removedBlobs + r.removedTemp > 0 && logger.info(r, 'orphan remote-cache blobs removed'),
+      (err: unknown) => logger.error({ err }, 'orphan remote-cache blob sweep failed'),
     );
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -130,12 +157,17 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     repository,
     jobs,
     ...(erecept ? { erecept } : {}),
+    remoteDocuments,
+    communities,
     async close() {
       clearInterval(sweeper);
       erecept?.close();
+      communities.close();
+      await communityJobs.close();
       await audit.close();
       await jobs.close();
       await repository.close();
+      await remoteDocuments.close();
       await db.close();
     },
   };

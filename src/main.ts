@@ -6,10 +6,15 @@
  */
 import cluster from 'node:cluster';
 import { loadConfig } from './config';
+import { MappingsByBase } from './fhir/http/fhir-base';
+import { MhdTransport } from './fhir/mhd/remote/mhd-transport';
 import { openGateway } from './gateway';
+import { XcaTransport } from './xca/initiating-gateway/xca-transport';
 import { createApp } from './http/app';
 import { createServer } from './http/server';
 import { createLogger } from './logger';
+import { EndpointTransport } from './remote-mhd/endpoint-transport';
+import { MhdClient } from './remote-mhd/mhd-client';
 import { startEmbeddedStore } from './embedded-store';
 import { superviseWorkers } from './worker-supervisor';
 
@@ -22,7 +27,9 @@ async function main(): Promise<void> {
     superviseWorkers(config.workers, logger, store);
     return;
   }
-  const gw = await openGateway(config, logger).catch(async (err: unknown) => {
+  // Other communities: XCA (ITI-38/39) where the directory gives XCA endpoints, their MHD server otherwise.
+  const communityTransport = new EndpointTransport({ xca: new XcaTransport(), mhd: new MhdTransport(new MhdClient(), new MappingsByBase(config.profile.patientIdSystems)) });
+  const gw = await openGateway(config, logger, { communityTransport }).catch(async (err: unknown) => {
     await store.stop();
     throw err;
   });

@@ -68,6 +68,7 @@ export interface AgentFacts {
   fhir?: boolean;
   /** BALP-shaped: the RESTful interaction, which decides the DICOM roles of client and server. */
   interaction?: RestInteraction;
+  communities?: readonly AuditRemote[];
 }
 
 /**
@@ -81,6 +82,17 @@ function communityAgent(homeCommunityId: string): AuditEventAgent {
 /** The gateway as source.observer names it; on FHIR transactions its agent is named the same (val-audit-source). */
 export function gatewayReference(ctx: AuditContext): Reference {
   return { identifier: { value: ctx.sourceId } };
+}
+
+/** Another community a served request was answered from (MHD routed by homeCommunityId): a participant of the event. */
+function respondingCommunityAgent(remote: AuditRemote): AuditEventAgent {
+  return {
+    type: { coding: [AgentType.Destination] },
+    who: { identifier: remote.homeCommunityId ? { system: 'urn:ietf:rfc:3986', value: remote.homeCommunityId } : { value: remote.endpoint } },
+    ...(remote.homeCommunityId ? { name: remote.endpoint } : {}),
+    requestor: false,
+    ...(remote.address ? { network: networkOf(remote.address) } : {}),
+  };
 }
 
 /**
@@ -102,6 +114,7 @@ export function agentsOf(facts: AgentFacts, ctx: AuditContext): AuditEventAgent[
           systemAgent(clientType, principal.clientId ?? principal.address ?? 'unknown', principal.address),
           ...(principal.homeCommunityId ? [communityAgent(principal.homeCommunityId)] : []),
           gateway(serverType),
+          ...(facts.communities ?? []).map(respondingCommunityAgent),
         ]
       : [gateway(clientType), systemAgent(serverType, facts.remote?.endpoint ?? 'unknown', facts.remote?.address)];
   return [...userAgents(principal, facts.purposes), ...parties];

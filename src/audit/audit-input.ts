@@ -42,6 +42,8 @@ export interface AuditRemote {
   endpoint: string;
   /** Its host name or IP address. */
   address?: string;
+  /** The community it serves, when it is another community's gateway or MHD server. */
+  homeCommunityId?: string;
 }
 
 export interface AuditInput {
@@ -67,6 +69,8 @@ export interface AuditInput {
   endpoint?: string;
   /** The other actor, for transactions this gateway initiated. */
   remote?: AuditRemote;
+  /** Other communities a served request was answered from (MHD routed by homeCommunityId): participants of the event. */
+  communities?: readonly AuditRemote[];
   /** W3C traceparent of the request, recorded as in the Czech ITI-65 audit profile. */
   traceparent?: string;
   /** Overrides the Czech event type derived from the transaction; null leaves it out. */

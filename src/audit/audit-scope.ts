@@ -9,7 +9,7 @@
  */
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
-import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type AuditSubmissionSet } from './audit-input';
+import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type AuditRemote, type AuditSubmissionSet } from './audit-input';
 import type { AuditAction, AuditOutcome } from './fhir-audit-event';
 import type { AuditTransaction } from './transactions';
 import type { Principal } from '../domain/principal';
@@ -43,6 +43,8 @@ export interface AuditFacts {
   /** See AuditInput.interaction and AuditInput.resource. */
   interaction?: RestInteraction;
   resource?: string;
+  /** Other communities this gateway called to answer the request (a search or read routed by homeCommunityId). */
+  communities?: readonly AuditRemote[];
 }
 
 /** Only errors explain a failure; warnings of a success are not an outcome description. */
@@ -140,6 +142,7 @@ export class AuditScope {
       ...(facts.interaction ? { interaction: facts.interaction } : {}),
       ...(facts.resource ? { resource: facts.resource } : {}),
       ...(endpoint !== undefined ? { endpoint } : {}),
+      ...(facts.communities?.length ? { communities: facts.communities } : {}),
       ...(traceparent ? { traceparent } : {}),
     };
   }

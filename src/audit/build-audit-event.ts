@@ -69,6 +69,7 @@ export function buildAuditEvent(input: AuditInput, ctx: AuditContext): AuditEven
         ...(shape.interaction ? { interaction: shape.interaction } : {}),
         ...(input.endpoint ? { endpoint: input.endpoint } : {}),
         ...(input.remote ? { remote: input.remote } : {}),
+        ...(input.communities ? { communities: input.communities } : {}),
       },
       ctx,
     ),

@@ -21,17 +21,19 @@ describe('job options', () => {
       delayMs: 0,
       attempts: DEFAULT_ATTEMPTS,
       backoffMs: DEFAULT_BACKOFF_MS,
+      keepResultMs: 0,
     });
-    assert.deepEqual(resolveEnqueueOptions({ idempotencyKey: 'k', delayMs: 5, attempts: 1, backoffMs: 0 }), {
+    assert.deepEqual(resolveEnqueueOptions({ idempotencyKey: 'k', delayMs: 5, attempts: 1, backoffMs: 0, keepResultMs: 60_000 }), {
       idempotencyKey: 'k',
       delayMs: 5,
       attempts: 1,
       backoffMs: 0,
+      keepResultMs: 60_000,
     });
   });
 
   it('rejects non-integer and out-of-range values', () => {
-    for (const bad of [{ attempts: 0 }, { attempts: 2.5 }, { delayMs: -1 }, { backoffMs: Number.NaN }, { idempotencyKey: '' }]) {
+    for (const bad of [{ attempts: 0 }, { attempts: 2.5 }, { delayMs: -1 }, { backoffMs: Number.NaN }, { idempotencyKey: '' }, { keepResultMs: -1 }]) {
       assert.throws(() => resolveEnqueueOptions(bad), RangeError, JSON.stringify(bad));
     }
   });

@@ -31,7 +31,7 @@ describe('database migrations', () => {
   it('006 (re-registration) on a registry populated before it: rows kept, one first registration per uniqueId still enforced', async () => {
     const db = new PostgresDatabase({ connectionString: schema.url, maxConnections: 1 });
     opened.push(db);
-    await db.exec('DROP TABLE IF EXISTS schema_migrations, document_entries, submission_sets, folders, associations, repository_documents, patients, audit_events, audit_outbox, audit_destinations CASCADE');
+    await db.exec('DROP TABLE IF EXISTS schema_migrations, document_entries, submission_sets, folders, associations, repository_documents, patients, audit_events, audit_outbox, audit_destinations, remote_document_cache CASCADE');
     await migrate(db, 5);
     const entry = (entryUuid: string, logicalId: string, version: number, reregistration?: boolean) =>
       db.query(
@@ -52,7 +52,7 @@ describe('database migrations', () => {
   it('007 (audit DICOM type) on a trail recorded before BALP: events kept as recorded, found by their DICOM type as before', async () => {
     const db = new PostgresDatabase({ connectionString: schema.url, maxConnections: 1 });
     opened.push(db);
-    await db.exec('DROP TABLE IF EXISTS schema_migrations, document_entries, submission_sets, folders, associations, repository_documents, patients, audit_events, audit_outbox, audit_destinations CASCADE');
+    await db.exec('DROP TABLE IF EXISTS schema_migrations, document_entries, submission_sets, folders, associations, repository_documents, patients, audit_events, audit_outbox, audit_destinations, remote_document_cache CASCADE');
     await migrate(db, 6);
     const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
     const old = {
@@ -70,7 +70,7 @@ describe('database migrations', () => {
       `INSERT INTO audit_events (id, recorded, patient_id, type_code, subtypes, action, outcome, resource) VALUES ($1, $2, NULL, $3, $4, 'E', '0', $5)`,
       [old.id, old.recorded, `${DCM}|110112`, ['ITI-67', 'urn:ihe:event-type-code|ITI-67'], old],
     );
-    assert.deepEqual(await migrate(db), [7]);
+    assert.deepEqual(await migrate(db, 7), [7]);
     const row = await db.query<{ dicom_type: string | null; resource: unknown }>('SELECT dicom_type, resource FROM audit_events WHERE id = $1', [old.id]);
     assert.deepEqual(row.rows[0], { dicom_type: null, resource: old }, 'the recorded event is not rewritten');
     const trail = new SqlAuditEvents(db);

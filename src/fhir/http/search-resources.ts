@@ -16,7 +16,10 @@ import { readForm } from './request-body';
 import { sendResource } from './respond';
 import type { AuditedHandler } from './audit';
 import { patientOfResources, patientOfSearch } from '../pixm/patients';
-import { mhdRequest, routeParam } from './services';
+import { mhdRequest, routeParam, type MhdServices } from './services';
+import type { AuditScope } from '../../audit/audit-scope';
+import type { SearchDeps } from '../mhd/search/context';
+import { auditedCommunity } from '../mhd/remote/audited-community';
 
 /** Parameters of the HTTP layer, not of the search. */
 const HTTP_PARAMETERS = new Set(['_format']);
@@ -36,6 +39,25 @@ export async function sentParameters(ctx: Koa.Context, withForm: boolean): Promi
   return sent.filter(([name]) => !HTTP_PARAMETERS.has(name));
 }
 
+/** Other communities for `hcid` (and MHD_DEFAULT_COMMUNITIES), each one asked named in the audit record. */
+function communitySearch(services: MhdServices, audit: AuditScope): Pick<SearchDeps, 'communities'> {
+  const remote = services.remote;
+  if (!remote) return {};
+  const { directory } = remote;
+  return {
+    communities: {
+      known: { has: (id) => directory.get(id) !== undefined, all: () => directory.list().map((c) => c.homeCommunityId), defaultCommunities: services.defaultCommunities ?? 'local' },
+      fanOut: remote.fanOut,
+      observe: async (documents) => {
+        await remote.cache.observe(documents.flatMap((d) => (d.homeCommunityId && d.repositoryUniqueId
+          ? [{ key: { homeCommunityId: d.homeCommunityId, repositoryUniqueId: d.repositoryUniqueId, documentUniqueId: d.uniqueId }, facts: { ...(d.hash !== undefined ? { hash: d.hash } : {}), ...(d.size !== undefined ? { size: d.size } : {}) } }]
+          : [])));
+      },
+      onAsked: (asked) => audit.note({ communities: asked.map((a) => auditedCommunity(directory.get(a.homeCommunityId), a.homeCommunityId)) }),
+    },
+  };
+}
+
 function searchHandler(resourceType: SearchResourceType, withForm: boolean): AuditedHandler {
   return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
@@ -45,7 +67,7 @@ function searchHandler(resourceType: SearchResourceType, withForm: boolean): Aud
     // The registry records the search, with the patient it is about, before the Bundle is answered.
     const bundle = (await services.registry.recordedRead(
       audit,
-      () => searchResources({ resourceType, params, strict: strictHandling(ctx), selfUrl }, { registry: services.registry, mapping: req.mapping }, req.principal),
+      () => searchResources({ resourceType, params, strict: strictHandling(ctx), selfUrl }, { registry: services.registry, mapping: req.mapping, ...communitySearch(services, audit) }, req.principal),
       (b) => patientOfSearch(params, req.mapping) ?? patientOfResources(b.entry.map((e) => e.resource as Record<string, unknown>), req.mapping),
     ))!;
     sendResource(ctx, 200, bundle);

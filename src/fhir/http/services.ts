@@ -10,6 +10,7 @@ import type { AccessPolicy } from '../../security/authorize';
 import type { Gateway } from '../../gateway';
 import { principalOf } from '../../security/request-caller';
 import type { Registry } from '../../registry/registry';
+import type { RemoteReadDeps } from '../../remote-documents/remote-document-reader';
 import type { RepositoryService } from '../../repository/repository-service';
 import type { MhdMapping } from '../mhd/mapping';
 import { fhirBaseOf, MappingsByBase } from './fhir-base';
@@ -38,6 +39,10 @@ export interface MhdServices {
   inputLimits: FhirInputLimits;
   /** The eRecept bridge to SÚKL's CÚER; absent when not configured (its routes answer 501). */
   erecept?: EreceptBridge;
+  /** Other communities (directory, fan-out, transport) and the cache of their documents: searches and reads routed by homeCommunityId. */
+  remote?: RemoteReadDeps;
+  /** MHD_DEFAULT_COMMUNITIES: who a search without `hcid` asks. */
+  defaultCommunities?: 'local' | 'all';
 }
 
 export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
@@ -52,6 +57,13 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     mappings: new MappingsByBase(config.profile.patientIdSystems),
     accessPolicy: { emergencyAccess: config.security.emergencyAccess },
     inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries, maxXmlBytes: config.fhirXmlMaxBytes },
+    remote: {
+      directory: gw.communities.directory,
+      fanOut: gw.communities.fanOut,
+      retrieval: gw.communities.retrieval,
+      cache: gw.remoteDocuments,
+    },
+    defaultCommunities: config.mhdDefaultCommunities,
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
     ...(gw.erecept ? { erecept: gw.erecept } : {}),
   };

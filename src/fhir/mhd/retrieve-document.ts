@@ -9,27 +9,22 @@
  *   gets a Binary resource instead (base64, contentType), streamed as well, with its own
  *   ETag. An Accept that allows neither is 406 (ITI-68 Table 2:3.68.4.2.2-1).
  * - Unknown document or repository: 404 with the XDS code; this community's homeCommunityId
- *   (or none) is served locally, another community's is 404 XDSUnknownCommunity
- *   (cross-community routing is not here yet).
+ *   (or none) is served locally, another community's through the remote-document cache
+ *   (remote/retrieve-remote-document.ts), one the directory does not know is 404 XDSUnknownCommunity.
  * - A patient-context principal may only retrieve its own patient's documents; anything
  *   else is answered exactly like an unknown document.
  * - A disk that fails when the document is opened: 503 with XDSRepositoryError (a failure
  *   after the first bytes can only cut the response off).
  * - Audited (ITI-68) with the document's patient before the first byte is sent.
  */
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
 import type Koa from 'koa';
 import { requireOwnCommunity } from '../../domain/community';
 import { RegistryError } from '../../domain/registry-error';
 import { retrieveDocuments } from '../../repository/document-access';
-import type { RetrievedDocument } from '../../repository/repository-service';
-import { binaryRepresentation } from './binary-representation';
-import { noneMatchHolds } from '../http/conditional';
-import { contentTypeOf, formatOfMediaType, formatParameter, type FhirFormat } from '../http/formats';
-import { FhirHttpError } from '../http/http-error';
+import { respond } from './document-response';
 import type { AuditedHandler } from '../http/audit';
 import { mhdRequest, routeParam } from '../http/services';
+import { retrieveRemoteDocument } from './remote/retrieve-remote-document';
 
 function queryValue(ctx: Koa.Context, name: string): string | undefined {
   const raw = ctx.query[name];
@@ -37,67 +32,14 @@ function queryValue(ctx: Koa.Context, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** Raw bytes, or a Binary resource in one of the FHIR formats. */
-function representation(ctx: Koa.Context, mimeType: string): 'raw' | FhirFormat {
-  const asked = formatParameter(ctx);
-  if (asked) return asked;
-  const accept = ctx.get('Accept');
-  if (!accept) return 'raw';
-  // The document's own type first, so a tie (e.g. */*) means the bytes.
-  const best = ctx.accepts([mimeType, 'application/fhir+json', 'application/fhir+xml', 'application/json', 'application/xml']);
-  if (best === false) {
-    throw FhirHttpError.of(406, 'not-supported', `the document is ${mimeType}; Accept allows neither that nor a FHIR Binary (${contentTypeOf('json')} or ${contentTypeOf('xml')})`);
-  }
-  return best === mimeType ? 'raw' : (formatOfMediaType(best) ?? 'raw');
-}
-
-/** Sets the validators and answers 304 when the client's copy is current; true if it did. */
-function notModified(ctx: Koa.Context, etag: string): boolean {
-  ctx.set('ETag', etag);
-  ctx.set('Cache-Control', 'private, no-cache');
-  ctx.vary('Accept');
-  if (noneMatchHolds(ctx.get('If-None-Match') || undefined, etag)) return false;
-  ctx.status = 304;
-  return true;
-}
-
-function send(ctx: Koa.Context, type: string, length: number, body: NodeJS.ReadableStream | undefined): void {
-  ctx.status = 200;
-  if (body) ctx.body = body;
-  ctx.set('Content-Type', type);
-  ctx.length = length;
-}
-
-/**
- * The document's stream once its first bytes can be read (HEAD: none, the blob is never
- * opened): a disk that fails on opening is then answered (503, see error-handler.ts) before
- * the status line goes out, instead of cutting off a 200.
- */
-async function openedDocument(ctx: Koa.Context, doc: RetrievedDocument): Promise<Readable | undefined> {
-  if (ctx.method === 'HEAD') return undefined;
-  const stream = doc.open();
-  await once(stream, 'readable');
-  return stream;
-}
-
-async function respond(ctx: Koa.Context, doc: RetrievedDocument): Promise<void> {
-  const as = representation(ctx, doc.mimeType);
-  if (as === 'raw') {
-    if (notModified(ctx, `"${doc.hash}"`)) return;
-    send(ctx, doc.mimeType, doc.size, await openedDocument(ctx, doc));
-    return;
-  }
-  if (notModified(ctx, `"${doc.hash}.${as}"`)) return;
-  const content = await openedDocument(ctx, doc);
-  const binary = binaryRepresentation(as, { id: doc.documentUniqueId, contentType: doc.mimeType, size: doc.size, open: () => content! });
-  send(ctx, contentTypeOf(as), binary.length, content && binary.body());
-}
-
 export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
   const documentUniqueId = routeParam(ctx, 'id');
   const homeCommunityId = queryValue(ctx, 'homeCommunityId');
-  // This community's documents are served here; another's are not routed yet.
+  if (homeCommunityId && homeCommunityId !== services.homeCommunityId && services.remote) {
+    await retrieveRemoteDocument(ctx, services.remote, audit, { homeCommunityId, documentUniqueId, repositoryUniqueId: queryValue(ctx, 'repositoryUniqueId') });
+    return;
+  }
   requireOwnCommunity(homeCommunityId || undefined, services.homeCommunityId, false);
   const repositoryUniqueId = queryValue(ctx, 'repositoryUniqueId') ?? services.repository.repositoryUniqueId;
   audit.note({ documents: [{ uniqueId: documentUniqueId, repositoryUniqueId, homeCommunityId: services.homeCommunityId }] });

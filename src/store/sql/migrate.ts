@@ -6,6 +6,7 @@ import * as m004 from './migrations/004-inline-documents';
 import * as m005 from './migrations/005-inline-audit';
 import * as m006 from './migrations/006-reregistration';
 import * as m007 from './migrations/007-audit-dicom-type';
+import * as m008 from './migrations/008-remote-document-cache';
 
 /** Ordered migrations; append only. Each runs once, in its own transaction. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -16,6 +17,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 5, name: 'inline-audit', sql: m005.sql },
   { version: 6, name: 'reregistration', sql: m006.sql },
   { version: 7, name: 'audit-dicom-type', sql: m007.sql },
+  { version: 8, name: 'remote-document-cache', sql: m008.sql },
 ];
 
 /**

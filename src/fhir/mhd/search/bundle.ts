@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, FhirResource } from '../mapping';
-import { issue, operationOutcome } from '../../http/operation-outcome';
+import { issue, operationOutcome, type OperationOutcome } from '../../http/operation-outcome';
 import type { BundleLink } from './paging';
 import type { SearchIssue } from './search-error';
 
@@ -20,7 +20,8 @@ export interface SearchsetBundle extends Bundle {
   entry: SearchEntry[];
 }
 
-export function searchsetBundle(args: { base: string; total: number; links: BundleLink[]; resources: readonly FhirResource[]; issues: readonly SearchIssue[] }): SearchsetBundle {
+/** `outcomes`: further OperationOutcome entries of their own (one per community that could not be searched). */
+export function searchsetBundle(args: { base: string; total: number; links: BundleLink[]; resources: readonly FhirResource[]; issues: readonly SearchIssue[]; outcomes?: readonly OperationOutcome[] }): SearchsetBundle {
   const entry: SearchEntry[] = args.resources.map((resource) => ({
     fullUrl: `${args.base}/${resource.resourceType}/${resource.id}`,
     resource,
@@ -29,5 +30,6 @@ export function searchsetBundle(args: { base: string; total: number; links: Bund
   if (args.issues.length) {
     entry.push({ fullUrl: `urn:uuid:${randomUUID()}`, resource: operationOutcome(args.issues.map((i) => issue(i.severity, i.code, i.diagnostics, i.expression))), search: { mode: 'outcome' } });
   }
+  for (const outcome of args.outcomes ?? []) entry.push({ fullUrl: `urn:uuid:${randomUUID()}`, resource: outcome, search: { mode: 'outcome' } });
   return { resourceType: 'Bundle', id: randomUUID(), type: 'searchset', total: args.total, link: args.links, entry };
 }

@@ -7,7 +7,8 @@ import type { Principal } from '../../../domain/principal';
 import { searchsetBundle, type SearchsetBundle } from './bundle';
 import { searchContext, type SearchDeps } from './context';
 import { documentSearchPlan } from './document-search';
-import { checkHomeCommunity } from './home-community';
+import { searchAcrossCommunities } from './across-communities';
+import { routeByHomeCommunity } from './home-community';
 import { listSearchPlan } from './list-search';
 import { pageLinks, readPage } from './paging';
 import type { SearchResourceType } from './parameters';
@@ -31,15 +32,21 @@ export async function searchResources(req: SearchRequest, deps: SearchDeps, prin
   const reader = new RegistryReader(deps.registry, principal);
   const page = readPage(search.count, search.offset, reader.maxResults);
   const ctx = searchContext(deps);
-  const routing = checkHomeCommunity(search, ctx.homeCommunityId);
+  const communities = deps.communities;
+  const routing = routeByHomeCommunity(search, ctx.homeCommunityId, communities?.known);
   const plan = req.resourceType === 'DocumentReference' ? documentSearchPlan(search, ctx) : listSearchPlan(search, ctx);
-  const { objects, total, outgoing } = await runPlan(plan, reader, page);
+  const across = communities && (routing.remote.length > 0 || !routing.local)
+    ? await searchAcrossCommunities(plan, reader, page, routing, communities, principal, ctx.homeCommunityId)
+    : undefined;
+  if (across) communities?.onAsked?.(across.asked);
+  const { objects, total, outgoing } = across ?? (await runPlan(plan, reader, page));
   const resources = await toResources(objects, reader, deps.mapping, outgoing);
   return searchsetBundle({
     base: deps.mapping.fhirBase,
     total,
     links: pageLinks(req.selfUrl, search.linkParams, page, total),
     resources,
-    issues: [...search.warnings, ...routing, ...plan.warnings],
+    issues: [...search.warnings, ...routing.issues, ...plan.warnings, ...(across?.issues ?? [])],
+    outcomes: across?.outcomes ?? [],
   });
 }

@@ -1,0 +1,25 @@
+/**
+ * The community port by what the directory gives each community: XCA (ITI-38/39) where it has
+ * XCA endpoints and this process has an XCA transport, its MHD server otherwise.
+ */
+import type { Community } from '../communities/community';
+import { CommunityCallError, type CallerIdentity, type CommunityTransport, type RemoteDocumentRequest } from '../communities/ports';
+import type { StoredQuery } from '../domain/stored-queries';
+
+export class EndpointTransport implements CommunityTransport {
+  constructor(private readonly by: { xca?: CommunityTransport; mhd?: CommunityTransport }) {}
+
+  private pick(community: Community): CommunityTransport {
+    if (community.xca && this.by.xca) return this.by.xca;
+    if (community.mhd && this.by.mhd) return this.by.mhd;
+    throw new CommunityCallError(`community ${community.homeCommunityId} has no endpoint this gateway can call`, false);
+  }
+
+  query(community: Community, query: StoredQuery, identity: CallerIdentity, signal: AbortSignal) {
+    return this.pick(community).query(community, query, identity, signal);
+  }
+
+  retrieve(community: Community, documents: readonly RemoteDocumentRequest[], identity: CallerIdentity, signal: AbortSignal) {
+    return this.pick(community).retrieve(community, documents, identity, signal);
+  }
+}
