@@ -8,6 +8,16 @@ import type { Coding } from './fhir-audit-event';
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 /** IHE transaction codes (ITI-65, ITI-18, ...) as AuditEvent.subtype (DICOM "IHE Transactions"). */
 export const IHE_EVENT_TYPE = 'urn:ihe:event-type-code';
+/**
+ * This gateway's own transaction codes (the eRecept bridge's ERP-*): they are not IHE
+ * transactions, so they must not be filed under IHE's code system.
+ */
+export const GATEWAY_EVENT_TYPE = 'urn:hie-gateway:event-type-code';
+
+/** The subtype naming the event's transaction, IHE's or this gateway's own. */
+export function transactionSubtype(event: { subtype?: Coding[] }): Coding | undefined {
+  return event.subtype?.find((s) => s.system === IHE_EVENT_TYPE || s.system === GATEWAY_EVENT_TYPE);
+}
 const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
 const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
 const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';

@@ -6,7 +6,7 @@
  * own type.
  */
 import { descriptorOf, TRANSACTIONS, type TransactionId } from '../transactions';
-import { AgentType, EventType, IHE_EVENT_TYPE, RESTFUL_INTERACTION } from './codes';
+import { AgentType, EventType, RESTFUL_INTERACTION, transactionSubtype } from './codes';
 import type { AuditEvent, Coding, Reference } from './fhir-audit-event';
 import { eventShape, type AuditTransaction } from './transactions';
 
@@ -29,7 +29,7 @@ export function isRestEvent(event: Pick<AuditEvent, 'type'>): boolean {
 
 export function dicomEventType(event: AuditEvent): Coding {
   if (!isRestEvent(event)) return event.type;
-  const transaction = event.subtype?.find((s) => s.system === IHE_EVENT_TYPE)?.code;
+  const transaction = transactionSubtype(event)?.code;
   if (!isAuditedTransaction(transaction)) return event.type;
   const interaction = event.subtype?.find((s) => s.system === RESTFUL_INTERACTION)?.code;
   return eventShape(transaction, servedHere(event, interaction) ? 'served' : 'initiated').type;

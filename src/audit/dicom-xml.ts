@@ -5,7 +5,7 @@
  * events received from other actors can be forwarded the same way (which is why the
  * optional parts are read defensively even where our own builder always fills them).
  */
-import { DCM, EntityRole, IHE_EVENT_TYPE, RESTFUL_INTERACTION, XDS_SUBMISSION_SET_CLASS } from './codes';
+import { DCM, EntityRole, GATEWAY_EVENT_TYPE, IHE_EVENT_TYPE, RESTFUL_INTERACTION, transactionSubtype, XDS_SUBMISSION_SET_CLASS } from './codes';
 import { dicomEventType } from './dicom-event';
 import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding } from './fhir-audit-event';
 import { patientIdOf, type PatientIdSystems } from './patient-identifier';
@@ -17,7 +17,7 @@ interface DicomCode {
   text: string;
 }
 
-const SYSTEM_NAMES: Record<string, string> = { [DCM]: 'DCM', [IHE_EVENT_TYPE]: 'IHE Transactions' };
+const SYSTEM_NAMES: Record<string, string> = { [DCM]: 'DCM', [IHE_EVENT_TYPE]: 'IHE Transactions', [GATEWAY_EVENT_TYPE]: 'hie-gateway Transactions' };
 
 function dicomCode(c: Coding): DicomCode {
   const system = c.system ?? '';
@@ -80,7 +80,7 @@ function objectId(entity: AuditEventEntity, event: AuditEvent, systems: PatientI
   const identifier = entity.what?.identifier;
   const value = identifier?.value ?? entity.what?.reference ?? '';
   const typed = identifier?.type?.coding?.[0];
-  const transaction = event.subtype?.find((s) => s.system === IHE_EVENT_TYPE);
+  const transaction = transactionSubtype(event);
   switch (entity.role?.code) {
     case EntityRole.Patient.code:
       return { id: identifier ? patientIdOf(identifier, systems) : value, type: PATIENT_NUMBER };

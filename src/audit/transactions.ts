@@ -5,7 +5,7 @@
  * of exchange and `eventShape` derives type and action for a side.
  */
 import { descriptorOf, type AuditedTransactionId, type AuditShape, type RestInteraction } from '../transactions';
-import { atcCoding, EventType, IHE_EVENT_TYPE } from './codes';
+import { atcCoding, EventType, GATEWAY_EVENT_TYPE, IHE_EVENT_TYPE } from './codes';
 import type { AuditAction, Coding } from './fhir-audit-event';
 
 export type AuditTransaction = AuditedTransactionId;
@@ -41,7 +41,8 @@ export function restAction(interaction: RestInteraction): AuditAction {
 }
 
 export function transactionCoding(transaction: AuditTransaction): Coding {
-  return { system: IHE_EVENT_TYPE, code: transaction, display: descriptorOf(transaction).name };
+  const system = transaction.startsWith('ITI-') ? IHE_EVENT_TYPE : GATEWAY_EVENT_TYPE;
+  return { system, code: transaction, display: descriptorOf(transaction).name };
 }
 
 export function defaultAtcCoding(transaction: AuditTransaction): Coding | undefined {

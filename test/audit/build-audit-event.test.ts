@@ -226,4 +226,12 @@ describe('audit event builder (BALP AuditEvent)', () => {
       assert.ok(result.valid, `${input.transaction}: ${JSON.stringify(errors)}`);
     }
   });
+
+  it("the eRecept bridge's ERP-* transactions are filed under the gateway's own code system, not IHE's", () => {
+    const erp = buildAuditEvent(createInput({ transaction: 'ERP-PRESCRIBE', submissionSet: undefined, documents: undefined }), CONTEXT);
+    const iti = buildAuditEvent(createInput(), CONTEXT);
+    assert.deepEqual(erp.subtype?.filter((c) => c.code === 'ERP-PRESCRIBE').map((c) => c.system), ['urn:hie-gateway:event-type-code']);
+    assert.ok(!erp.subtype?.some((c) => c.system === 'urn:ihe:event-type-code'), 'no IHE transaction code on a non-IHE exchange');
+    assert.deepEqual(iti.subtype?.filter((c) => c.code === 'ITI-65').map((c) => c.system), ['urn:ihe:event-type-code']);
+  });
 });

@@ -9,11 +9,11 @@ import { XDS_PATHS } from '../../../src/xds/routes';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { feedPatient, freshBundle, request } from '../../fhir/http/support';
 import { fhirTransactions, soapTransactions } from '../../../src/transactions';
+import { transactionCoding, type AuditTransaction } from '../../../src/audit/transactions';
 import { newPatient, singleSubmission } from '../../xds/support/messages';
 import { registryResult } from '../../xds/support/responses';
 import { sendSoap } from '../../xds/support/soap-client';
 
-const IHE_EVENT = 'urn:ihe:event-type-code';
 
 /** An envelope with the transaction's action and a body no handler can read: a Sender fault. */
 function unreadable(action: string, to: string): string {
@@ -35,7 +35,7 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
     const r = await ctx.gw.db.query<{ success: number; failure: number }>(
       `SELECT count(*) FILTER (WHERE outcome = '0')::int AS success, count(*) FILTER (WHERE outcome <> '0')::int AS failure
          FROM audit_events WHERE $1 = ANY(subtypes)`,
-      [`${IHE_EVENT}|${transaction}`],
+      [`${transactionCoding(transaction as AuditTransaction).system}|${transaction}`],
     );
     return r.rows[0]!;
   }
