@@ -5,6 +5,7 @@
  * before any worker and stops after the last.
  */
 import cluster from 'node:cluster';
+import { CommunityDirectory } from './communities/community-directory';
 import { loadConfig } from './config';
 import { openGateway } from './gateway';
 import { XcaTransport } from './xca/initiating-gateway/xca-transport';
@@ -16,6 +17,8 @@ import { superviseWorkers } from './worker-supervisor';
 
 async function main(): Promise<void> {
   const loaded = loadConfig();
+  // A bad community directory stops the start here, before any store is started for nothing.
+  if (loaded.communitiesFile) CommunityDirectory.load(loaded.communitiesFile);
   const logger = createLogger(loaded.logLevel);
   const store = await startEmbeddedStore(loaded, logger);
   const config = store.config;
