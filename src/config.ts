@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
+import { parseEreceptConfig, type EreceptConfig } from './bridges/erecept/erecept-config';
 import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
 import type { AffinityProfile } from './domain/affinity-profile';
@@ -59,6 +60,8 @@ export interface Config {
   communityCallConcurrency: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
+  /** The eRecept bridge to SÚKL's CÚER (ERECEPT_*); absent: off, its FHIR routes answer 501. */
+  erecept?: EreceptConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -180,5 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (env.EMBEDDED_POSTGRES_BIN) config.embeddedPostgresBin = env.EMBEDDED_POSTGRES_BIN;
   if (env.HIE_EMBEDDED_POSTGRES_VERSION) config.embeddedPostgresVersion = env.HIE_EMBEDDED_POSTGRES_VERSION;
   if (blobActiveKeyId) config.blobActiveKeyId = blobActiveKeyId;
+  const erecept = parseEreceptConfig(env);
+  if (erecept) config.erecept = erecept;
   return config;
 }

@@ -5,8 +5,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAuditService, type AuditService } from './audit/audit-service';
+import { patientIdOf } from './audit/patient-identifier';
+import { EreceptBridge } from './bridges/erecept/erecept-bridge';
 import { openCommunities, type Communities } from './communities/communities';
 import type { CommunityTransport } from './communities/ports';
+import { RCIS_SYSTEM, RID_SYSTEM } from './domain/czech-identifiers';
 import type { Config } from './config';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
@@ -41,6 +44,8 @@ export interface Gateway {
   jobs: JobQueue;
   /** Other communities: the directory, their health, and the fan-out that asks them. */
   communities: Communities;
+  /** The eRecept bridge to SÚKL's CÚER, when ERECEPT_URL is set. */
+  erecept?: EreceptBridge;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,14 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
   const store: StoreDescription = config.embeddedPostgresVersion
     ? { backend: 'embedded-postgres', version: config.embeddedPostgresVersion }
     : { backend: db.kind };
+  const systems = config.profile.patientIdSystems;
+  // The audit record names a CÚER patient by RID, else by rodné číslo (the číslo pojištěnce).
+  const erecept = config.erecept
+    ? new EreceptBridge(config.erecept, (p) => {
+        if ('rid' in p && p.rid) return patientIdOf({ system: RID_SYSTEM, value: p.rid }, systems);
+        return 'cp' in p && p.cp ? patientIdOf({ system: RCIS_SYSTEM, value: p.cp }, systems) : undefined;
+      })
+    : undefined;
   return {
     config,
     store,
@@ -135,8 +148,10 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
     repository,
     jobs,
     communities,
+    ...(erecept ? { erecept } : {}),
     async close() {
       clearInterval(sweeper);
+      erecept?.close();
       communities.close();
       await communityJobs.close();
       await audit.close();

@@ -1,7 +1,8 @@
 /**
  * AuditEvent agents (BALP / Czech HIE guide): the user behind the request and their
  * organization (from the Principal), the client system, and the gateway itself as the
- * DICOM source or destination role depending on who started the exchange.
+ * DICOM source or destination role depending on who started the exchange (and, in BALP,
+ * on whether it was a read). On SOAP the gateway is named by its endpoint URI (ITI TF-2).
  */
 import net from 'node:net';
 import { isOid } from '../domain/hl7v2';
@@ -9,7 +10,8 @@ import type { Code } from '../domain/metadata';
 import type { Principal } from '../domain/principal';
 import type { AuditContext, AuditRemote } from './audit-input';
 import { AgentType, CZ_PURPOSE_OF_USE } from './codes';
-import type { AuditEventAgent, CodeableConcept, Coding, NetworkType } from './fhir-audit-event';
+import type { RestInteraction } from '../transactions';
+import type { AuditEventAgent, CodeableConcept, Coding, NetworkType, Reference } from './fhir-audit-event';
 import type { AuditSide } from './transactions';
 
 /** An XDS/Principal code as a FHIR coding: OID schemes become urn:oid: systems. */
@@ -62,6 +64,10 @@ export interface AgentFacts {
   purposes: CodeableConcept[];
   endpoint?: string;
   remote?: AuditRemote;
+  /** Served over FHIR: the gateway's agent names it as source.observer does (MHD / PIXm val-audit-source). */
+  fhir?: boolean;
+  /** BALP-shaped: the RESTful interaction, which decides the DICOM roles of client and server. */
+  interaction?: RestInteraction;
 }
 
 /**
@@ -72,23 +78,31 @@ function communityAgent(homeCommunityId: string): AuditEventAgent {
   return { type: { coding: [AgentType.Source] }, who: { identifier: { system: 'urn:ietf:rfc:3986', value: homeCommunityId }, display: 'requesting community' }, requestor: false };
 }
 
+/** The gateway as source.observer names it; on FHIR transactions its agent is named the same (val-audit-source). */
+export function gatewayReference(ctx: AuditContext): Reference {
+  return { identifier: { value: ctx.sourceId } };
+}
+
 /**
- * DICOM's convention: the requester is the Source Role ID and the responder the
- * Destination Role ID, whichever way the documents flow.
+ * DICOM's convention: the requester is the Source Role ID and the responder the Destination
+ * Role ID, whichever way the documents flow. BALP keeps it for every interaction but a read,
+ * where the server is the source of the data and the client its destination.
  */
 export function agentsOf(facts: AgentFacts, ctx: AuditContext): AuditEventAgent[] {
   const { principal } = facts;
-  const gatewayId = facts.endpoint ?? ctx.sourceId;
+  const read = facts.interaction === 'read';
+  const [clientType, serverType] = read ? [AgentType.Destination, AgentType.Source] : [AgentType.Source, AgentType.Destination];
+  const gateway = (type: Coding): AuditEventAgent =>
+    facts.fhir
+      ? { type: { coding: [type] }, who: gatewayReference(ctx), requestor: false, network: networkOf(facts.endpoint ?? ctx.hostname) }
+      : systemAgent(type, facts.endpoint ?? ctx.sourceId, ctx.hostname);
   const parties =
     facts.side === 'served'
       ? [
-          systemAgent(AgentType.Source, principal.clientId ?? principal.address ?? 'unknown', principal.address),
+          systemAgent(clientType, principal.clientId ?? principal.address ?? 'unknown', principal.address),
           ...(principal.homeCommunityId ? [communityAgent(principal.homeCommunityId)] : []),
-          systemAgent(AgentType.Destination, gatewayId, ctx.hostname),
+          gateway(serverType),
         ]
-      : [
-          systemAgent(AgentType.Source, gatewayId, ctx.hostname),
-          systemAgent(AgentType.Destination, facts.remote?.endpoint ?? 'unknown', facts.remote?.address),
-        ];
+      : [gateway(clientType), systemAgent(serverType, facts.remote?.endpoint ?? 'unknown', facts.remote?.address)];
   return [...userAgents(principal, facts.purposes), ...parties];
 }

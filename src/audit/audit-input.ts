@@ -4,6 +4,7 @@
  * front end makes one call with the facts it has and nothing IHE-specific to get wrong.
  */
 import type { Code } from '../domain/metadata';
+import type { RestInteraction } from '../transactions';
 import type { Principal } from '../domain/principal';
 import type { AtcCode } from './codes';
 import type { AuditAction, AuditEventEntity, AuditOutcome } from './fhir-audit-event';
@@ -58,6 +59,10 @@ export interface AuditInput {
   documents?: readonly AuditDocument[];
   submissionSet?: AuditSubmissionSet;
   query?: AuditedQuery;
+  /** The RESTful interaction, where it is not the transaction's main one (a read by id of ITI-66/67). */
+  interaction?: RestInteraction;
+  /** The FHIR resource a RESTful read, create or update touched (`DocumentReference/…`, `Patient/…`). */
+  resource?: string;
   /** This gateway's endpoint that served the request (e.g. https://gw.example/fhir). */
   endpoint?: string;
   /** The other actor, for transactions this gateway initiated. */

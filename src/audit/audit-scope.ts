@@ -13,6 +13,7 @@ import { Outcome, type AuditDocument, type AuditInput, type AuditedQuery, type A
 import type { AuditAction, AuditOutcome } from './fhir-audit-event';
 import type { AuditTransaction } from './transactions';
 import type { Principal } from '../domain/principal';
+import type { RestInteraction } from '../transactions';
 
 /** What a front end knows of a request when it arrives. */
 export interface AuditRequest {
@@ -39,6 +40,9 @@ export interface AuditFacts {
   action?: AuditAction;
   /** The query, once read (a POST _search's form); default: the request's. */
   query?: AuditedQuery;
+  /** See AuditInput.interaction and AuditInput.resource. */
+  interaction?: RestInteraction;
+  resource?: string;
 }
 
 /** Only errors explain a failure; warnings of a success are not an outcome description. */
@@ -133,6 +137,8 @@ export class AuditScope {
       ...(facts.documents?.length ? { documents: facts.documents } : {}),
       ...(facts.submissionSet ? { submissionSet: facts.submissionSet } : {}),
       ...(query ? { query } : {}),
+      ...(facts.interaction ? { interaction: facts.interaction } : {}),
+      ...(facts.resource ? { resource: facts.resource } : {}),
       ...(endpoint !== undefined ? { endpoint } : {}),
       ...(traceparent ? { traceparent } : {}),
     };

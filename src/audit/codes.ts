@@ -2,7 +2,7 @@
  * Code systems and codes of the audit trail: DICOM (PS3.16 DCM), IHE transaction codes,
  * FHIR audit-entity-type / object-role, and the Czech HIE guide's audit event types.
  */
-import type { AtcCode } from '../transactions';
+import type { AtcCode, RestInteraction } from '../transactions';
 import type { Coding } from './fhir-audit-event';
 
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -13,6 +13,8 @@ const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
 const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
 const ROLE_CLASS = 'http://terminology.hl7.org/CodeSystem/v3-RoleClass';
 const SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
+const AUDIT_EVENT_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-event-type';
+export const RESTFUL_INTERACTION = 'http://hl7.org/fhir/restful-interaction';
 /**
  * HL7 Czech HIE guide, "CZ Audit Trail Consumption Event Types" (cz-atc-cs): the one code
  * system that holds every ATC_* code, ATC_LOG_READ included (the guide's narrower
@@ -28,7 +30,13 @@ export const EventType = {
   PatientRecord: { system: DCM, code: '110110', display: 'Patient Record' },
   Query: { system: DCM, code: '110112', display: 'Query' },
   UserAuthentication: { system: DCM, code: '110114', display: 'User Authentication' },
+  /** IHE BALP: the type of every RESTful event; the interaction and the IHE transaction are its subtypes. */
+  Rest: { system: AUDIT_EVENT_TYPE, code: 'rest', display: 'Restful Operation' },
 } as const satisfies Record<string, Coding>;
+
+export function restInteractionCoding(interaction: RestInteraction): Coding {
+  return { system: RESTFUL_INTERACTION, code: interaction, display: interaction };
+}
 
 export const AgentType = {
   Source: { system: DCM, code: '110153', display: 'Source Role ID' },
@@ -47,6 +55,7 @@ export const EntityType = {
 export const EntityRole = {
   Patient: { system: OBJECT_ROLE, code: '1', display: 'Patient' },
   Report: { system: OBJECT_ROLE, code: '3', display: 'Report' },
+  DomainResource: { system: OBJECT_ROLE, code: '4', display: 'Domain Resource' },
   Job: { system: OBJECT_ROLE, code: '20', display: 'Job' },
   Query: { system: OBJECT_ROLE, code: '24', display: 'Query' },
   ProcessingElement: { system: OBJECT_ROLE, code: '26', display: 'Processing Element' },

@@ -5,7 +5,8 @@
  * events received from other actors can be forwarded the same way (which is why the
  * optional parts are read defensively even where our own builder always fills them).
  */
-import { DCM, EntityRole, IHE_EVENT_TYPE, XDS_SUBMISSION_SET_CLASS } from './codes';
+import { DCM, EntityRole, IHE_EVENT_TYPE, RESTFUL_INTERACTION, XDS_SUBMISSION_SET_CLASS } from './codes';
+import { dicomEventType } from './dicom-event';
 import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding } from './fhir-audit-event';
 import { patientIdOf, type PatientIdSystems } from './patient-identifier';
 import { element, textElement } from './xml';
@@ -33,8 +34,9 @@ function eventIdentification(event: AuditEvent): string {
     'EventIdentification',
     { EventActionCode: event.action, EventDateTime: event.recorded, EventOutcomeIndicator: event.outcome ?? '0' },
     [
-      coded('EventID', dicomCode(event.type)),
-      ...(event.subtype ?? []).map((s) => coded('EventTypeCode', dicomCode(s))),
+      // A BALP event's DICOM copy carries the DICOM event ID of its transaction, not FHIR's rest and interaction codes.
+      coded('EventID', dicomCode(dicomEventType(event))),
+      ...(event.subtype ?? []).filter((s) => s.system !== RESTFUL_INTERACTION).map((s) => coded('EventTypeCode', dicomCode(s))),
       ...(event.outcomeDesc ? [textElement('EventOutcomeDescription', event.outcomeDesc)] : []),
       ...(event.purposeOfEvent ?? []).flatMap((p) => p.coding ?? []).map((c) => coded('PurposeOfUse', dicomCode(c))),
     ],

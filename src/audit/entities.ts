@@ -8,6 +8,7 @@ import type { AuditContext, AuditDocument, AuditInput, AuditedQuery, AuditSubmis
 import { EntityRole, EntityType, EventType } from './codes';
 import type { AuditEventEntity, AuditEventEntityDetail, Coding, Identifier } from './fhir-audit-event';
 import { patientIdentifier } from './patient-identifier';
+import type { RestInteraction } from '../transactions';
 
 const URI = 'urn:ietf:rfc:3986';
 
@@ -54,19 +55,25 @@ function documentEntity(d: AuditDocument): AuditEventEntity {
   );
 }
 
-function queryEntity(q: AuditedQuery): AuditEventEntity {
+/**
+ * The query as sent. ITI TF-2 (DICOM) names a stored query and adds its encoding and
+ * community as details; BALP's query entity has the base64 query and nothing beside it.
+ */
+function queryEntity(q: AuditedQuery, balp: boolean): AuditEventEntity {
+  const entity: AuditEventEntity = { type: EntityType.SystemObject, role: EntityRole.Query, query: Buffer.from(q.text, 'utf8').toString('base64') };
+  if (balp) return entity;
   return withDetails(
-    {
-      ...(q.storedQueryId ? { what: { identifier: { value: q.storedQueryId } } } : {}),
-      type: EntityType.SystemObject,
-      role: EntityRole.Query,
-      query: Buffer.from(q.text, 'utf8').toString('base64'),
-    },
+    { ...(q.storedQueryId ? { what: { identifier: { value: q.storedQueryId } } } : {}), ...entity },
     details([
       ['QueryEncoding', 'UTF-8'],
       ['ihe:homeCommunityID', q.homeCommunityId],
     ]),
   );
+}
+
+/** The FHIR resource a RESTful read, create or update touched (BALP's data entity). */
+function resourceEntity(reference: string): AuditEventEntity {
+  return { what: { reference }, type: EntityType.SystemObject, role: EntityRole.DomainResource };
 }
 
 const TRACEPARENT = { coding: [{ system: 'https://www.w3.org/TR/trace-context/', code: 'traceparent', display: 'W3C traceparent' }] };
@@ -75,18 +82,27 @@ function traceEntity(traceparent: string): AuditEventEntity {
   return { what: { identifier: { type: TRACEPARENT, value: traceparent } }, type: EntityType.Other, role: EntityRole.ProcessingElement };
 }
 
+/** What decides an event's entities: its DICOM type, or for a BALP event its RESTful interaction. */
+export interface EntityShape {
+  type: Coding;
+  interaction?: RestInteraction;
+}
+
 /**
- * The entities of an event of this DICOM type. Only a Query event records the query: the
+ * The entities of an event of this shape. Only a query or a search records the query: the
  * audit profiles of reads and retrieves (ITI-68, ITI-43) name the patient and the document,
  * and a GET's query string (e.g. ITI-68's repositoryUniqueId) is part of the document's address.
  */
-export function entitiesOf(input: AuditInput, ctx: AuditContext, type: Coding): AuditEventEntity[] {
-  const query = input.query && type.code === EventType.Query.code ? input.query : undefined;
+export function entitiesOf(input: AuditInput, ctx: AuditContext, shape: EntityShape): AuditEventEntity[] {
+  const balp = shape.interaction !== undefined;
+  const searched = balp ? shape.interaction === 'search-type' : shape.type.code === EventType.Query.code;
+  const query = input.query && searched ? input.query : undefined;
   return [
     ...(input.patientId ? [patientEntity(input.patientId, ctx)] : []),
     ...(input.submissionSet ? [submissionSetEntity(input.submissionSet)] : []),
     ...(input.documents ?? []).map(documentEntity),
-    ...(query ? [queryEntity(query)] : []),
+    ...(input.resource && balp ? [resourceEntity(input.resource)] : []),
+    ...(query ? [queryEntity(query, balp)] : []),
     ...(input.traceparent ? [traceEntity(input.traceparent)] : []),
     ...(input.entities ?? []),
   ];

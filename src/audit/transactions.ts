@@ -4,7 +4,7 @@
  * action depend on which side of the exchange records it, so the descriptor holds the kind
  * of exchange and `eventShape` derives type and action for a side.
  */
-import { descriptorOf, type AuditedTransactionId, type AuditShape } from '../transactions';
+import { descriptorOf, type AuditedTransactionId, type AuditShape, type RestInteraction } from '../transactions';
 import { atcCoding, EventType, IHE_EVENT_TYPE } from './codes';
 import type { AuditAction, Coding } from './fhir-audit-event';
 
@@ -15,6 +15,29 @@ export type AuditSide = 'served' | 'initiated';
 
 function shapeOf(transaction: AuditTransaction): AuditShape {
   return descriptorOf(transaction).audit!;
+}
+
+/** Served over FHIR (MHD, PIXm, RESTful ATNA): the gateway is named in its agents as the audit source is. */
+export function isFhirTransaction(transaction: AuditTransaction): boolean {
+  return descriptorOf(transaction).fhir !== undefined;
+}
+
+/**
+ * The RESTful interaction a BALP-shaped event records, or undefined for a transaction audited
+ * with the DICOM event types of ITI TF-2. `noted` is what the front end knew of the request
+ * (a read by id beside a search); a conditional update that created its resource is a create.
+ */
+export function restInteractionOf(transaction: AuditTransaction, noted: RestInteraction | undefined, action: AuditAction | undefined): RestInteraction | undefined {
+  const main = shapeOf(transaction).rest;
+  if (!main) return undefined;
+  if (noted) return noted;
+  return main === 'update' && action === 'C' ? 'create' : main;
+}
+
+const REST_ACTION: Record<RestInteraction, AuditAction> = { 'search-type': 'E', read: 'R', create: 'C', update: 'U' };
+
+export function restAction(interaction: RestInteraction): AuditAction {
+  return REST_ACTION[interaction];
 }
 
 export function transactionCoding(transaction: AuditTransaction): Coding {

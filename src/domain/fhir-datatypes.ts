@@ -57,7 +57,7 @@ export type IssueSeverity = 'fatal' | 'error' | 'warning' | 'information';
 /** The FHIR IssueType codes this gateway uses (http://hl7.org/fhir/issue-type). */
 export type IssueType =
   | 'invalid' | 'structure' | 'required' | 'value' | 'duplicate' | 'not-found' | 'not-supported'
-  | 'business-rule' | 'conflict' | 'processing' | 'too-costly' | 'too-long' | 'transient'
+  | 'business-rule' | 'conflict' | 'processing' | 'too-costly' | 'too-long' | 'transient' | 'timeout'
   | 'exception' | 'no-store' | 'security' | 'login' | 'forbidden' | 'throttled' | 'informational' | 'incomplete';
 
 export interface OperationOutcomeIssue {

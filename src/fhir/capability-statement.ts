@@ -5,7 +5,8 @@
  * parameters of DocumentReference and List from the search module's own table (what it
  * parses is what is declared), and what is only known at run time (date, version, base URL),
  * and the AuditEvent resource of the Audit Record Repository (ITI-20 create, ITI-81
- * search and read) with the parameters of its own table (http/audit-event-search.ts).
+ * search and read) with the parameters of its own table (http/audit-event-search.ts), and, when
+ * the eRecept bridge is configured, MedicationRequest and MedicationDispense (fhir/erecept).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,7 +40,22 @@ const AUDIT_EVENT = {
   interaction: [{ code: 'create' }, { code: 'read' }, { code: 'search-type' }],
 };
 
-export function capabilityStatement(fhirBase: string): Record<string, unknown> {
+/** The eRecept bridge's resources (ihe-profiles/erecept-mapping.md). */
+const ERECEPT_RESOURCES = [
+  {
+    type: 'MedicationRequest',
+    documentation: "eRecept bridge to SÚKL's CÚER: create (prescribe), read, update (change), search by patient:identifier (RID or rodné číslo) and status; cancel with $cancel",
+    interaction: [{ code: 'create' }, { code: 'read' }, { code: 'update' }, { code: 'search-type' }],
+    searchParam: [
+      { name: 'patient', type: 'reference', documentation: 'with the :identifier modifier only: https://ncez.mzcr.cz/fhir/sid/rid|… or https://ncez.mzcr.cz/fhir/sid/rcis|…' },
+      { name: 'status', type: 'token', documentation: 'active, completed or cancelled' },
+    ],
+    operation: [{ name: 'cancel', definition: 'MedicationRequest/$cancel: cancels the prescription in CÚER (ZrusitPredpis); Parameters reason (valueString) optional' }],
+  },
+  { type: 'MedicationDispense', documentation: "eRecept bridge: a pharmacy's dispense recorded in CÚER (ZalozitVydej)", interaction: [{ code: 'create' }] },
+];
+
+export function capabilityStatement(fhirBase: string, withErecept = false): Record<string, unknown> {
   const { $comment: _comment, rest, ...content } = statement;
   return {
     ...content,
@@ -51,6 +67,7 @@ export function capabilityStatement(fhirBase: string): Record<string, unknown> {
       resource: [
         ...r.resource.map((res) => (res.type === 'DocumentReference' || res.type === 'List' ? { ...res, searchParam: searchParams(res.type) } : res)),
         { ...AUDIT_EVENT, searchParam: auditSearchParams() },
+        ...(withErecept ? ERECEPT_RESOURCES : []),
       ],
     })),
   };

@@ -11,6 +11,8 @@
  *   PUT    /fhir/Patient?identifier=s|v         ITI-104 Patient Identity Feed; read, search by identifier
  *   POST   /fhir/AuditEvent                     ITI-20 RESTful (store another actor's event)
  *   GET    /fhir/AuditEvent[/_search]           ITI-81 Retrieve ATNA Audit Event (POST for _search), read by id
+ *   POST, GET, PUT /fhir/MedicationRequest…, POST /fhir/MedicationDispense
+ *                                                eRecept bridge to SÚKL's CÚER (fhir/erecept/erecept-handlers.ts)
  *
  * The transactions and their routes are read from their descriptors (src/transactions); HANDLERS
  * below pairs each route with its handler by name, the one place in this front end that does
@@ -28,6 +30,7 @@ import { fhirTransactions, type Access, type FhirRoutesOf, type FhirTransactionI
 import { capabilityStatement } from './capability-statement';
 import { audited, type AuditedHandler } from './http/audit';
 import { createAuditEvent, readAuditEvent, searchAuditEvents, searchAuditEventsByPost } from './atna/audit-events';
+import { ereceptHandlers } from './erecept/erecept-handlers';
 import { fhirErrors } from './http/error-handler';
 import { FHIR_PATH, isFhirPath } from './http/fhir-base';
 import { FhirHttpError } from './http/http-error';
@@ -65,6 +68,7 @@ const HANDLERS: FhirHandlers = {
   'ITI-104': { feed: putPatient, search: searchPatient, read: readPatient },
   'ITI-20': { create: createAuditEvent },
   'ITI-81': { search: searchAuditEvents, searchByPost: searchAuditEventsByPost, read: readAuditEvent },
+  ...ereceptHandlers,
 };
 
 /** The handler, run only once the caller's grants cover `access` (403 otherwise, see security/authorize.ts). */
@@ -80,7 +84,7 @@ export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {})
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
 
-  router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base))));
+  router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base, services.erecept !== undefined))));
   for (const descriptor of fhirTransactions()) {
     const handlers = HANDLERS[descriptor.id] as Record<string, AuditedHandler>;
     for (const route of descriptor.fhir) {

@@ -11,8 +11,8 @@
 
 export type FhirInteraction = 'create' | 'read' | 'update' | 'delete' | 'search';
 
-/** The resource types access is decided on (MHD, ITI-81, ITI-104; XDS.b maps onto them). */
-export type ProtectedResource = 'DocumentReference' | 'List' | 'Binary' | 'AuditEvent' | 'Patient';
+/** The resource types access is decided on (MHD, ITI-81, ITI-104; XDS.b maps onto them; the eRecept bridge's prescriptions and dispenses). */
+export type ProtectedResource = 'DocumentReference' | 'List' | 'Binary' | 'AuditEvent' | 'Patient' | 'MedicationRequest' | 'MedicationDispense';
 
 export interface Access {
   resource: ProtectedResource;

@@ -20,11 +20,20 @@ export type ExchangeKind = 'push' | 'pull' | 'query' | 'update' | 'remove' | 'pa
 /** The Czech HIE guide's audit event types (https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs). */
 export type AtcCode = 'ATC_DOC_CREATE' | 'ATC_DOC_READ' | 'ATC_DOC_UPDATE' | 'ATC_DOC_DELETE' | 'ATC_DOC_SEARCH' | 'ATC_LOG_READ';
 
+/** FHIR RESTful interactions (http://hl7.org/fhir/restful-interaction) that IHE BALP audits. */
+export type RestInteraction = 'search-type' | 'read' | 'create' | 'update';
+
 /** How the transaction's audit record looks (ITI TF-2 "Security Considerations", MHD's AuditEvent profiles). */
 export interface AuditShape {
   kind: ExchangeKind;
   /** The Czech guide's event type, when the transaction is one of its document or log events. */
   atc?: AtcCode;
+  /**
+   * Set for the RESTful transactions whose FHIR AuditEvent follows IHE BALP (MHD ITI-66/67/68,
+   * PIXm ITI-104): its type is audit-event-type#rest and this is the interaction of its main
+   * route (a read by id is noted per request; a conditional update that created is a create).
+   */
+  rest?: RestInteraction;
 }
 
 /** registry, repository: /xds/…; responding-gateway, initiating-gateway: /xca/…. */

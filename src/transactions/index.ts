@@ -21,6 +21,7 @@
  * TRANSACTIONS, and add its handler to the front end's map (ITI-38/39: src/xca).
  */
 import { ITI_20, ITI_81 } from './atna';
+import { ERP_CANCEL, ERP_CHANGE, ERP_DISPENSE, ERP_PRESCRIBE, ERP_READ, ERP_SEARCH } from './erecept';
 import type { FhirRoute, SoapBinding, TransactionDescriptor } from './descriptor';
 import { ITI_65, ITI_66, ITI_67, ITI_68 } from './mhd';
 import { ITI_104 } from './pixm';
@@ -28,7 +29,8 @@ import { ITI_38, ITI_39, ITI_55 } from './xca';
 import { ITI_18, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86 } from './xds-b';
 
 export type { Access, FhirInteraction, ProtectedResource } from './access';
-export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, SoapBinding, SoapEndpointName, TransactionDescriptor } from './descriptor';
+export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, RestInteraction, SoapBinding, SoapEndpointName, TransactionDescriptor } from './descriptor';
+export { ERP_CANCEL, ERP_CHANGE, ERP_DISPENSE, ERP_PRESCRIBE, ERP_READ, ERP_SEARCH };
 export { ITI_18, ITI_20, ITI_38, ITI_39, ITI_41, ITI_42, ITI_43, ITI_51, ITI_55, ITI_57, ITI_62, ITI_65, ITI_66, ITI_67, ITI_68, ITI_81, ITI_86, ITI_104 };
 
 /** Every transaction, by id. Within a front end, served in this order. */
@@ -51,6 +53,12 @@ export const TRANSACTIONS = {
   [ITI_38.id]: ITI_38,
   [ITI_39.id]: ITI_39,
   [ITI_55.id]: ITI_55,
+  [ERP_PRESCRIBE.id]: ERP_PRESCRIBE,
+  [ERP_READ.id]: ERP_READ,
+  [ERP_SEARCH.id]: ERP_SEARCH,
+  [ERP_CHANGE.id]: ERP_CHANGE,
+  [ERP_CANCEL.id]: ERP_CANCEL,
+  [ERP_DISPENSE.id]: ERP_DISPENSE,
 } as const satisfies Record<string, TransactionDescriptor>;
 
 export type TransactionId = keyof typeof TRANSACTIONS;

@@ -12,7 +12,7 @@ export const ITI_65 = {
 export const ITI_68 = {
   id: 'ITI-68',
   name: 'Retrieve Document',
-  audit: { kind: 'pull', atc: 'ATC_DOC_READ' },
+  audit: { kind: 'pull', atc: 'ATC_DOC_READ', rest: 'read' },
   // GET routes answer HEAD too.
   fhir: [{ method: 'GET', path: '/Binary/:id', handler: 'retrieve', access: SHARED_ACCESS.retrieveDocuments }],
 } as const satisfies TransactionDescriptor;
@@ -20,7 +20,7 @@ export const ITI_68 = {
 export const ITI_67 = {
   id: 'ITI-67',
   name: 'Find Document References',
-  audit: { kind: 'query', atc: 'ATC_DOC_SEARCH' },
+  audit: { kind: 'query', atc: 'ATC_DOC_SEARCH', rest: 'search-type' },
   fhir: [
     { method: 'GET', path: '/DocumentReference', handler: 'search', access: SHARED_ACCESS.searchDocuments },
     { method: 'POST', path: '/DocumentReference/_search', handler: 'searchByPost', access: SHARED_ACCESS.searchDocuments },
@@ -31,7 +31,7 @@ export const ITI_67 = {
 export const ITI_66 = {
   id: 'ITI-66',
   name: 'Find Document Lists',
-  audit: { kind: 'query', atc: 'ATC_DOC_SEARCH' },
+  audit: { kind: 'query', atc: 'ATC_DOC_SEARCH', rest: 'search-type' },
   fhir: [
     { method: 'GET', path: '/List', handler: 'search', access: on('List', 'search') },
     { method: 'POST', path: '/List/_search', handler: 'searchByPost', access: on('List', 'search') },

@@ -9,7 +9,7 @@ import type { TransactionDescriptor } from './descriptor';
 export const ITI_104 = {
   id: 'ITI-104',
   name: 'Patient Identity Feed FHIR',
-  audit: { kind: 'patient' },
+  audit: { kind: 'patient', rest: 'update' },
   fhir: [
     { method: 'PUT', path: '/Patient', handler: 'feed', access: on('Patient', 'update') },
     { method: 'GET', path: '/Patient', handler: 'search', access: on('Patient', 'search'), audited: false },

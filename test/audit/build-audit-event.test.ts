@@ -8,6 +8,7 @@ import { TEST_AUTHORITY } from '../support/metadata-builders';
 import { CLINICIAN, CONTEXT, createInput, RID } from './support/fixtures';
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
+const REST = { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'Restful Operation' };
 const ATC = 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs';
 const PATIENT = `4567891235^^^&${TEST_AUTHORITY}&ISO`;
 
@@ -22,7 +23,7 @@ function entityOfRole(event: AuditEvent, role: string): AuditEventEntity[] {
 }
 
 describe('audit event builder (BALP AuditEvent)', () => {
-  it('a create (ITI-65 served): Import/C, ITI-65 + ATC_DOC_CREATE, user, client, gateway, patient, submission set, documents', () => {
+  it('a create (ITI-65 served): Import/C, ITI-65 + ATC_DOC_CREATE, user, client, gateway, patient, submission set', () => {
     const recorded = new Date('2026-03-01T10:00:00.123Z');
     const e = buildAuditEvent(createInput({ patientId: PATIENT, recorded, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00' }), CONTEXT);
 
@@ -57,8 +58,8 @@ describe('audit event builder (BALP AuditEvent)', () => {
     assert.equal(client.requestor, false);
 
     const gateway = agentOfType(e, '110152');
-    assert.deepEqual(gateway.who, { identifier: { value: 'https://gw.test.example/fhir' } });
-    assert.deepEqual(gateway.network, { address: 'gw.test.example', type: '1' });
+    assert.deepEqual(gateway.who, e.source.observer, 'MHD: the Document Recipient is the audit source');
+    assert.deepEqual(gateway.network, { address: 'https://gw.test.example/fhir', type: '5' });
 
     assert.deepEqual(e.source, {
       site: '1.2.203.999.7',
@@ -75,12 +76,7 @@ describe('audit event builder (BALP AuditEvent)', () => {
     const [ss] = entityOfRole(e, '20');
     assert.deepEqual(ss!.what, { identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.203.999.1.1' } });
     assert.equal(ss!.type?.code, '2');
-    const [doc] = entityOfRole(e, '3');
-    assert.deepEqual(doc!.what, { identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.203.999.2.1' } });
-    assert.deepEqual(doc!.detail, [
-      { type: 'Repository Unique Id', valueString: '1.2.203.999.3' },
-      { type: 'entryUUID', valueString: 'urn:uuid:11111111-2222-4333-8444-555555555555' },
-    ]);
+    assert.equal(entityOfRole(e, '3').length, 0, 'the submission set stands for its documents (MHD ITI-65 audit profile)');
     const [trace] = entityOfRole(e, '26');
     assert.equal(trace!.what?.identifier?.value, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00');
     assert.equal(trace!.type?.code, '4');
@@ -98,9 +94,9 @@ describe('audit event builder (BALP AuditEvent)', () => {
       },
       CONTEXT,
     );
-    assert.deepEqual(e.type, { system: DCM, code: '110106', display: 'Export' });
+    assert.deepEqual(e.type, REST);
     assert.equal(e.action, 'R');
-    assert.deepEqual(e.subtype?.map((s) => s.code), ['ITI-68', 'ATC_DOC_READ']);
+    assert.deepEqual(e.subtype?.map((s) => s.code), ['read', 'ITI-68', 'ATC_DOC_READ']);
     const [doc] = entityOfRole(e, '3');
     assert.deepEqual(doc!.what, { identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.203.999.2.1' }, reference: 'https://gw.test.example/fhir/Binary/abc' });
     assert.deepEqual(doc!.detail, [
@@ -110,20 +106,23 @@ describe('audit event builder (BALP AuditEvent)', () => {
       { type: 'Title', valueString: 'Propouštěcí zpráva' },
     ]);
     assert.equal(entityOfRole(e, '20').length, 0);
-    assert.deepEqual(agentOfType(e, '110152').who, { identifier: { value: 'hie-gateway@test-host' } }, 'no endpoint given: the audit source id');
+    // BALP read: the server is the source of the data, the client its destination.
+    assert.deepEqual(agentOfType(e, '110153').who, e.source.observer);
+    assert.deepEqual(agentOfType(e, '110153').network, { address: 'gw.test.example', type: '1' }, 'no endpoint given: the host name');
+    assert.deepEqual(agentOfType(e, '110152').who, { identifier: { value: 'his-client-1' } });
   });
 
-  it('a search (ITI-67): Query/E, ATC_DOC_SEARCH, query parameters base64 in entity.query', () => {
+  it('a search (ITI-67): rest/E, search-type + ITI-67 + ATC_DOC_SEARCH, query parameters base64 in entity.query', () => {
     const query = 'patient.identifier=https://ncez.mzcr.cz/fhir/sid/rid|4567891235&status=current';
     const e = buildAuditEvent({ transaction: 'ITI-67', outcome: '0', principal: CLINICIAN, patientId: PATIENT, query: { text: query } }, CONTEXT);
-    assert.deepEqual(e.type, { system: DCM, code: '110112', display: 'Query' });
+    assert.deepEqual(e.type, REST);
     assert.equal(e.action, 'E');
-    assert.deepEqual(e.subtype?.map((s) => s.code), ['ITI-67', 'ATC_DOC_SEARCH']);
+    assert.deepEqual(e.subtype?.map((s) => s.code), ['search-type', 'ITI-67', 'ATC_DOC_SEARCH']);
     const [q] = entityOfRole(e, '24');
     assert.equal(Buffer.from(q!.query!, 'base64').toString('utf8'), query);
     assert.equal(q!.type?.code, '2');
     assert.equal(q!.what, undefined);
-    assert.deepEqual(q!.detail, [{ type: 'QueryEncoding', valueString: 'UTF-8' }]);
+    assert.equal(q!.detail, undefined, 'BALP: the query entity holds the query only');
     assert.equal(entityOfRole(e, '1').length, 1);
   });
 
@@ -172,8 +171,8 @@ describe('audit event builder (BALP AuditEvent)', () => {
     const update = buildAuditEvent(createInput({ czEventType: 'ATC_DOC_UPDATE' }), CONTEXT);
     assert.equal(update.subtype?.[1]?.code, 'ATC_DOC_UPDATE');
     const none = buildAuditEvent(createInput({ transaction: 'ITI-104', czEventType: null }), CONTEXT);
-    assert.deepEqual(none.subtype?.map((s) => s.code), ['ITI-104']);
-    assert.equal(none.type.code, '110110');
+    assert.deepEqual(none.subtype?.map((s) => s.code), ['update', 'ITI-104']);
+    assert.equal(none.type.code, 'rest');
   });
 
   it('ITI-62 removals are Patient Record / Delete and name objects by entryUUID', () => {
@@ -187,9 +186,22 @@ describe('audit event builder (BALP AuditEvent)', () => {
   it('declares the MHD ITI-65 audit profile of its side, once patient and submission set are both named', () => {
     const MHD = 'https://profiles.ihe.net/ITI/MHD/StructureDefinition';
     assert.deepEqual(buildAuditEvent(createInput(), CONTEXT).meta, { profile: [`${MHD}/IHE.MHD.ProvideBundle.Audit.Recipient`] });
-    assert.deepEqual(buildAuditEvent(createInput({ side: 'initiated', remote: { endpoint: 'https://other.example/fhir' } }), CONTEXT).meta, { profile: [`${MHD}/IHE.MHD.ProvideBundle.Audit.Source`] });
+    assert.deepEqual(buildAuditEvent(createInput({ side: 'initiated', remote: { endpoint: 'https://other.example/fhir', address: 'other.example' } }), CONTEXT).meta, { profile: [`${MHD}/IHE.MHD.ProvideBundle.Audit.Source`] });
+    assert.equal(buildAuditEvent(createInput({ side: 'initiated', remote: { endpoint: 'https://other.example/fhir' } }), CONTEXT).meta, undefined, 'the Document Recipient needs a network address');
     const { submissionSet: _ss, ...refusedEarly } = createInput({ outcome: '4' });
     assert.equal(buildAuditEvent(refusedEarly, CONTEXT).meta, undefined, 'no submission set entity: the profile would not hold');
+  });
+
+  it('an ITI-41 names the documents beside the submission set, the SOAP endpoint as the repository', () => {
+    const e = buildAuditEvent(createInput({ transaction: 'ITI-41', endpoint: 'https://gw.test.example/xds/repository' }), CONTEXT);
+    const [doc] = entityOfRole(e, '3');
+    assert.deepEqual(doc!.what, { identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:oid:1.2.203.999.2.1' } });
+    assert.deepEqual(doc!.detail, [
+      { type: 'Repository Unique Id', valueString: '1.2.203.999.3' },
+      { type: 'entryUUID', valueString: 'urn:uuid:11111111-2222-4333-8444-555555555555' },
+    ]);
+    assert.deepEqual(agentOfType(e, '110152').who, { identifier: { value: 'https://gw.test.example/xds/repository' } });
+    assert.deepEqual(agentOfType(e, '110152').network, { address: 'gw.test.example', type: '1' });
   });
 
   it('a read (ITI-68) records patient and document but no query entity, even when the GET had a query string', () => {

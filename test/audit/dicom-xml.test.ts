@@ -10,7 +10,7 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 describe('DICOM PS3.15 audit message XML', () => {
   it('a create: well-formed, elements in schema order, codes and participants from the AuditEvent', () => {
-    const event = buildAuditEvent(createInput({ patientId: PATIENT, recorded: new Date('2026-03-01T10:00:00Z') }), CONTEXT);
+    const event = buildAuditEvent(createInput({ transaction: 'ITI-41', endpoint: 'https://gw.test.example/xds/repository', patientId: PATIENT, recorded: new Date('2026-03-01T10:00:00Z') }), CONTEXT);
     const xml = dicomAuditXml(event, CONTEXT.patientIdSystems);
     assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?><AuditMessage>'));
     const root = parseXml(xml);
@@ -25,7 +25,7 @@ describe('DICOM PS3.15 audit message XML', () => {
     assert.deepEqual(children(ev!).map((c) => c.nodeName), ['EventID', 'EventTypeCode', 'EventTypeCode', 'PurposeOfUse']);
     assert.deepEqual(attrs(children(ev!, 'EventID')[0]!), { 'csd-code': '110107', codeSystemName: 'DCM', originalText: 'Import' });
     assert.deepEqual(children(ev!, 'EventTypeCode').map(attrs), [
-      { 'csd-code': 'ITI-65', codeSystemName: 'IHE Transactions', originalText: 'Provide Document Bundle' },
+      { 'csd-code': 'ITI-41', codeSystemName: 'IHE Transactions', originalText: 'Provide and Register Document Set-b' },
       { 'csd-code': 'ATC_DOC_CREATE', codeSystemName: 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs', originalText: 'Document upload' },
     ]);
     assert.equal(attrs(children(ev!, 'PurposeOfUse')[0]!)['csd-code'], 'NORM');
@@ -35,7 +35,7 @@ describe('DICOM PS3.15 audit message XML', () => {
     assert.deepEqual(children(participants[0]!, 'RoleIDCode').map((r) => attrs(r)['csd-code']), ['RESP', 'HCP']);
     assert.deepEqual(attrs(participants[2]!), { UserID: 'his-client-1', UserIsRequestor: 'false', NetworkAccessPointID: '192.0.2.10', NetworkAccessPointTypeCode: '2' });
     assert.deepEqual(attrs(children(participants[2]!, 'RoleIDCode')[0]!), { 'csd-code': '110153', codeSystemName: 'DCM', originalText: 'Source Role ID' });
-    assert.deepEqual(attrs(participants[3]!), { UserID: 'https://gw.test.example/fhir', UserIsRequestor: 'false', NetworkAccessPointID: 'gw.test.example', NetworkAccessPointTypeCode: '1' });
+    assert.deepEqual(attrs(participants[3]!), { UserID: 'https://gw.test.example/xds/repository', UserIsRequestor: 'false', NetworkAccessPointID: 'gw.test.example', NetworkAccessPointTypeCode: '1' });
 
     const [source] = children(root, 'AuditSourceIdentification');
     assert.deepEqual(attrs(source!), { AuditEnterpriseSiteID: '1.2.203.999.7', AuditSourceID: 'hie-gateway@test-host' });
@@ -52,6 +52,20 @@ describe('DICOM PS3.15 audit message XML', () => {
       { type: 'Repository Unique Id', value: b64('1.2.203.999.3') },
       { type: 'entryUUID', value: b64('urn:uuid:11111111-2222-4333-8444-555555555555') },
     ]);
+  });
+
+  it('a BALP event (rest) travels with the DICOM event ID of its transaction and side, without the FHIR interaction', () => {
+    const eventId = (input: Parameters<typeof buildAuditEvent>[0]) => {
+      const root = parseXml(dicomAuditXml(buildAuditEvent(input, CONTEXT), CONTEXT.patientIdSystems));
+      const [ev] = children(root, 'EventIdentification');
+      return { action: attrs(ev!).EventActionCode, id: attrs(children(ev!, 'EventID')[0]!)['csd-code'], types: children(ev!, 'EventTypeCode').map((c) => attrs(c)['csd-code']) };
+    };
+    const base = { outcome: '0' as const, principal: CLINICIAN, patientId: PATIENT, endpoint: 'https://gw.test.example/fhir' };
+    assert.deepEqual(eventId({ ...base, transaction: 'ITI-67', query: { text: 'status=current' } }), { action: 'E', id: '110112', types: ['ITI-67', 'ATC_DOC_SEARCH'] });
+    assert.deepEqual(eventId({ ...base, transaction: 'ITI-66', interaction: 'read', resource: 'List/x' }), { action: 'R', id: '110112', types: ['ITI-66', 'ATC_DOC_SEARCH'] });
+    assert.deepEqual(eventId({ ...base, transaction: 'ITI-68', documents: [{ uniqueId: '1.2.3' }] }), { action: 'R', id: '110106', types: ['ITI-68', 'ATC_DOC_READ'] });
+    assert.deepEqual(eventId({ ...base, transaction: 'ITI-68', side: 'initiated', remote: { endpoint: 'https://other.example/fhir', address: 'other.example' }, documents: [{ uniqueId: '1.2.3' }] }), { action: 'R', id: '110107', types: ['ITI-68', 'ATC_DOC_READ'] });
+    assert.deepEqual(eventId({ ...base, transaction: 'ITI-104', action: 'C', resource: 'Patient/p1' }), { action: 'C', id: '110110', types: ['ITI-104'] });
   });
 
   it('a search: the query travels base64 in ParticipantObjectQuery, identified by the transaction', () => {

@@ -16,8 +16,8 @@ describeEachStore('audit outbox rows', (ctx) => {
   const trail = () => new AuditTrail(CONTEXT, ['arr-tls', 'arr-fhir'], sqlAuditEvents(ctx.db));
 
   async function eventRow(id: string) {
-    const r = await ctx.db.query<{ recorded: Date; patient_id: string | null; type_code: string; subtypes: string[]; action: string; outcome: string; resource: unknown }>(
-      'SELECT recorded, patient_id, type_code, subtypes, action, outcome, resource FROM audit_events WHERE id = $1',
+    const r = await ctx.db.query<{ recorded: Date; patient_id: string | null; type_code: string; dicom_type: string; subtypes: string[]; action: string; outcome: string; resource: unknown }>(
+      'SELECT recorded, patient_id, type_code, dicom_type, subtypes, action, outcome, resource FROM audit_events WHERE id = $1',
       [id],
     );
     return r.rows[0];
@@ -35,8 +35,17 @@ describeEachStore('audit outbox rows', (ctx) => {
     assert.ok(row);
     assert.equal(new Date(row.recorded).toISOString(), event.recorded);
     assert.equal(row.patient_id, patient, 'the registry CX, so a patient principal scopes with the same string');
-    assert.equal(row.type_code, 'http://dicom.nema.org/resources/ontology/DCM|110106');
-    assert.deepEqual(row.subtypes, ['ITI-68', 'urn:ihe:event-type-code|ITI-68', 'ATC_DOC_READ', 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs|ATC_DOC_READ']);
+    // BALP's type on the event; the DICOM event ID of its syslog copy beside it, for ITI-81 type searches.
+    assert.equal(row.type_code, 'http://terminology.hl7.org/CodeSystem/audit-event-type|rest');
+    assert.equal(row.dicom_type, 'http://dicom.nema.org/resources/ontology/DCM|110106');
+    assert.deepEqual(row.subtypes, [
+      'read',
+      'http://hl7.org/fhir/restful-interaction|read',
+      'ITI-68',
+      'urn:ihe:event-type-code|ITI-68',
+      'ATC_DOC_READ',
+      'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs|ATC_DOC_READ',
+    ]);
     assert.equal(row.action, 'R');
     assert.equal(row.outcome, '0');
     assert.deepEqual(row.resource, event);

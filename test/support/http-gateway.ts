@@ -32,8 +32,9 @@ export interface DataDirHooks {
 
 /** Declares `body` once per store; `ctx` is filled in `before` and torn down in `after`. */
 /** `env` may be a function, called in `before`, for settings known only then (a provider's port). */
-export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGatewayContext) => void, env: Record<string, string> | (() => Record<string, string>) = {}, hooks: DataDirHooks = {}): void {
-  for (const kind of ['pglite', 'postgres'] as const) {
+/** `kinds`: the stores to run on, for a suite whose subject does not depend on the store (default both). */
+export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGatewayContext) => void, env: Record<string, string> | (() => Record<string, string>) = {}, hooks: DataDirHooks = {}, kinds: readonly StoreKind[] = ['pglite', 'postgres']): void {
+  for (const kind of kinds) {
     describe(`${title} [${kind}]`, function () {
       this.timeout(60_000);
       const ctx = { kind } as HttpGatewayContext;

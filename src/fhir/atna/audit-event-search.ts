@@ -29,7 +29,7 @@ const SP = 'http://hl7.org/fhir/SearchParameter/AuditEvent-';
 const AUDIT_SEARCH_PARAMETERS: readonly AuditSearchParameter[] = [
   { name: 'date', type: 'date', documentation: 'Required. AuditEvent.recorded; eq, ge, gt, le, lt; repeat for a range' },
   { name: 'patient.identifier', type: 'token', criterion: 'patient', documentation: 'system|value of the patient the event is about' },
-  { name: 'type', type: 'token', criterion: 'type', documentation: 'AuditEvent.type ([system]|code)' },
+  { name: 'type', type: 'token', criterion: 'type', documentation: 'AuditEvent.type ([system]|code), or the DICOM event ID of its syslog copy: a BALP (rest) ITI-67 event is found by 110112 too' },
   { name: 'subtype', type: 'token', criterion: 'subtype', documentation: 'AuditEvent.subtype, e.g. urn:ihe:event-type-code|ITI-65 or ATC_DOC_READ' },
   { name: 'outcome', type: 'token', criterion: 'outcome', documentation: 'AuditEvent.outcome (0, 4, 8, 12)' },
   { name: 'agent', type: 'reference', criterion: 'agent', documentation: 'AuditEvent.agent.who (reference or identifier value)' },

@@ -56,6 +56,8 @@ function readHandler(resourceType: SearchResourceType): AuditedHandler {
   return async (ctx, services, audit) => {
     const req = mhdRequest(ctx, services);
     const id = routeParam(ctx, 'id');
+    // A read by id is audited as BALP's read of this resource, not as the transaction's search.
+    audit.note({ interaction: 'read', resource: `${resourceType}/${id}` });
     const resource = await services.registry.recordedRead(
       audit,
       async () => (await readResource(resourceType, id, { registry: services.registry, mapping: req.mapping }, req.principal)) ?? undefined,

@@ -4,6 +4,7 @@
  */
 import type Koa from 'koa';
 import type { AuditTrail } from '../../audit/audit-trail';
+import type { EreceptBridge } from '../../bridges/erecept/erecept-bridge';
 import type { Principal } from '../../domain/principal';
 import type { AccessPolicy } from '../../security/authorize';
 import type { Gateway } from '../../gateway';
@@ -35,6 +36,8 @@ export interface MhdServices {
   accessPolicy: AccessPolicy;
   /** Structural limits of request bodies (depth, elements, Bundle entries). */
   inputLimits: FhirInputLimits;
+  /** The eRecept bridge to SÚKL's CÚER; absent when not configured (its routes answer 501). */
+  erecept?: EreceptBridge;
 }
 
 export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
@@ -50,6 +53,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     accessPolicy: { emergencyAccess: config.security.emergencyAccess },
     inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries, maxXmlBytes: config.fhirXmlMaxBytes },
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
+    ...(gw.erecept ? { erecept: gw.erecept } : {}),
   };
 }
 

@@ -48,6 +48,7 @@ export const putPatient: AuditedHandler = async (ctx, services, audit) => {
   const id = patientResourceId(cx);
   const { id: _clientId, ...rest } = body;
   const patient: PatientResource = { ...rest, resourceType: 'Patient', ...(id ? { id } : {}) };
+  if (id) audit.note({ resource: `Patient/${id}` });
   // The feed and its audit record commit together.
   const { created } = await services.registry.registerPatient(cx, patient, { audit });
   if (id) ctx.set('Location', `${req.base}/Patient/${id}`);

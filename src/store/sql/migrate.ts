@@ -5,6 +5,7 @@ import * as m003 from './migrations/003-inline-metadata';
 import * as m004 from './migrations/004-inline-documents';
 import * as m005 from './migrations/005-inline-audit';
 import * as m006 from './migrations/006-reregistration';
+import * as m007 from './migrations/007-audit-dicom-type';
 
 /** Ordered migrations; append only. Each runs once, in its own transaction. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -14,6 +15,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 4, name: 'inline-documents', sql: m004.sql },
   { version: 5, name: 'inline-audit', sql: m005.sql },
   { version: 6, name: 'reregistration', sql: m006.sql },
+  { version: 7, name: 'audit-dicom-type', sql: m007.sql },
 ];
 
 /**

@@ -12,15 +12,22 @@ import { createLogger } from '../../../src/logger';
 import { mhdRoutes } from '../../../src/fhir/routes';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
 import { RID, RID_SYSTEM, feedPatient, freshBundle, request, type Json } from '../../fhir/http/support';
+import type { AuditEvent } from '../../../src/audit/fhir-audit-event';
+import { declaredProfileViolations } from '../support/audit-profile-checks';
 
 const CZ_ATC = 'https://hl7.cz/fhir/hie/CodeSystem/cz-atc-cs';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
+const REST = 'http://terminology.hl7.org/CodeSystem/audit-event-type|rest';
+const BALP = 'https://profiles.ihe.net/ITI/BALP/StructureDefinition';
+const MHD = 'https://profiles.ihe.net/ITI/MHD/StructureDefinition';
+const PIXM = 'https://profiles.ihe.net/ITI/PIXm/StructureDefinition';
 const OTHER_RID = '8001011236';
 
 interface EventRow {
   id: string;
   patient_id: string | null;
   type_code: string;
+  dicom_type: string;
   action: string | null;
   outcome: string;
   resource: Json;
@@ -51,7 +58,7 @@ describeEachStoreOverHttp('audit/http MHD transactions and ITI-20/81', (ctx) => 
   let patientFhir: string;
 
   const events = async (subtype: string): Promise<EventRow[]> =>
-    (await ctx.gw.db.query<EventRow>(`SELECT id, patient_id, type_code, action, outcome, resource FROM audit_events WHERE $1 = ANY(subtypes) ORDER BY recorded, id`, [subtype])).rows;
+    (await ctx.gw.db.query<EventRow>(`SELECT id, patient_id, type_code, dicom_type, action, outcome, resource FROM audit_events WHERE $1 = ANY(subtypes) ORDER BY recorded, id`, [subtype])).rows;
   const count = async (sql: string, params: unknown[] = []) => (await ctx.gw.db.query<{ n: number }>(sql, params)).rows[0]!.n;
   /** The one event of `transaction` that `act` added. */
   async function oneNewEvent(transaction: string, act: () => Promise<unknown>): Promise<EventRow> {
@@ -61,6 +68,11 @@ describeEachStoreOverHttp('audit/http MHD transactions and ITI-20/81', (ctx) => 
     assert.equal(added.length, 1, `one ${transaction} event`);
     return added[0]!;
   }
+  /** The profiles the stored event declares, each met by it (support/audit-profile-checks.ts). */
+  const declared = (e: EventRow) => {
+    assert.deepEqual(declaredProfileViolations(e.resource as AuditEvent), []);
+    return (e.resource.meta as Json | undefined)?.profile as string[] | undefined;
+  };
   const atcCodes = (e: EventRow) => (e.resource.subtype as Json[]).filter((s) => s.system === CZ_ATC).map((s) => s.code);
   const search = (query: string, base = ctx.fhir, headers: Record<string, string> = {}) => request(`${base}/AuditEvent?${query}`, { headers });
 
@@ -88,9 +100,13 @@ describeEachStoreOverHttp('audit/http MHD transactions and ITI-20/81', (ctx) => 
   let bundle: Json;
   let attachmentUrl: string;
 
-  it('ITI-104: the patient feed is audited as a Patient Record create', async () => {
+  it('ITI-104: the patient feed is audited as PIXm\'s create, then update (BALP rest; Patient Record in its DICOM copy)', async () => {
     const e = await oneNewEvent('ITI-104', async () => assert.equal((await feedPatient(ctx.fhir)).status, 201));
-    assert.deepEqual([e.type_code, e.action, e.outcome, e.patient_id], [`${DCM}|110110`, 'C', '0', cx]);
+    assert.deepEqual([e.type_code, e.dicom_type, e.action, e.outcome, e.patient_id], [REST, `${DCM}|110110`, 'C', '0', cx]);
+    assert.deepEqual(declared(e), [`${PIXM}/IHE.PIXm.Feed.Create.Audit.Manager`, `${BALP}/IHE.BasicAudit.PatientCreate`]);
+    const again = await oneNewEvent('ITI-104', async () => assert.equal((await feedPatient(ctx.fhir)).status, 200));
+    assert.deepEqual([again.action, again.outcome], ['U', '0']);
+    assert.deepEqual(declared(again), [`${PIXM}/IHE.PIXm.Feed.Update.Audit.Manager`, `${BALP}/IHE.BasicAudit.PatientUpdate`]);
   });
 
   it('ITI-65: one Import event with ATC_DOC_CREATE, committed with the submission', async () => {
@@ -102,6 +118,7 @@ describeEachStoreOverHttp('audit/http MHD transactions and ITI-20/81', (ctx) => 
     });
     assert.deepEqual([e.type_code, e.action, e.outcome, e.patient_id], [`${DCM}|110107`, 'C', '0', cx]);
     assert.deepEqual(atcCodes(e), ['ATC_DOC_CREATE']);
+    assert.deepEqual(declared(e), [`${MHD}/IHE.MHD.ProvideBundle.Audit.Recipient`]);
     const ssUniqueId = bundle.entry[0].resource.identifier.find((i: Json) => i.use === 'usual').value;
     assert.ok((e.resource.entity as Json[]).some((en) => en.what?.identifier?.value === ssUniqueId), 'the submission set is an entity');
     // Every registered submission has exactly one successful ITI-65 record, and no record lacks its submission.
@@ -111,19 +128,40 @@ describeEachStoreOverHttp('audit/http MHD transactions and ITI-20/81', (ctx) => 
     attachmentUrl = dr.resource!.content[0].attachment.url;
   });
 
-  it('ITI-67: the search is audited as a Query with ATC_DOC_SEARCH and the query string', async () => {
+  it('ITI-67: the search (GET and POST) is audited per MHD on BALP PatientQuery, with ATC_DOC_SEARCH and the query string', async () => {
     const query = `patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${RID}`)}&status=current`;
     const e = await oneNewEvent('ITI-67', async () => assert.equal((await request(`${ctx.fhir}/DocumentReference?${query}`)).status, 200));
-    assert.deepEqual([e.type_code, e.action, e.outcome, e.patient_id], [`${DCM}|110112`, 'E', '0', cx]);
+    assert.deepEqual([e.type_code, e.dicom_type, e.action, e.outcome, e.patient_id], [REST, `${DCM}|110112`, 'E', '0', cx]);
     assert.deepEqual(atcCodes(e), ['ATC_DOC_SEARCH']);
+    assert.deepEqual(declared(e), [`${MHD}/IHE.MHD.FindDocumentReferences.Audit.Responder`, `${BALP}/IHE.BasicAudit.PatientQuery`]);
     const queryEntity = (e.resource.entity as Json[]).find((en) => en.query);
     assert.equal(Buffer.from(queryEntity!.query, 'base64').toString('utf8'), query);
+    const byPost = await oneNewEvent('ITI-67', async () => {
+      const reply = await request(`${ctx.fhir}/DocumentReference/_search`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: query });
+      assert.equal(reply.status, 200, reply.text);
+    });
+    assert.deepEqual(declared(byPost), [`${MHD}/IHE.MHD.FindDocumentReferences.Audit.Responder`, `${BALP}/IHE.BasicAudit.PatientQuery`]);
+  });
+
+  it('ITI-66 searches per MHD; a read by id of a DocumentReference is BALP PatientRead of the resource', async () => {
+    const lists = await oneNewEvent('ITI-66', async () => {
+      const reply = await request(`${ctx.fhir}/List?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${RID}`)}&code=submissionset&status=current`);
+      assert.equal(reply.status, 200, reply.text);
+    });
+    assert.deepEqual(declared(lists), [`${MHD}/IHE.MHD.FindDocumentLists.Audit.Responder`, `${BALP}/IHE.BasicAudit.PatientQuery`]);
+    const docRef = (await request(`${ctx.fhir}/DocumentReference?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${RID}`)}&status=current`)).resource!.entry[0].resource;
+    const read = await oneNewEvent('ITI-67', async () => assert.equal((await request(`${ctx.fhir}/DocumentReference/${docRef.id}`)).status, 200));
+    assert.deepEqual([read.type_code, read.action, read.patient_id], [REST, 'R', cx]);
+    assert.deepEqual(declared(read), [`${BALP}/IHE.BasicAudit.PatientRead`]);
+    assert.ok((read.resource.entity as Json[]).some((en) => en.what?.reference === `DocumentReference/${docRef.id}`), 'the resource read is the data entity');
+    assert.equal((read.resource.entity as Json[]).some((en) => en.query !== undefined), false, 'a read has no query entity');
   });
 
   it('ITI-68: the retrieve is audited as an Export with ATC_DOC_READ and the document', async () => {
     const e = await oneNewEvent('ITI-68', async () => assert.equal((await fetch(attachmentUrl).then(async (r) => (await r.arrayBuffer(), r.status))), 200));
-    assert.deepEqual([e.type_code, e.action, e.outcome, e.patient_id], [`${DCM}|110106`, 'R', '0', cx]);
+    assert.deepEqual([e.type_code, e.dicom_type, e.action, e.outcome, e.patient_id], [REST, `${DCM}|110106`, 'R', '0', cx]);
     assert.deepEqual(atcCodes(e), ['ATC_DOC_READ']);
+    assert.deepEqual(declared(e), [`${MHD}/IHE.MHD.RetrieveDocument.Audit.Responder`, `${BALP}/IHE.BasicAudit.PatientRead`]);
     const uniqueId = decodeURIComponent(new URL(attachmentUrl).pathname.split('/').pop()!);
     assert.ok((e.resource.entity as Json[]).some((en) => String(en.what?.identifier?.value).endsWith(uniqueId)), 'the document is an entity');
   });
@@ -140,6 +178,8 @@ describeEachStoreOverHttp('audit/http MHD transactions and ITI-20/81', (ctx) => 
   it('a refused ITI-68 (unknown document) is audited too', async () => {
     const e = await oneNewEvent('ITI-68', async () => assert.equal((await request(`${ctx.fhir}/Binary/1.2.3.4.404`)).status, 404));
     assert.equal(e.outcome, '4');
+    assert.equal(declared(e), undefined, 'BALP profiles are of successes');
+    assert.equal(e.type_code, REST, 'a failure keeps the shape');
   });
 
   let receivedId: string;
@@ -195,7 +235,15 @@ describeEachStoreOverHttp('audit/http MHD transactions and ITI-20/81', (ctx) => 
     assert.equal(byPost.resource!.total, 1);
     assert.equal(byPost.resource!.entry[0].resource.outcome, '4');
     const byType = await search(`${base}&type=${encodeURIComponent(`${DCM}|110106`)}&entity-role=3`);
-    assert.equal(byType.resource!.total, 1, 'the ITI-68 success: Export with a Report entity');
+    assert.equal(byType.resource!.total, 1, 'the ITI-68 success: Export (in its DICOM copy) with a Report entity');
+    // type= finds an event by its FHIR type or by its DICOM copy's event ID: the gateway's BALP
+    // ITI-67 records and the DICOM-typed one received (as every event recorded before BALP) alike.
+    const queries = await search(`${base}&type=${encodeURIComponent(`${DCM}|110112`)}&subtype=ITI-67&_count=100`);
+    const types = queries.resource!.entry.map((en: Json) => en.resource.type.code as string);
+    assert.ok(types.includes('rest') && types.includes('110112'), types.join());
+    const rest = await search(`${base}&type=rest&subtype=ITI-67&_count=100`);
+    assert.ok(rest.resource!.total >= 3 && rest.resource!.entry.every((en: Json) => en.resource.type.code === 'rest'));
+    assert.equal(rest.resource!.total, queries.resource!.total - 1, 'all but the received DICOM-typed one');
     const byAgent = await search(`date=ge${encodeURIComponent(since)}&agent=consumer-app&address=10.0.0.7`);
     assert.equal(byAgent.resource!.total, 2, 'both received events');
   });

@@ -81,6 +81,13 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
       'ITI-68': ['an unknown document', () => request(`${ctx.fhir}/Binary/2.25.${Date.now()}`)],
       'ITI-81': ['a malformed date', () => request(`${ctx.fhir}/AuditEvent?date=not-a-date`)],
       'ITI-104': ['no identifier', () => request(`${ctx.fhir}/Patient`, { method: 'PUT', json: { resourceType: 'Patient' } })],
+      // The eRecept bridge is not configured in this suite: its routes answer 501.
+      'ERP-PRESCRIBE': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest`, { method: 'POST', json: { resourceType: 'MedicationRequest' } })],
+      'ERP-READ': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest/AAAAAAAAAAAA`)],
+      'ERP-SEARCH': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest?status=active`)],
+      'ERP-CHANGE': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest/AAAAAAAAAAAA`, { method: 'PUT', json: { resourceType: 'MedicationRequest' } })],
+      'ERP-CANCEL': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest/AAAAAAAAAAAA/$cancel`, { method: 'POST' })],
+      'ERP-DISPENSE': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationDispense`, { method: 'POST', json: { resourceType: 'MedicationDispense' } })],
     };
     for (const descriptor of fhirTransactions().filter((d) => d.audit !== undefined)) {
       const [how, act] = refusals[descriptor.id] ?? ['(no refusal case)', undefined];

@@ -23,7 +23,7 @@ import type { ClientMetadata, Configuration, JWK, KoaContextWithOIDC } from 'oid
 /** The audience tokens get when a test does not ask for another resource. */
 export const DEFAULT_AUDIENCE = 'urn:hie-gateway:test';
 
-const RESOURCE_TYPES = ['*', 'DocumentReference', 'List', 'Binary', 'Patient', 'AuditEvent', 'Bundle'];
+const RESOURCE_TYPES = ['*', 'DocumentReference', 'List', 'Binary', 'Patient', 'AuditEvent', 'Bundle', 'MedicationRequest', 'MedicationDispense'];
 const PERMISSIONS = ['c', 'r', 's', 'u', 'd', 'rs', 'cu', 'cud', 'crus', 'cruds', 'read', 'write', '*'];
 
 /** SMART v1/v2 scopes for the MHD resources (system/, user/, patient/), plus launch context. */

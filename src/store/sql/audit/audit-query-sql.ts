@@ -25,8 +25,11 @@ const anyEntity = (cond: string) => `EXISTS (SELECT 1 FROM jsonb_array_elements(
 const CONDITIONS: Record<string, (p: string) => string> = {
   ids: (p) => `id = ANY(${p})`,
   patient: (p) => `patient_id = ANY(${p})`,
-  // type_code is `system|code`: a bare code compares with what follows the bar.
-  type: (p) => `(type_code = ANY(${p}) OR split_part(type_code, '|', 2) = ANY(${p}))`,
+  // type_code and dicom_type are `system|code`: a bare code compares with what follows the bar. A
+  // BALP event (type rest) is also found by the DICOM event ID its syslog copy carries (dicom-event.ts);
+  // events recorded before migration 007 have none, their type being their DICOM event ID.
+  type: (p) =>
+    `(type_code = ANY(${p}) OR split_part(type_code, '|', 2) = ANY(${p}) OR dicom_type = ANY(${p}) OR split_part(dicom_type, '|', 2) = ANY(${p}))`,
   // subtypes holds every subtype both as `code` and as `system|code` (GIN overlap).
   subtype: (p) => `subtypes && ${p}`,
   outcome: (p) => `outcome = ANY(${p})`,

@@ -5,6 +5,7 @@
  * transaction or as extra rows of a change's statement.
  */
 import type { AuditQuery, AuditQueryResult } from '../../../audit/audit-query';
+import { dicomEventType } from '../../../audit/dicom-event';
 import type { Coding } from '../../../audit/fhir-audit-event';
 import type { AuditEventStore, AuditRecord } from '../../../audit/ports';
 import type { StoreRows, StoreTransaction } from '../../../domain/store-transaction';
@@ -18,6 +19,7 @@ const EVENT_COLUMNS = {
   recorded: 'timestamptz',
   patient_id: 'text',
   type_code: 'text',
+  dicom_type: 'text',
   subtypes: 'text[]',
   action: 'text',
   outcome: 'text',
@@ -35,6 +37,7 @@ function eventRow({ event, patientId }: AuditRecord): Record<string, unknown> {
     recorded: event.recorded,
     patient_id: patientId,
     type_code: token(event.type),
+    dicom_type: token(dicomEventType(event)),
     subtypes: (event.subtype ?? []).flatMap((s) => [s.code, token(s)]),
     action: event.action ?? null,
     outcome: event.outcome ?? '0',
