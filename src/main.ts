@@ -5,6 +5,7 @@
  * before any worker and stops after the last.
  */
 import cluster from 'node:cluster';
+import { CommunityDirectory } from './communities/community-directory';
 import { loadConfig } from './config';
 import { MappingsByBase } from './fhir/http/fhir-base';
 import { MhdTransport } from './fhir/mhd/remote/mhd-transport';
@@ -20,6 +21,8 @@ import { superviseWorkers } from './worker-supervisor';
 
 async function main(): Promise<void> {
   const loaded = loadConfig();
+  // A bad community directory stops the start here, before any store is started for nothing.
+  if (loaded.communitiesFile) CommunityDirectory.load(loaded.communitiesFile);
   const logger = createLogger(loaded.logLevel);
   const store = await startEmbeddedStore(loaded, logger);
   const config = store.config;

@@ -96,7 +96,7 @@ export interface FanOutResult {
   objects: RegistryObject[];
   /** For returnType ObjectRef. */
   objectRefs: RemoteObjectRef[];
-  /** The remote RegistryErrors, XDSUnavailableCommunity and XDSUnknownCommunity errors. */
+  /** The remote RegistryErrors, and XDSUnavailableCommunity / XDSUnknownCommunity / XDSMissingHomeCommunityId errors located at the community. */
   errors: RegistryErrorDetail[];
   /** Remote communities asked (this one excluded), in request order. */
   communities: CommunityOutcome[];

@@ -54,6 +54,9 @@ export function httpCall(community: Community, target: string, call: HttpCall): 
       }
       resolve(res);
     });
+    // Beyond the deadline (which a streamed answer outlives): a connection silent for a whole
+    // call's budget is dead, so a stalled document fails its reader instead of hanging it.
+    req.setTimeout(community.timeoutMs, () => req.destroy(new CommunityCallError(`${what}: no data for ${community.timeoutMs} ms`, true)));
     req.on('error', (err) => reject(callError(err, what, call.signal)));
     req.end(call.body);
   });

@@ -6,7 +6,9 @@
  *  - audit (audit/transactions.ts): the event type, subtypes and action of a record, by id;
  *  - security (security/authorize.ts): is handed a binding's or route's `access`;
  *  - the XDS.b front end (xds/endpoints.ts): the endpoint and WS-Addressing actions of every
- *    descriptor with a `soap` binding, each paired with its handler in one typed map;
+ *    descriptor with a `soap` binding, each paired with its handler in one typed map; a binding's
+ *    `alsoOn` serves the same transaction on another endpoint too (ITI-18 and ITI-43 on the XCA
+ *    Initiating Gateway, src/xca/initiating-gateway, with handlers of its own);
  *  - the FHIR front end (fhir/routes.ts): the routes of every descriptor with `fhir` routes,
  *    each paired with its handler by name in one typed map.
  *

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CommunityDirectory } from '../../src/communities/community-directory';
 import { DirectoryError, parseDirectory } from '../../src/communities/parse-directory';
+import { runGatewayToExit } from '../support/gateway-process';
 
 const A = 'urn:oid:1.2.203.99.1';
 const B = 'urn:oid:1.2.203.99.2';
@@ -110,6 +111,23 @@ describe('community directory', () => {
       assert.ok(seen.length >= 2 && seen.every((v, i) => i === 0 || v > seen[i - 1]!), `versions ${seen}`);
     } finally {
       directory.close();
+    }
+  });
+});
+
+describe('COMMUNITIES_FILE at start', () => {
+  it('a bad directory stops the gateway before it starts anything, naming the entry and field', async function () {
+    this.timeout(30_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communities-start-'));
+    try {
+      const file = path.join(dir, 'communities.json');
+      fs.writeFileSync(file, JSON.stringify({ [A]: entry({ timeoutMs: 'soon' }) }));
+      const { code, output } = await runGatewayToExit({ COMMUNITIES_FILE: file, DATA_DIR: path.join(dir, 'data'), HOST: '127.0.0.1', PORT: '0' });
+      assert.equal(code, 1);
+      assert.match(output, /COMMUNITIES_FILE .*communities\.json: "urn:oid:1\.2\.203\.99\.1"\.timeoutMs must be a positive integer/);
+      assert.equal(fs.existsSync(path.join(dir, 'data')), false, 'a store was started');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
