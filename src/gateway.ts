@@ -13,6 +13,7 @@ import type { CommunityTransport } from './communities/ports';
 import type { Config } from './config';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
+import { JOB_QUEUES } from './jobs/queue-names';
 import type { Logger } from './logger';
 import { Registry } from './registry/registry';
 import { SqlRegistryStore } from './store/sql/registry/sql-registry-store';
@@ -96,9 +97,6 @@ async function migrateWhenReady(db: Database, config: Config, logger: Logger): P
   }
 }
 
-/** The BullMQ queue of community calls (beside the default queue of audit forwarding). */
-const COMMUNITY_QUEUE = 'hie-gateway-communities';
-
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Older than any in-flight upload: a blob this old without an index row is an orphan. */
 const ORPHAN_AGE_MS = 6 * 60 * 60 * 1000;
@@ -119,7 +117,7 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
   const jobs = createJobQueue(queueOptions);
   // Calls to other communities have a queue of their own: many at once (they wait on the
   // network), and neither they nor the audit forwarding can hold the other up.
-  const communityJobs = createJobQueue({ ...queueOptions, queueName: COMMUNITY_QUEUE, concurrency: config.communityCallConcurrency });
+  const communityJobs = createJobQueue({ ...queueOptions, queueName: JOB_QUEUES.communities, concurrency: config.communityCallConcurrency });
   // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
   const communities = openCommunities(config, communityJobs, audit.trail, logger, options.communityTransport);

@@ -1,8 +1,7 @@
 import { BullMqJobQueue, type RedisTimeouts } from './bullmq-queue';
 import { InProcessJobQueue } from './in-process-queue';
 import type { JobMap, JobQueue } from './job-queue';
-
-const DEFAULT_QUEUE_NAME = 'hie-gateway';
+import { JOB_QUEUES } from './queue-names';
 
 export interface CreateJobQueueOptions {
   /** REDIS_URL. Set: BullMQ, shared by every process on that Redis. Unset: in-process. */
@@ -19,7 +18,7 @@ export interface CreateJobQueueOptions {
 
 export function createJobQueue<J = JobMap>(opts: CreateJobQueueOptions = {}): JobQueue<J> {
   if (opts.redisUrl) {
-    return new BullMqJobQueue<J>(opts.redisUrl, opts.queueName ?? DEFAULT_QUEUE_NAME, {
+    return new BullMqJobQueue<J>(opts.redisUrl, opts.queueName ?? JOB_QUEUES.default, {
       concurrency: opts.concurrency,
       onError: opts.onError,
       ...(opts.redisTimeouts ? { timeouts: opts.redisTimeouts } : {}),

@@ -1,0 +1,15 @@
+/**
+ * The BullMQ queues a gateway runs: audit forwarding (and other background work) on the default
+ * queue, calls to other communities on their own (many at once, waiting on the network). The
+ * operator's dead-letter command names them by these keys.
+ */
+export const JOB_QUEUES = {
+  default: 'hie-gateway',
+  communities: 'hie-gateway-communities',
+} as const;
+
+export type JobQueueKey = keyof typeof JOB_QUEUES;
+
+export function isJobQueueKey(name: string): name is JobQueueKey {
+  return Object.hasOwn(JOB_QUEUES, name);
+}
