@@ -17,7 +17,7 @@ import { itemsStatus } from '../domain/submission';
 import type { Registry } from '../registry/registry';
 import { StorageError } from '../storage-error';
 import { BlobError } from '../store/blobs/blob-store';
-import { unknownDocument, type DocumentReference, type RepositoryService, type RetrievedDocument } from './repository-service';
+import { unknownDocument, withContent, WHOLE_READ_MAX_BYTES, type DocumentReference, type RepositoryService, type RetrievedDocument } from './repository-service';
 import { storageFailureDetail } from './storage-failure';
 
 export interface DocumentAccessDeps {
@@ -64,18 +64,47 @@ function unreadable(err: unknown, documentUniqueId: string): RegistryErrorDetail
   throw err;
 }
 
+/**
+ * How many bytes of small documents one request reads whole while checking them: reading a
+ * small document proves it readable for the price of checking it, and its answer then needs
+ * no second pass over the file; past this the rest are checked and streamed later.
+ */
+const READ_WHOLE_BUDGET = 4 * WHOLE_READ_MAX_BYTES;
+
+/** The document, read whole (small ones, within `budget`) or checked readable. */
+async function checked(document: RetrievedDocument, readWhole: boolean): Promise<RetrievedDocument> {
+  if (!readWhole) {
+    await document.checkReadable();
+    return document;
+  }
+  return withContent(document, await document.read());
+}
+
 /** The documents whose bytes can be opened; one error each for the others. */
 async function readableOnly<R extends DocumentRequest>(candidates: Retrieved<R>[], errors: RegistryErrorDetail[]): Promise<Retrieved<R>[]> {
   const readable: Retrieved<R>[] = [];
+  let budget = READ_WHOLE_BUDGET;
+  const readsWhole = (d: RetrievedDocument) => d.size <= WHOLE_READ_MAX_BYTES && (budget -= d.size) >= 0;
   for (let i = 0; i < candidates.length; i += CHECKS_AT_ONCE) {
     const batch = candidates.slice(i, i + CHECKS_AT_ONCE);
-    const checked = await Promise.allSettled(batch.map((c) => c.document.checkReadable()));
-    checked.forEach((result, j) => {
-      if (result.status === 'fulfilled') readable.push(batch[j]!);
+    const results = await Promise.allSettled(batch.map((c) => checked(c.document, readsWhole(c.document))));
+    results.forEach((result, j) => {
+      if (result.status === 'fulfilled') readable.push({ ...batch[j]!, document: result.value });
       else errors.push(unreadable(result.reason, batch[j]!.document.documentUniqueId));
     });
   }
   return readable;
+}
+
+/** Starts reading the documents `preload` picks; reading overlaps the audit record's commit. */
+function startPreloads<R extends DocumentRequest>(found: Retrieved<R>[], preload: (d: RetrievedDocument) => boolean): Array<Promise<Buffer> | undefined> {
+  return found.map((f) => {
+    if (f.document.size > WHOLE_READ_MAX_BYTES || !preload(f.document)) return undefined;
+    const reading = f.document.read();
+    // Awaited below, unless the audit record fails first: then its failure is the answer.
+    reading.catch(() => undefined);
+    return reading;
+  });
 }
 
 export interface RetrieveOptions {
@@ -91,6 +120,13 @@ export interface RetrieveOptions {
    * XDSMissingHomeCommunityId) while the others are served.
    */
   crossCommunity?: boolean;
+  /**
+   * Read the documents this picks (small ones only, see WHOLE_READ_MAX_BYTES) whole while the
+   * audit record commits, and hand them back with their content (ITI-68: the bytes are ready
+   * the moment the record is durable). A read that fails rejects the retrieve, as opening the
+   * document afterwards would have.
+   */
+  preload?: (document: RetrievedDocument) => boolean;
 }
 
 /** ITI-43 / ITI-39 / ITI-68: the documents found and visible to `principal`, and one error per other request. */
@@ -98,11 +134,11 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
   const candidates: Retrieved<R>[] = [];
   const errors: RegistryErrorDetail[] = [];
   // One lookup per document brings its registry patient along; a single document's inline bytes too.
-  const withContent = requests.length === 1;
+  const lookupContent = requests.length === 1;
   for (const request of requests) {
     try {
       if (options.crossCommunity) requireOwnCommunity(request.homeCommunityId, deps.registry.options.homeCommunityId, true, request.documentUniqueId);
-      candidates.push({ request, document: await deps.repository.retrieve(request, { withContent }) });
+      candidates.push({ request, document: await deps.repository.retrieve(request, { withContent: lookupContent }) });
     } catch (err) {
       errors.push(...rejected(err));
     }
@@ -113,6 +149,7 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
     return false;
   });
   const found = options.checkReadable ? await readableOnly(visible, errors) : visible;
+  const preloads = options.preload ? startPreloads(found, options.preload) : [];
   if (audit) {
     await recordPerPatient(audit, found.map((f) => ({
       uniqueId: f.document.documentUniqueId,
@@ -121,7 +158,12 @@ export async function retrieveDocuments<R extends DocumentRequest>(deps: Documen
       ...(f.document.patientId !== undefined ? { patientId: f.document.patientId } : {}),
     })), found.length, errors);
   }
-  return { found, errors };
+  if (preloads.length === 0) return { found, errors };
+  const loaded = await Promise.all(preloads);
+  return { found: found.map((f, i) => {
+    const content = loaded[i];
+    return content ? { ...f, document: withContent(f.document, content) } : f;
+  }), errors };
 }
 
 /**

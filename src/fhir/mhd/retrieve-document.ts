@@ -15,7 +15,9 @@
  *   else is answered exactly like an unknown document.
  * - A disk that fails when the document is opened: 503 with XDSRepositoryError (a failure
  *   after the first bytes can only cut the response off).
- * - Audited (ITI-68) with the document's patient before the first byte is sent.
+ * - Audited (ITI-68) with the document's patient before the first byte is sent. A small
+ *   document (one blob segment) is read and authenticated while that record commits and goes
+ *   out as one buffer; a larger one is streamed once the record is durable.
  */
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -61,7 +63,7 @@ function notModified(ctx: Koa.Context, etag: string): boolean {
   return true;
 }
 
-function send(ctx: Koa.Context, type: string, length: number, body: NodeJS.ReadableStream | undefined): void {
+function send(ctx: Koa.Context, type: string, length: number, body: Buffer | NodeJS.ReadableStream | undefined): void {
   ctx.status = 200;
   if (body) ctx.body = body;
   ctx.set('Content-Type', type);
@@ -80,14 +82,33 @@ async function openedDocument(ctx: Koa.Context, doc: RetrievedDocument): Promise
   return stream;
 }
 
+/** The ETag of the representation the request asks for; undefined when it can have none (406). */
+function etagOf(ctx: Koa.Context, doc: RetrievedDocument, as = representation(ctx, doc.mimeType)): string {
+  return as === 'raw' ? `"${doc.hash}"` : `"${doc.hash}.${as}"`;
+}
+
+/**
+ * Whether the document's bytes will be sent (a GET whose client copy is not current): then a
+ * small one is read while its audit record commits. Anything unsure (a 406 to come) says no.
+ */
+function willSend(ctx: Koa.Context, doc: RetrievedDocument): boolean {
+  if (ctx.method !== 'GET') return false;
+  try {
+    return noneMatchHolds(ctx.get('If-None-Match') || undefined, etagOf(ctx, doc));
+  } catch {
+    return false;
+  }
+}
+
 async function respond(ctx: Koa.Context, doc: RetrievedDocument): Promise<void> {
   const as = representation(ctx, doc.mimeType);
   if (as === 'raw') {
-    if (notModified(ctx, `"${doc.hash}"`)) return;
-    send(ctx, doc.mimeType, doc.size, await openedDocument(ctx, doc));
+    if (notModified(ctx, etagOf(ctx, doc, as))) return;
+    // Read already (a small document): sent as one Buffer, with no stream to pipe.
+    send(ctx, doc.mimeType, doc.size, doc.content ?? (await openedDocument(ctx, doc)));
     return;
   }
-  if (notModified(ctx, `"${doc.hash}.${as}"`)) return;
+  if (notModified(ctx, etagOf(ctx, doc, as))) return;
   const content = await openedDocument(ctx, doc);
   const binary = binaryRepresentation(as, { id: doc.documentUniqueId, contentType: doc.mimeType, size: doc.size, open: () => content! });
   send(ctx, contentTypeOf(as), binary.length, content && binary.body());
@@ -102,7 +123,7 @@ export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => 
   const repositoryUniqueId = queryValue(ctx, 'repositoryUniqueId') ?? services.repository.repositoryUniqueId;
   audit.note({ documents: [{ uniqueId: documentUniqueId, repositoryUniqueId, homeCommunityId: services.homeCommunityId }] });
   // The repository decides whether this caller may read the document and records the read first.
-  const { found, errors } = await retrieveDocuments(services, [{ repositoryUniqueId, documentUniqueId, homeCommunityId: services.homeCommunityId }], req.principal, audit);
+  const { found, errors } = await retrieveDocuments(services, [{ repositoryUniqueId, documentUniqueId, homeCommunityId: services.homeCommunityId }], req.principal, audit, { preload: (d) => willSend(ctx, d) });
   const doc = found[0]?.document;
   if (!doc) throw new RegistryError(errors);
   await respond(ctx, doc);

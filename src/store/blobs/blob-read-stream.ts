@@ -4,9 +4,10 @@
  * destroys the stream with a BlobError instead.
  *
  * Reading costs as few system calls as the format allows, since on a busy gateway they, not
- * the decryption, set the pace (ITI-43 / ITI-68 profiles): the file's length first (to refuse
- * truncation before decrypting), then one read that takes the header and as many whole
- * segments as fit a read buffer — a document of up to a segment is open, stat, read, close.
+ * the decryption, set the pace (ITI-43 / ITI-68 profiles): one read that takes the header and
+ * as many whole segments as fit a read buffer, and the file's length (to refuse truncation
+ * before decrypting) from that read when it reached the end, else from a stat — a document of
+ * up to a segment is open, read, close.
  * Read buffers (a segment and a header each) are kept for the next stream rather than left to
  * the garbage collector. A sealed blob held in memory (an inline document) is read the same
  * way, with the buffer standing in for the file.
@@ -24,9 +25,10 @@ import {
   TAG_LENGTH,
   type BlobHeader,
   decodeHeader,
-  deriveBlobKey,
+  expectedFileLength,
   segmentCount,
 } from './format';
+import { cachedBlobKey } from './derived-keys';
 import type { BlobKeyring } from './keys';
 
 const POOLED_BUFFER_LENGTH = FIXED_HEADER_LENGTH + MAX_KEY_ID_LENGTH + DEFAULT_SEGMENT_SIZE + TAG_LENGTH;
@@ -84,11 +86,19 @@ export class BlobReadStream extends Readable {
       this.fileSize = this.bufEnd = this.buf.length;
     } else {
       this.fh = await openBlobFile(this.location.pathFor(this.key), this.key);
-      this.fileSize = (await this.fh.stat()).size;
       this.buf = takeBuffer(POOLED_BUFFER_LENGTH);
-      this.bufEnd = await readFully(this.fh, this.buf, Math.min(this.fileSize, this.buf.length), 0);
+      this.bufEnd = (await this.fh.read(this.buf, 0, this.buf.length, 0)).bytesRead;
+      // A read of a regular file stops short of what was asked only at its end: then the
+      // file's length is known without a stat (one thread-pool round trip less per read).
+      this.fileSize = this.bufEnd < this.buf.length ? this.bufEnd : (await this.fh.stat()).size;
     }
-    const header = decodeHeader(this.buf.subarray(0, this.bufEnd), this.key);
+    let header = decodeHeader(this.buf.subarray(0, this.bufEnd), this.key);
+    if (this.fh && this.bufEnd < this.buf.length && this.fileSize !== expectedFileLength(header)) {
+      // The short read was not the end after all (or the file is cut): the file's own length decides.
+      this.fileSize = (await this.fh.stat()).size;
+      this.bufEnd = await readFully(this.fh, this.buf, Math.min(this.fileSize, this.buf.length), 0);
+      header = decodeHeader(this.buf.subarray(0, this.bufEnd), this.key);
+    }
     checkFileLength(header, this.fileSize, this.key);
     const masterKey = this.keyring.keys.get(header.keyId);
     if (!masterKey) {
@@ -97,7 +107,7 @@ export class BlobReadStream extends Readable {
     this.header = header;
     // A copy: the read buffer is reused for later segments, the cipher keeps the header as AAD.
     const headerBytes = Buffer.from(this.buf.subarray(0, header.headerLength));
-    this.cipher = new SegmentCipher(deriveBlobKey(masterKey, header.salt), header.noncePrefix, headerBytes, this.key);
+    this.cipher = new SegmentCipher(cachedBlobKey(masterKey, header.salt), header.noncePrefix, headerBytes, this.key);
     this.segments = segmentCount(header.plaintextSize, header.segmentSize);
     this.selectRange();
   }
