@@ -3,7 +3,6 @@
  * documentUniqueId) for ITI-43/ITI-68, and remove for ITI-86.
  */
 import { Readable } from 'node:stream';
-import { collectBytes } from '../bytes';
 import { XdsErrorCode } from '../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import type { Database } from '../store/sql/database';
@@ -95,7 +94,7 @@ export class RepositoryService {
       checkReadable: () => (entry.inline ? Promise.resolve() : this.documents.checkDocumentFile(entry.blobKey)),
       read: () => {
         if (entry.size > WHOLE_READ_MAX_BYTES) return Promise.reject(new RangeError(`document ${ref.documentUniqueId} is ${entry.size} bytes: stream it`));
-        return collectBytes(open());
+        return this.documents.readDocument(entry.blobKey, entry.inline ? inline : undefined);
       },
     };
   }

@@ -2,14 +2,16 @@
 // RegistryErrors for the rest, Success / PartialSuccess / Failure.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Element } from '@xmldom/xmldom';
 import { childNamed, childrenNamed } from '../../src/soap';
 import { XDS_NS } from '../../src/xds/namespaces';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
-import { newPatient, oid, provideSingle, sendFixture, XDS_TRANSACTIONS } from './support/messages';
+import { documentRequests, newPatient, oid, provideSingle, sendFixture, XDS_TRANSACTIONS } from './support/messages';
 import { errorCodes, registryResult } from './support/responses';
 import { fillFixture } from './support/fixtures';
-import { postRaw, readAll, type SoapReply } from './support/soap-client';
+import { postRaw, readAll, readReply, type SoapReply } from './support/soap-client';
 
 const RESPONSE = XDS_TRANSACTIONS.retrieve.response;
 const HOME = 'urn:oid:1.2.203.24341.11.2';
@@ -102,6 +104,42 @@ describeEachStoreOverHttp('xds ITI-43 Retrieve Document Set', (ctx) => {
     const after = await retrieve([{ repository, uid: docs[0]!.uid }, { repository, uid: docs[1]!.uid }, { repository, uid: docs[0]!.uid }]);
     assert.equal(registryResult(after).status, 'Success');
     assert.deepEqual(await contents(after), [docs[0]!.content, docs[1]!.content, docs[0]!.content]);
+  });
+
+  it('small documents are read whole before the reply (past its budget, checked and streamed): a tampered one is an XDSRepositoryError, the others intact', async () => {
+    // Five 1 MiB documents in blob files: four fit the budget of documents read whole, the fifth streams.
+    const patient = await newPatient(ctx.gw);
+    const blobsDir = path.join(ctx.dataDir, 'blobs');
+    const files = async () => new Set((await readdir(blobsDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name)));
+    const provided: { uid: string; content: Buffer; file: string }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = await files();
+      const content = Buffer.alloc(1024 * 1024, 0x30 + i);
+      const { reply, submitted } = await provideSingle(ctx.baseUrl, { patient, content });
+      assert.equal(registryResult(reply).status, 'Success');
+      const added = [...(await files())].filter((f) => !before.has(f));
+      assert.equal(added.length, 1, 'each document in a file of its own');
+      provided.push({ uid: submitted.docUid, content, file: added[0]! });
+    }
+    const retrieveAll = () => postRaw(`${ctx.baseUrl}/xds/repository`, fillFixture('iti43-retrieve-many.xml', {
+      MESSAGE_ID: randomUUID(), TO: `${ctx.baseUrl}/xds/repository`,
+      DOCUMENT_REQUESTS: documentRequests(provided.map((p) => ({ repositoryUniqueId: repository, documentUniqueId: p.uid }))),
+    }), 'application/soap+xml; charset=UTF-8');
+    const whole = await readReply(await retrieveAll());
+    assert.equal(registryResult(whole, RESPONSE).status, 'Success');
+    assert.deepEqual(await contents(whole), provided.map((p) => p.content));
+
+    const tampered = provided[1]!;
+    const raw = await readFile(tampered.file);
+    raw[raw.length - 100]! ^= 0x01;
+    await writeFile(tampered.file, raw);
+    const reply = await readReply(await retrieveAll());
+    const r = registryResult(reply, RESPONSE);
+    assert.equal(r.status, 'PartialSuccess');
+    assert.deepEqual(errorCodes(r), ['XDSRepositoryError']);
+    assert.equal(r.errors[0]!.location, tampered.uid);
+    assert.deepEqual(documentResponses(reply).map((dr) => text(dr, 'DocumentUniqueId')), provided.filter((p) => p !== tampered).map((p) => p.uid));
+    assert.deepEqual(await contents(reply), provided.filter((p) => p !== tampered).map((p) => p.content));
   });
 
   it('answers Success when every document is found', async () => {
