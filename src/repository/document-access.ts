@@ -17,7 +17,7 @@ import { itemsStatus } from '../domain/submission';
 import type { Registry } from '../registry/registry';
 import { StorageError } from '../storage-error';
 import { BlobError } from '../store/blobs/blob-store';
-import { unknownDocument, withContent, WHOLE_READ_MAX_BYTES, type DocumentReference, type RepositoryService, type RetrievedDocument } from './repository-service';
+import { unknownDocument, withContent, type DocumentReference, type RepositoryService, type RetrievedDocument } from './repository-service';
 import { storageFailureDetail } from './storage-failure';
 
 export interface DocumentAccessDeps {
@@ -65,13 +65,17 @@ function unreadable(err: unknown, documentUniqueId: string): RegistryErrorDetail
 }
 
 /**
- * How many bytes of small documents one request reads whole while checking them: reading a
- * small document proves it readable for the price of checking it, and its answer then needs
- * no second pass over the file; past this the rest are checked and streamed later.
+ * Documents up to this size are read whole ahead of their answer: while ITI-68's audit record
+ * commits, or instead of ITI-43's readability check (reading one proves it readable and
+ * authentic for the price of the check, and its part then needs no second pass). Larger ones
+ * are not: a plaintext held across the commit or a long reply outlives the young generation,
+ * and issue 15's A/B runs of 1 MB reads measured the garbage collector's share doubling.
  */
-const READ_WHOLE_BUDGET = 4 * WHOLE_READ_MAX_BYTES;
+export const READ_AHEAD_MAX_BYTES = 64 * 1024;
+/** How many bytes of documents one ITI-43 request reads ahead; past this the rest are checked and streamed. */
+const READ_AHEAD_BUDGET = 1024 * 1024;
 
-/** The document, read whole (small ones, within `budget`) or checked readable. */
+/** The document, read whole (small ones, within the budget) or checked readable. */
 async function checked(document: RetrievedDocument, readWhole: boolean): Promise<RetrievedDocument> {
   if (!readWhole) {
     await document.checkReadable();
@@ -83,8 +87,8 @@ async function checked(document: RetrievedDocument, readWhole: boolean): Promise
 /** The documents whose bytes can be opened; one error each for the others. */
 async function readableOnly<R extends DocumentRequest>(candidates: Retrieved<R>[], errors: RegistryErrorDetail[]): Promise<Retrieved<R>[]> {
   const readable: Retrieved<R>[] = [];
-  let budget = READ_WHOLE_BUDGET;
-  const readsWhole = (d: RetrievedDocument) => d.size <= WHOLE_READ_MAX_BYTES && (budget -= d.size) >= 0;
+  let budget = READ_AHEAD_BUDGET;
+  const readsWhole = (d: RetrievedDocument) => d.size <= READ_AHEAD_MAX_BYTES && (budget -= d.size) >= 0;
   for (let i = 0; i < candidates.length; i += CHECKS_AT_ONCE) {
     const batch = candidates.slice(i, i + CHECKS_AT_ONCE);
     const results = await Promise.allSettled(batch.map((c) => checked(c.document, readsWhole(c.document))));
@@ -99,7 +103,7 @@ async function readableOnly<R extends DocumentRequest>(candidates: Retrieved<R>[
 /** Starts reading the documents `preload` picks; reading overlaps the audit record's commit. */
 function startPreloads<R extends DocumentRequest>(found: Retrieved<R>[], preload: (d: RetrievedDocument) => boolean): Array<Promise<Buffer> | undefined> {
   return found.map((f) => {
-    if (f.document.size > WHOLE_READ_MAX_BYTES || !preload(f.document)) return undefined;
+    if (f.document.size > READ_AHEAD_MAX_BYTES || !preload(f.document)) return undefined;
     const reading = f.document.read();
     // Awaited below, unless the audit record fails first: then its failure is the answer.
     reading.catch(() => undefined);
@@ -121,7 +125,7 @@ export interface RetrieveOptions {
    */
   crossCommunity?: boolean;
   /**
-   * Read the documents this picks (small ones only, see WHOLE_READ_MAX_BYTES) whole while the
+   * Read the documents this picks (small ones only, see READ_AHEAD_MAX_BYTES) whole while the
    * audit record commits, and hand them back with their content (ITI-68: the bytes are ready
    * the moment the record is durable). A read that fails rejects the retrieve, as opening the
    * document afterwards would have.

@@ -16,8 +16,8 @@
  * - A disk that fails when the document is opened: 503 with XDSRepositoryError (a failure
  *   after the first bytes can only cut the response off).
  * - Audited (ITI-68) with the document's patient before the first byte is sent. A small
- *   document (one blob segment) is read and authenticated while that record commits and goes
- *   out as one buffer; a larger one is streamed once the record is durable.
+ *   document is read and authenticated while that record commits; one of up to a blob segment
+ *   is read whole once it is durable; either goes out as one buffer. A larger one is streamed.
  */
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -25,7 +25,7 @@ import type Koa from 'koa';
 import { requireOwnCommunity } from '../../domain/community';
 import { RegistryError } from '../../domain/registry-error';
 import { retrieveDocuments } from '../../repository/document-access';
-import type { RetrievedDocument } from '../../repository/repository-service';
+import { WHOLE_READ_MAX_BYTES, type RetrievedDocument } from '../../repository/repository-service';
 import { binaryRepresentation } from './binary-representation';
 import { noneMatchHolds } from '../http/conditional';
 import { contentTypeOf, formatOfMediaType, formatParameter, type FhirFormat } from '../http/formats';
@@ -104,8 +104,10 @@ async function respond(ctx: Koa.Context, doc: RetrievedDocument): Promise<void> 
   const as = representation(ctx, doc.mimeType);
   if (as === 'raw') {
     if (notModified(ctx, etagOf(ctx, doc, as))) return;
-    // Read already (a small document): sent as one Buffer, with no stream to pipe.
-    send(ctx, doc.mimeType, doc.size, doc.content ?? (await openedDocument(ctx, doc)));
+    // Up to a segment: read whole and sent as one Buffer, with no stream to pipe (read already
+    // when small, see retrieveDocuments' preload).
+    const whole = ctx.method === 'GET' && doc.size <= WHOLE_READ_MAX_BYTES;
+    send(ctx, doc.mimeType, doc.size, doc.content ?? (whole ? await doc.read() : await openedDocument(ctx, doc)));
     return;
   }
   if (notModified(ctx, etagOf(ctx, doc, as))) return;
