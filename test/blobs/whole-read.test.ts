@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { BlobError } from '../../src/store/blobs/blob-store';
 import { DEFAULT_SEGMENT_SIZE, FIXED_HEADER_LENGTH, TAG_LENGTH } from '../../src/store/blobs/format';
 import { FsBlobStore } from '../../src/store/blobs/fs-blob-store';
-import { blobPath, chunked, keyring, newKey, readAll, readUntilError, tempDir } from './helpers';
+import { blobPath, chunked, freshStorePerTest, keyring, newKey, readAll, readUntilError } from './helpers';
 
 const S = 4096;
 const KEY_ID = 'k1';
@@ -38,41 +38,29 @@ async function countingStats(dir: string, fn: () => Promise<void>): Promise<numb
 }
 
 describe('FsBlobStore.readWhole and the opening it shares with the stream', () => {
-  let dir: string;
-  let k1: Buffer;
-  let store: FsBlobStore;
-
-  beforeEach(async () => {
-    dir = await tempDir();
-    k1 = newKey();
-    store = await FsBlobStore.open(dir, keyring({ [KEY_ID]: k1 }, KEY_ID), { segmentSize: S });
-  });
-  afterEach(async () => {
-    await store.close();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  const t = freshStorePerTest(KEY_ID, S);
 
   for (const size of [0, 1, S - 1, S, S + 1, 2 * S, 3 * S + 17]) {
     it(`reads ${size} bytes whole (segment boundaries), from a file and sealed, as the stream does`, async () => {
       const data = crypto.randomBytes(size);
-      const inFile = await store.put(chunked(data, 1000));
-      assert.ok((await store.readWhole(inFile.key)).equals(data));
-      assert.ok((await readAll(store.get(inFile.key))).equals(data));
+      const inFile = await t.store.put(chunked(data, 1000));
+      assert.ok((await t.store.readWhole(inFile.key)).equals(data));
+      assert.ok((await readAll(t.store.get(inFile.key))).equals(data));
       if (size > S) return; // only a blob of one segment is kept sealed (inline)
-      const sealed = await store.put(chunked(data, 1000), { inlineUpTo: S });
+      const sealed = await t.store.put(chunked(data, 1000), { inlineUpTo: S });
       assert.ok(sealed.sealed);
-      assert.ok((await store.readWhole(sealed.key, sealed.sealed)).equals(data));
-      assert.ok((await store.readWhole(sealed.key, async () => sealed.sealed!)).equals(data));
+      assert.ok((await t.store.readWhole(sealed.key, sealed.sealed)).equals(data));
+      assert.ok((await t.store.readWhole(sealed.key, async () => sealed.sealed!)).equals(data));
     });
   }
 
   it('a 1 MiB document of the default segment size: one segment, read without a stat', async () => {
-    const big = await FsBlobStore.open(dir, keyring({ [KEY_ID]: k1 }, KEY_ID));
+    const big = await FsBlobStore.open(t.dir, keyring({ [KEY_ID]: t.key }, KEY_ID));
     const data = crypto.randomBytes(DEFAULT_SEGMENT_SIZE);
     const { key } = await big.put(chunked(data, 65536));
     let whole: Buffer | undefined;
     let streamed: Buffer | undefined;
-    const stats = await countingStats(dir, async () => {
+    const stats = await countingStats(t.dir, async () => {
       whole = await big.readWhole(key);
       streamed = await readAll(big.get(key));
     });
@@ -84,9 +72,9 @@ describe('FsBlobStore.readWhole and the opening it shares with the stream', () =
 
   it('a file larger than one read buffer (many small segments) is read through the stream, intact', async () => {
     const data = crypto.randomBytes(DEFAULT_SEGMENT_SIZE);
-    const { key } = await store.put(chunked(data, 65536));
-    const stats = await countingStats(dir, async () => {
-      assert.ok((await store.readWhole(key)).equals(data));
+    const { key } = await t.store.put(chunked(data, 65536));
+    const stats = await countingStats(t.dir, async () => {
+      assert.ok((await t.store.readWhole(key)).equals(data));
     });
     assert.ok(stats > 0, 'a read that filled its buffer asks the file for its length');
   });
@@ -98,8 +86,8 @@ describe('FsBlobStore.readWhole and the opening it shares with the stream', () =
 
     beforeEach(async () => {
       data = crypto.randomBytes(2 * S + 300);
-      key = (await store.put(chunked(data))).key;
-      file = blobPath(dir, key);
+      key = (await t.store.put(chunked(data))).key;
+      file = blobPath(t.dir, key);
     });
 
     async function rewrite(change: (raw: Buffer) => Buffer): Promise<void> {
@@ -120,9 +108,9 @@ describe('FsBlobStore.readWhole and the opening it shares with the stream', () =
           raw[at]! ^= 0x80;
           return raw;
         });
-        await assert.rejects(store.readWhole(key), (e: unknown) => e instanceof BlobError && ['INTEGRITY', 'BAD_FORMAT'].includes(e.code));
+        await assert.rejects(t.store.readWhole(key), (e: unknown) => e instanceof BlobError && ['INTEGRITY', 'BAD_FORMAT'].includes(e.code));
         // The stream still emits only authenticated whole segments before it fails.
-        const { emitted, error } = await readUntilError(store.get(key));
+        const { emitted, error } = await readUntilError(t.store.get(key));
         assert.ok(error instanceof BlobError);
         assert.ok(data.subarray(0, emitted.length).equals(emitted));
         assert.equal(emitted.length % S, 0);
@@ -131,31 +119,31 @@ describe('FsBlobStore.readWhole and the opening it shares with the stream', () =
 
     it('cut by one byte: refused by its length (a short first read is checked with a stat)', async () => {
       await rewrite((raw) => raw.subarray(0, raw.length - 1));
-      await assert.rejects(store.readWhole(key), isBlobError('INTEGRITY'));
-      await assert.rejects(readAll(store.get(key)), isBlobError('INTEGRITY'));
+      await assert.rejects(t.store.readWhole(key), isBlobError('INTEGRITY'));
+      await assert.rejects(readAll(t.store.get(key)), isBlobError('INTEGRITY'));
     });
 
     it('with bytes appended', async () => {
       await rewrite((raw) => Buffer.concat([raw, Buffer.alloc(10)]));
-      await assert.rejects(store.readWhole(key), isBlobError('INTEGRITY'));
+      await assert.rejects(t.store.readWhole(key), isBlobError('INTEGRITY'));
     });
 
     it('sealed bytes tampered', async () => {
-      const sealed = await store.put(chunked(data.subarray(0, 1000)), { inlineUpTo: S });
+      const sealed = await t.store.put(chunked(data.subarray(0, 1000)), { inlineUpTo: S });
       const bad = Buffer.from(sealed.sealed!);
       bad[bad.length - 1]! ^= 1;
-      await assert.rejects(store.readWhole(sealed.key, bad), isBlobError('INTEGRITY'));
+      await assert.rejects(t.store.readWhole(sealed.key, bad), isBlobError('INTEGRITY'));
     });
 
     it('missing, or under a key id not configured', async () => {
       await fs.rm(file);
-      await assert.rejects(store.readWhole(key), isBlobError('NOT_FOUND'));
+      await assert.rejects(t.store.readWhole(key), isBlobError('NOT_FOUND'));
       const data2 = crypto.randomBytes(100);
-      const other = await FsBlobStore.open(dir, keyring({ k2: newKey() }, 'k2'), { segmentSize: S });
+      const other = await FsBlobStore.open(t.dir, keyring({ k2: newKey() }, 'k2'), { segmentSize: S });
       const { key: key2 } = await other.put(chunked(data2));
       await other.close();
-      await assert.rejects(store.readWhole(key2), isBlobError('UNKNOWN_KEY_ID'));
-      await assert.rejects(store.readWhole('../../etc/passwd'), isBlobError('INVALID_KEY'));
+      await assert.rejects(t.store.readWhole(key2), isBlobError('UNKNOWN_KEY_ID'));
+      await assert.rejects(t.store.readWhole('../../etc/passwd'), isBlobError('INVALID_KEY'));
     });
   });
 });
