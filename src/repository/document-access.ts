@@ -115,7 +115,9 @@ export interface RetrieveOptions {
   /**
    * Check that each document's bytes can be opened before answering, and answer those that
    * cannot with XDSRepositoryError (ITI-43: its reply streams every document after the status
-   * line, too late to report a failing disk). ITI-68 opens its one document itself instead.
+   * line, too late to report a failing disk). Small documents are read whole instead (see
+   * READ_AHEAD_MAX_BYTES), which also answers a tampered one here rather than cutting its
+   * part off. ITI-68 opens its one document itself instead.
    */
   checkReadable?: boolean;
   /**

@@ -82,7 +82,7 @@ async function openedDocument(ctx: Koa.Context, doc: RetrievedDocument): Promise
   return stream;
 }
 
-/** The ETag of the representation the request asks for; undefined when it can have none (406). */
+/** The ETag of the representation the request asks for (representation() throws the 406 for none). */
 function etagOf(ctx: Koa.Context, doc: RetrievedDocument, as = representation(ctx, doc.mimeType)): string {
   return as === 'raw' ? `"${doc.hash}"` : `"${doc.hash}.${as}"`;
 }
