@@ -7,7 +7,7 @@ import path from 'node:path';
 
 const SCENARIOS = [
   'registry-submit', 'find-documents', 'blob-stream',
-  'mhd-iti65', 'mhd-iti67', 'mhd-iti67-tokens', 'mhd-iti68',
+  'mhd-iti65', 'mhd-iti67', 'mhd-iti67-tokens', 'mhd-iti68', 'mhd-iti68-small',
   'xds-iti41', 'xds-iti18', 'xds-iti43', 'xds-memory', 'heavy-input',
   'audit-forward', 'audit-overhead', 'audit-overhead-http',
   'embedded-store',

@@ -125,6 +125,11 @@ export class DocumentRepository {
     return sealed ? this.blobs.openSealed(blobKey, sealed, range) : this.blobs.get(blobKey, range);
   }
 
+  /** The whole plaintext of a small stored document (see BlobStore.readWhole); `sealed` as for openDocument. */
+  readDocument(blobKey: string, sealed?: SealedBytes): Promise<Buffer> {
+    return this.blobs.readWhole(blobKey, sealed);
+  }
+
   /**
    * Reads a blob file's header (open, read, close) so a failing disk or a missing or cut file
    * shows before an answer is committed; rejects with a StorageError or a BlobError.

@@ -2,11 +2,12 @@
  * The Document Repository actor over its index: retrieve by (repositoryUniqueId,
  * documentUniqueId) for ITI-43/ITI-68, and remove for ITI-86.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { XdsErrorCode } from '../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import type { Database } from '../store/sql/database';
 import { BlobError, type BlobRange } from '../store/blobs/blob-store';
+import { DEFAULT_SEGMENT_SIZE } from '../store/blobs/format';
 import { findDocumentForRead, type DocumentReadRow } from '../store/sql/document-read-row';
 import { deleteRepositoryRow, readInlineContent, referencedBlobKeys, type RepositoryEntry } from '../store/sql/repository-rows';
 import type { DocumentRepository } from './document-repository';
@@ -18,6 +19,30 @@ export interface RetrievedDocument extends RepositoryEntry {
   open(range?: BlobRange): Readable;
   /** Resolves when the stored bytes can be opened (a file's header is read; an inline document's row was just read). */
   checkReadable(): Promise<void>;
+  /**
+   * The whole plaintext, authenticated, in memory: for documents of at most WHOLE_READ_MAX_BYTES,
+   * which then cost no stream on the way out. Rejects as open()'s stream would fail.
+   */
+  read(): Promise<Buffer>;
+  /** The plaintext when it was read already (see withContent). */
+  content?: Buffer;
+}
+
+/**
+ * Up to this size a document is read whole rather than streamed: one segment of the blob
+ * format (1 MiB), so a read holds no more than a streamed one does at a time.
+ */
+export const WHOLE_READ_MAX_BYTES = DEFAULT_SEGMENT_SIZE;
+
+/** `doc` with its plaintext at hand: open() answers it without reading the store again. */
+export function withContent(doc: RetrievedDocument, content: Buffer): RetrievedDocument {
+  return {
+    ...doc,
+    content,
+    open: (range) => (range ? doc.open(range) : Readable.from([content], { objectMode: false })),
+    checkReadable: () => Promise.resolve(),
+    read: () => Promise.resolve(content),
+  };
 }
 
 export interface DocumentReference {
@@ -62,10 +87,15 @@ export class RepositoryService {
     // Without withContent an inline document's bytes are read when its stream starts: an ITI-43
     // of a thousand documents holds their rows, not their bytes, while it answers.
     const inline = sealed ?? (() => this.inlineContent(entry.blobKey));
+    const open = (range?: BlobRange) => this.documents.openDocument(entry.blobKey, range, entry.inline ? inline : undefined);
     return {
       ...entry,
-      open: (range) => this.documents.openDocument(entry.blobKey, range, entry.inline ? inline : undefined),
+      open,
       checkReadable: () => (entry.inline ? Promise.resolve() : this.documents.checkDocumentFile(entry.blobKey)),
+      read: () => {
+        if (entry.size > WHOLE_READ_MAX_BYTES) return Promise.reject(new RangeError(`document ${ref.documentUniqueId} is ${entry.size} bytes: stream it`));
+        return this.documents.readDocument(entry.blobKey, entry.inline ? inline : undefined);
+      },
     };
   }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { FsBlobStore } from '../../src/store/blobs/fs-blob-store';
 import type { BlobKeyring } from '../../src/store/blobs/keys';
 
 export async function tempDir(prefix = 'hie-blobs-'): Promise<string> {
@@ -72,4 +73,19 @@ export async function listFiles(dir: string): Promise<string[]> {
 
 export function blobPath(root: string, key: string): string {
   return path.join(root, key.slice(0, 2), key);
+}
+
+/** A store in a fresh directory with one key, for each test: `t.dir`, `t.key` and `t.store` are set before it runs and removed after. */
+export function freshStorePerTest(keyId: string, segmentSize: number): { dir: string; key: Buffer; store: FsBlobStore } {
+  const t = {} as { dir: string; key: Buffer; store: FsBlobStore };
+  beforeEach(async () => {
+    t.dir = await tempDir();
+    t.key = newKey();
+    t.store = await FsBlobStore.open(t.dir, keyring({ [keyId]: t.key }, keyId), { segmentSize });
+  });
+  afterEach(async () => {
+    await t.store.close();
+    await fs.rm(t.dir, { recursive: true, force: true });
+  });
+  return t;
 }

@@ -6,10 +6,10 @@ import type { Element } from '@xmldom/xmldom';
 import { childNamed, childrenNamed } from '../../src/soap';
 import { XDS_NS } from '../../src/xds/namespaces';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
-import { newPatient, oid, provideSingle, sendFixture, XDS_TRANSACTIONS } from './support/messages';
+import { documentRequests, newPatient, oid, provideSingle, sendFixture, XDS_TRANSACTIONS } from './support/messages';
 import { errorCodes, registryResult } from './support/responses';
 import { fillFixture } from './support/fixtures';
-import { postRaw, readAll, type SoapReply } from './support/soap-client';
+import { postRaw, readAll, readReply, type SoapReply } from './support/soap-client';
 
 const RESPONSE = XDS_TRANSACTIONS.retrieve.response;
 const HOME = 'urn:oid:1.2.203.24341.11.2';
@@ -102,6 +102,38 @@ describeEachStoreOverHttp('xds ITI-43 Retrieve Document Set', (ctx) => {
     const after = await retrieve([{ repository, uid: docs[0]!.uid }, { repository, uid: docs[1]!.uid }, { repository, uid: docs[0]!.uid }]);
     assert.equal(registryResult(after).status, 'Success');
     assert.deepEqual(await contents(after), [docs[0]!.content, docs[1]!.content, docs[0]!.content]);
+  });
+
+  it('small documents are read whole before the reply: a tampered one is an XDSRepositoryError, the others intact', async () => {
+    // Two small documents kept inline in their rows and one in a blob file (over DOCUMENT_INLINE_MAX_BYTES, 64 KiB).
+    const patient = await newPatient(ctx.gw);
+    const provided: { uid: string; content: Buffer }[] = [];
+    for (const [i, size] of [40_000, 50_000, 200_000].entries()) {
+      const { reply, submitted } = await provideSingle(ctx.baseUrl, { patient, content: Buffer.alloc(size, 0x30 + i) });
+      assert.equal(registryResult(reply).status, 'Success');
+      provided.push({ uid: submitted.docUid, content: submitted.content });
+    }
+    const retrieveAll = async () => readReply(await postRaw(`${ctx.baseUrl}/xds/repository`, fillFixture('iti43-retrieve-many.xml', {
+      MESSAGE_ID: randomUUID(), TO: `${ctx.baseUrl}/xds/repository`,
+      DOCUMENT_REQUESTS: documentRequests(provided.map((p) => ({ repositoryUniqueId: repository, documentUniqueId: p.uid }))),
+    }), 'application/soap+xml; charset=UTF-8'));
+    const whole = await retrieveAll();
+    assert.equal(registryResult(whole, RESPONSE).status, 'Success');
+    assert.deepEqual(await contents(whole), provided.map((p) => p.content));
+
+    // One bit of the sealed bytes in the row flipped, past the header: a segment's ciphertext.
+    const tampered = provided[1]!;
+    const row = await ctx.gw.db.query<{ content: Uint8Array }>('SELECT content FROM repository_documents WHERE document_unique_id = $1', [tampered.uid]);
+    const sealed = Buffer.from(row.rows[0]!.content);
+    sealed[sealed.length - 100]! ^= 0x01;
+    await ctx.gw.db.query('UPDATE repository_documents SET content = $1 WHERE document_unique_id = $2', [sealed, tampered.uid]);
+    const reply = await retrieveAll();
+    const r = registryResult(reply, RESPONSE);
+    assert.equal(r.status, 'PartialSuccess');
+    assert.deepEqual(errorCodes(r), ['XDSRepositoryError']);
+    assert.equal(r.errors[0]!.location, tampered.uid);
+    assert.deepEqual(documentResponses(reply).map((dr) => text(dr, 'DocumentUniqueId')), provided.filter((p) => p !== tampered).map((p) => p.uid));
+    assert.deepEqual(await contents(reply), provided.filter((p) => p !== tampered).map((p) => p.content));
   });
 
   it('answers Success when every document is found', async () => {

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type Koa from 'koa';
-import type { RetrievedDocument } from '../../repository/repository-service';
+import { WHOLE_READ_MAX_BYTES, type RetrievedDocument } from '../../repository/repository-service';
 import { binaryRepresentation } from './binary-representation';
 import { noneMatchHolds } from '../http/conditional';
 import { contentTypeOf, formatOfMediaType, formatParameter, type FhirFormat } from '../http/formats';
@@ -36,7 +36,7 @@ function notModified(ctx: Koa.Context, etag: string): boolean {
   return true;
 }
 
-function send(ctx: Koa.Context, type: string, length: number, body: NodeJS.ReadableStream | undefined): void {
+function send(ctx: Koa.Context, type: string, length: number, body: Buffer | NodeJS.ReadableStream | undefined): void {
   ctx.status = 200;
   if (body) ctx.body = body;
   ctx.set('Content-Type', type);
@@ -55,17 +55,42 @@ async function openedDocument(ctx: Koa.Context, doc: ServedDocument): Promise<Re
   return stream;
 }
 
-/** What an ITI-68 answer needs of a document, local or cached from another community. */
-export type ServedDocument = Pick<RetrievedDocument, 'documentUniqueId' | 'mimeType' | 'size' | 'hash' | 'open'>;
+/**
+ * What an ITI-68 answer needs of a document, local or cached from another community. A local
+ * one may come already read (`content`, a small document read while its audit record
+ * committed) or be readable whole (`read`, up to a blob segment).
+ */
+export type ServedDocument = Pick<RetrievedDocument, 'documentUniqueId' | 'mimeType' | 'size' | 'hash' | 'open'> & Partial<Pick<RetrievedDocument, 'content' | 'read'>>;
+
+/** The ETag of the representation the request asks for (representation() throws the 406 for none). */
+function etagOf(ctx: Koa.Context, doc: ServedDocument, as = representation(ctx, doc.mimeType)): string {
+  return as === 'raw' ? `"${doc.hash}"` : `"${doc.hash}.${as}"`;
+}
+
+/**
+ * Whether the document's bytes will be sent (a GET whose client copy is not current): then a
+ * small one is read while its audit record commits. Anything unsure (a 406 to come) says no.
+ */
+export function willSend(ctx: Koa.Context, doc: ServedDocument): boolean {
+  if (ctx.method !== 'GET') return false;
+  try {
+    return noneMatchHolds(ctx.get('If-None-Match') || undefined, etagOf(ctx, doc));
+  } catch {
+    return false;
+  }
+}
 
 export async function respond(ctx: Koa.Context, doc: ServedDocument): Promise<void> {
   const as = representation(ctx, doc.mimeType);
   if (as === 'raw') {
-    if (notModified(ctx, `"${doc.hash}"`)) return;
-    send(ctx, doc.mimeType, doc.size, await openedDocument(ctx, doc));
+    if (notModified(ctx, etagOf(ctx, doc, as))) return;
+    // Up to a segment: read whole and sent as one Buffer, with no stream to pipe (read already
+    // when small, see retrieveDocuments' preload).
+    const whole = ctx.method === 'GET' && doc.read !== undefined && doc.size <= WHOLE_READ_MAX_BYTES;
+    send(ctx, doc.mimeType, doc.size, doc.content ?? (whole ? await doc.read!() : await openedDocument(ctx, doc)));
     return;
   }
-  if (notModified(ctx, `"${doc.hash}.${as}"`)) return;
+  if (notModified(ctx, etagOf(ctx, doc, as))) return;
   const content = await openedDocument(ctx, doc);
   const binary = binaryRepresentation(as, { id: doc.documentUniqueId, contentType: doc.mimeType, size: doc.size, open: () => content! });
   send(ctx, contentTypeOf(as), binary.length, content && binary.body());

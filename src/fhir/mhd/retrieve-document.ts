@@ -15,13 +15,15 @@
  *   else is answered exactly like an unknown document.
  * - A disk that fails when the document is opened: 503 with XDSRepositoryError (a failure
  *   after the first bytes can only cut the response off).
- * - Audited (ITI-68) with the document's patient before the first byte is sent.
+ * - Audited (ITI-68) with the document's patient before the first byte is sent. A small
+ *   document is read and authenticated while that record commits; one of up to a blob segment
+ *   is read whole once it is durable; either goes out as one buffer. A larger one is streamed.
  */
 import type Koa from 'koa';
 import { requireOwnCommunity } from '../../domain/community';
 import { RegistryError } from '../../domain/registry-error';
 import { retrieveDocuments } from '../../repository/document-access';
-import { respond } from './document-response';
+import { respond, willSend } from './document-response';
 import type { AuditedHandler } from '../http/audit';
 import { mhdRequest, routeParam } from '../http/services';
 import { retrieveRemoteDocument } from './remote/retrieve-remote-document';
@@ -44,7 +46,7 @@ export const retrieveDocument: AuditedHandler = async (ctx, services, audit) => 
   const repositoryUniqueId = queryValue(ctx, 'repositoryUniqueId') ?? services.repository.repositoryUniqueId;
   audit.note({ documents: [{ uniqueId: documentUniqueId, repositoryUniqueId, homeCommunityId: services.homeCommunityId }] });
   // The repository decides whether this caller may read the document and records the read first.
-  const { found, errors } = await retrieveDocuments(services, [{ repositoryUniqueId, documentUniqueId, homeCommunityId: services.homeCommunityId }], req.principal, audit);
+  const { found, errors } = await retrieveDocuments(services, [{ repositoryUniqueId, documentUniqueId, homeCommunityId: services.homeCommunityId }], req.principal, audit, { preload: (d) => willSend(ctx, d) });
   const doc = found[0]?.document;
   if (!doc) throw new RegistryError(errors);
   await respond(ctx, doc);

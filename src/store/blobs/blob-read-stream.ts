@@ -3,48 +3,19 @@
  * consumer never receives a byte that is not authentic and in its right place; any failure
  * destroys the stream with a BlobError instead.
  *
- * Reading costs as few system calls as the format allows, since on a busy gateway they, not
- * the decryption, set the pace (ITI-43 / ITI-68 profiles): the file's length first (to refuse
- * truncation before decrypting), then one read that takes the header and as many whole
- * segments as fit a read buffer — a document of up to a segment is open, stat, read, close.
- * Read buffers (a segment and a header each) are kept for the next stream rather than left to
- * the garbage collector. A sealed blob held in memory (an inline document) is read the same
- * way, with the buffer standing in for the file.
+ * Opening (header, length and key checks, the first read) is blob-opening.ts's; the stream
+ * then reads on from where that read ended, a read buffer at a time.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { storageErrorOf } from '../../storage-error';
-import { BlobError, type BlobRange, type SealedBytes } from './blob-store';
-import { checkFileLength, checkKey, openBlobFile, readFully } from './blob-files';
-import {
-  DEFAULT_SEGMENT_SIZE,
-  FIXED_HEADER_LENGTH,
-  MAX_KEY_ID_LENGTH,
-  SegmentCipher,
-  TAG_LENGTH,
-  type BlobHeader,
-  decodeHeader,
-  deriveBlobKey,
-  segmentCount,
-} from './format';
+import { BlobError, type BlobRange } from './blob-store';
+import { readFully } from './blob-files';
+import { closeBlob, openBlob, releaseBuffer, takeBuffer, type BlobLocation } from './blob-opening';
+import { SegmentCipher, TAG_LENGTH, type BlobHeader } from './format';
 import type { BlobKeyring } from './keys';
 
-const POOLED_BUFFER_LENGTH = FIXED_HEADER_LENGTH + MAX_KEY_ID_LENGTH + DEFAULT_SEGMENT_SIZE + TAG_LENGTH;
-/** Enough for the concurrent downloads of a busy gateway; beyond that buffers are simply dropped. */
-const MAX_POOLED_BUFFERS = 32;
-const pooled: Buffer[] = [];
-
-function takeBuffer(length: number): Buffer {
-  if (length <= POOLED_BUFFER_LENGTH) return pooled.pop() ?? Buffer.allocUnsafe(POOLED_BUFFER_LENGTH);
-  return Buffer.allocUnsafe(length);
-}
-
-function releaseBuffer(buf: Buffer): void {
-  if (buf.length === POOLED_BUFFER_LENGTH && pooled.length < MAX_POOLED_BUFFERS) pooled.push(buf);
-}
-
-/** Where the blob's bytes are: its file (named once the key is checked), or the sealed bytes (or their loader). */
-export type BlobLocation = { pathFor: (key: string) => string } | { sealed: SealedBytes };
+export type { BlobLocation } from './blob-opening';
 
 export class BlobReadStream extends Readable {
   private fh: FileHandle | undefined;
@@ -76,29 +47,8 @@ export class BlobReadStream extends Readable {
   }
 
   private async init(): Promise<void> {
-    checkKey(this.key);
-    if ('sealed' in this.location) {
-      // Never pooled: the buffer belongs to the caller. Every segment is already in it.
-      const { sealed } = this.location;
-      this.buf = typeof sealed === 'function' ? await sealed() : sealed;
-      this.fileSize = this.bufEnd = this.buf.length;
-    } else {
-      this.fh = await openBlobFile(this.location.pathFor(this.key), this.key);
-      this.fileSize = (await this.fh.stat()).size;
-      this.buf = takeBuffer(POOLED_BUFFER_LENGTH);
-      this.bufEnd = await readFully(this.fh, this.buf, Math.min(this.fileSize, this.buf.length), 0);
-    }
-    const header = decodeHeader(this.buf.subarray(0, this.bufEnd), this.key);
-    checkFileLength(header, this.fileSize, this.key);
-    const masterKey = this.keyring.keys.get(header.keyId);
-    if (!masterKey) {
-      throw new BlobError('UNKNOWN_KEY_ID', `blob ${this.key} is encrypted with key id "${header.keyId}", which is not configured (BLOB_KEYS)`, this.key);
-    }
-    this.header = header;
-    // A copy: the read buffer is reused for later segments, the cipher keeps the header as AAD.
-    const headerBytes = Buffer.from(this.buf.subarray(0, header.headerLength));
-    this.cipher = new SegmentCipher(deriveBlobKey(masterKey, header.salt), header.noncePrefix, headerBytes, this.key);
-    this.segments = segmentCount(header.plaintextSize, header.segmentSize);
+    const blob = await openBlob(this.location, this.key, this.keyring);
+    ({ fh: this.fh, buf: this.buf, bufEnd: this.bufEnd, fileSize: this.fileSize, header: this.header, cipher: this.cipher, segments: this.segments } = blob);
     this.selectRange();
   }
 
@@ -178,21 +128,11 @@ export class BlobReadStream extends Readable {
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    const fh = this.fh;
-    const buf = this.buf;
+    const blob = { fh: this.fh, buf: this.buf };
     this.fh = undefined;
     this.buf = undefined;
-    if (!fh) {
-      // Without a file, `buf` is the caller's sealed buffer (or none): not ours to pool.
-      callback(err);
-      return;
-    }
-    // FileHandle.close() waits for a read still in flight on the handle: only then is the buffer free.
-    fh.close().then(
-      () => {
-        if (buf) releaseBuffer(buf);
-        callback(err);
-      },
+    closeBlob(blob).then(
+      () => callback(err),
       (closeErr: Error) => callback(err ?? closeErr),
     );
   }

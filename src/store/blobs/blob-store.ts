@@ -76,6 +76,12 @@ export interface BlobStore {
    * authenticated). `sealed` may be a loader, called when the stream first reads.
    */
   openSealed(key: string, sealed: SealedBytes, range?: BlobRange): Readable;
+  /**
+   * The whole plaintext of a blob (from its file, or from `sealed` when given), authenticated,
+   * without a stream: for small blobs, which a caller can then answer with one buffer. Rejects
+   * with what the stream would fail with.
+   */
+  readWhole(key: string, sealed?: SealedBytes): Promise<Buffer>;
   stat(key: string): Promise<BlobStat>;
   /** Resolves true when a blob was removed, false when none existed. */
   delete(key: string): Promise<boolean>;

@@ -27,10 +27,11 @@ import {
   type SealedBytes,
 } from './blob-store';
 import { DEFAULT_SEGMENT_SIZE, MAX_SEGMENT_SIZE, MIN_SEGMENT_SIZE } from './format';
-import { toBuffer } from '../../bytes';
+import { collectBytes, toBuffer } from '../../bytes';
 import { storageErrorOf } from '../../storage-error';
 import type { BlobTarget } from './blob-file-sink';
 import { BlobReadStream } from './blob-read-stream';
+import { readWholeBlob } from './blob-whole-read';
 import { BlobWriter } from './blob-writer';
 import { checkKey, isErrno, KEY_PATTERN, openBlobFile, readHeader } from './blob-files';
 import { DirSyncer } from './dir-syncer';
@@ -165,6 +166,12 @@ export class FsBlobStore implements BlobStore {
 
   openSealed(key: string, sealed: SealedBytes, range?: BlobRange): Readable {
     return new BlobReadStream({ sealed }, key, this.keyring, range);
+  }
+
+  async readWhole(key: string, sealed?: SealedBytes): Promise<Buffer> {
+    const location = sealed ? { sealed } : { pathFor: this.pathFor.bind(this) };
+    // A file larger than one read buffer (a blob of many small segments) goes through the stream.
+    return (await readWholeBlob(location, key, this.keyring)) ?? collectBytes(new BlobReadStream(location, key, this.keyring, undefined));
   }
 
   async stat(key: string): Promise<BlobStat> {

@@ -2,7 +2,8 @@
  * ITI-43 Retrieve Document Set: each xdsb:DocumentRequest is looked up on its own; found
  * documents go back as MTOM parts streamed from the repository (opened only when the writer
  * reaches them, but checked readable before the reply starts, so a failing disk is an
- * XDSRepositoryError for that document rather than a reply cut off after its 200), the others
+ * XDSRepositoryError for that document rather than a reply cut off after its 200; small ones
+ * are read and authenticated whole by then, see retrieveDocuments' checkReadable), the others
  * as one RegistryError each (XDSUnknownRepositoryId, XDSDocumentUniqueIdError). Status: Success, PartialSuccess when some were found, Failure
  * when none were. A patient-context caller retrieves only its own patient's documents.
  * XCA's ITI-39 Cross Gateway Retrieve is the same message from another community: each

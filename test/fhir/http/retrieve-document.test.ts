@@ -20,6 +20,7 @@ for (const storage of STORAGE) describeEachStoreOverHttp(`fhir/http ITI-68 Retri
   let url: string;
   let bytes: Buffer;
   let sha1: string;
+  let documentFile: string | undefined;
 
   before(async () => {
     await feedPatient(ctx.fhir);
@@ -34,6 +35,7 @@ for (const storage of STORAGE) describeEachStoreOverHttp(`fhir/http ITI-68 Retri
     sha1 = createHash('sha1').update(bytes).digest('hex');
     const files = (await readdir(path.join(ctx.dataDir, 'blobs'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
     assert.equal(files.length, storage.files, 'where the document is stored');
+    documentFile = files[0] && path.join(files[0].parentPath ?? files[0].path, files[0].name);
   });
 
   it('GET returns the bytes with their mimeType, length and SHA-1 ETag', async () => {
@@ -129,6 +131,24 @@ for (const storage of STORAGE) describeEachStoreOverHttp(`fhir/http ITI-68 Retri
         fsp.open = open;
       }
       assert.equal((await fetch(url)).status, 200, 'readable again once the disk is');
+    });
+
+    it('a tampered document file is refused before the status line: no 200, none of its bytes', async () => {
+      const original = await fsp.readFile(documentFile!);
+      const tampered = Buffer.from(original);
+      tampered[tampered.length - 20]! ^= 0x01; // in the last segment's ciphertext
+      await fsp.writeFile(documentFile!, tampered);
+      try {
+        for (const accept of ['text/plain', FHIR_JSON]) {
+          const reply = await request(url, { headers: { Accept: accept } });
+          assert.equal(reply.status, 500, reply.text);
+          assert.equal(reply.resource!.resourceType, 'OperationOutcome');
+          assert.ok(!reply.text.includes(bytes.subarray(0, 32).toString('utf8')), 'no document bytes in the answer');
+        }
+      } finally {
+        await fsp.writeFile(documentFile!, original);
+      }
+      assert.equal((await fetch(url)).status, 200, 'served again once intact');
     });
   }
 
