@@ -6,7 +6,7 @@
  * which checks them against hash and size.
  */
 import { XdsErrorCode } from '../../../domain/error-codes';
-import { base64TextSteps } from './base64-text';
+import { base64BinarySteps } from '../../http/base64-binary';
 import type { BundleIndex } from './bundle-index';
 import type { Attachment, Binary } from './fhir-types';
 import { at, type Problems } from './problems';
@@ -30,7 +30,7 @@ export interface LocatedContent {
   targetEntry?: number;
 }
 
-/** Pauses within the base64 check of a large document (base64-text.ts). */
+/** Pauses within the base64 check of a large document (http/base64-binary.ts). */
 export function* locateContent(attachment: Attachment, attachmentPath: string, bundle: BundleIndex, problems: Problems): Steps<LocatedContent> {
   const url = attachment.url;
   if (typeof url === 'string' && url !== '') {
@@ -47,7 +47,7 @@ export function* locateContent(attachment: Attachment, attachmentPath: string, b
         problems.error(at(attachmentPath, 'url'), `points at a ${target.resource?.resourceType ?? 'empty entry'}, not a Binary`, XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
-      if (typeof binary.data !== 'string' || binary.data === '' || !(yield* base64TextSteps(binary.data))) {
+      if (typeof binary.data !== 'string' || binary.data === '' || !(yield* base64BinarySteps(binary.data))) {
         problems.error(at(targetPath, 'data'), 'the Binary carries no base64 document content', XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
@@ -60,7 +60,7 @@ export function* locateContent(attachment: Attachment, attachmentPath: string, b
       return {};
     }
   }
-  if (typeof attachment.data === 'string' && attachment.data !== '' && (yield* base64TextSteps(attachment.data))) {
+  if (typeof attachment.data === 'string' && attachment.data !== '' && (yield* base64BinarySteps(attachment.data))) {
     const content: DocumentContentSource = { kind: 'base64', data: attachment.data, ...(typeof attachment.contentType === 'string' ? { contentType: attachment.contentType } : {}) };
     return { found: { content, location: at(attachmentPath, 'data') } };
   }
