@@ -33,6 +33,19 @@ export function base64Stream(data: string): Readable {
   return Readable.from(chunks(), { objectMode: false });
 }
 
+/** Bytes decoded already (http/document-bytes.ts) as a stream of views, in the same slices and turns as base64Stream. */
+export function bytesStream(bytes: Uint8Array): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const turns = new EventLoopTurns();
+    const step = (SLICE / 4) * 3;
+    for (let i = 0; i < bytes.length; i += step) {
+      await turns.yield();
+      yield Buffer.from(bytes.buffer, bytes.byteOffset + i, Math.min(step, bytes.length - i));
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
 /** Length of the base64 text of `bytes` bytes (padded). */
 export function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;

@@ -22,7 +22,7 @@ import { mhdRequest } from '../http/services';
 
 export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
-  const body = await readResourceBody(ctx, BODY_LIMITS.transaction, services.inputLimits);
+  const body = await readResourceBody(ctx, BODY_LIMITS.transaction, services.inputLimits, true);
   if (body.resourceType !== 'Bundle') {
     throw FhirHttpError.of(400, 'invalid', `POST ${req.base} takes a transaction Bundle (ITI-65), not a ${String(body.resourceType)}`);
   }
