@@ -28,7 +28,7 @@ export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit
   }
   // A Bundle at the entry limit takes ~150 ms to map: in slices, so other requests get turns.
   const turns = new EventLoopTurns();
-  const lookup = await patientLookup(body, req.base, services, req.mapping, req.principal);
+  const lookup = await patientLookup(body, req.base, services, req.mapping, req.principal, () => turns.yield());
   const plan = await req.mapping.provideBundleInTurns(body, () => turns.yield(), { lookup });
   // Known before any check of the contents, so a refused submission is audited with its patient.
   audit.note(submissionFacts(plan.submission, services.repository.repositoryUniqueId));

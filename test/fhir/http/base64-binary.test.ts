@@ -63,20 +63,20 @@ describe('fhir/http isBase64Binary', () => {
   it('checks 48 MiB of line-wrapped base64 linearly, in pieces of a few ms each', () => {
     const text = wrapped(crypto.randomBytes(48 * 1024 * 1024).toString('base64'));
     const steps = base64BinarySteps(text);
-    let longest = 0;
-    let pieces = 0;
+    const times: number[] = [];
     for (;;) {
       const start = performance.now();
       const step = steps.next();
-      longest = Math.max(longest, performance.now() - start);
+      times.push(performance.now() - start);
       if (step.done) {
         assert.equal(step.value, true);
         break;
       }
-      pieces++;
     }
-    // ~66 M characters in pieces of 4 Mi: each piece a few ms when quiet; generous for a busy machine.
-    assert.equal(pieces, Math.ceil(text.length / (4 * 1024 * 1024)) - 1);
-    assert.ok(longest < 80, `the longest piece took ${longest.toFixed(0)} ms`);
+    // ~66 M characters in pieces of 4 Mi, each a few ms on a quiet machine. The median, since
+    // on a busy shared machine any one piece may be descheduled for a while.
+    assert.equal(times.length, Math.ceil(text.length / (4 * 1024 * 1024)));
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+    assert.ok(median < 40, `the median piece took ${median.toFixed(0)} ms`);
   });
 });
