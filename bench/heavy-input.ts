@@ -27,6 +27,16 @@ const perDocumentBytes = Math.floor(((60 * MIB) / (Math.floor((limits.maxBundleE
 
 // One document whose base64 fills a 64 MiB body but for its metadata.
 const BIG_DOCUMENT_BYTES = Math.floor((64 * MIB - 16 * 1024) * 0.75);
+// The same wrapped in 76-character lines with CRLF (MIME style): in JSON, 76 + 4 (the escapes of CR LF) characters per 57 bytes.
+const BIG_WRAPPED_DOCUMENT_BYTES = Math.floor(((64 * MIB - 16 * 1024) * 57) / 80);
+
+/** The one-document Bundle with its Binary's base64 wrapped MIME-style (base64Binary allows whitespace). */
+function wrappedDocumentBundle(rid: string): string {
+  const bundle = provideBundleObject(rid, documentOf(BIG_WRAPPED_DOCUMENT_BYTES));
+  const binary = (bundle.entry as Array<{ resource: { resourceType: string; data?: string } }>).find((e) => e.resource.resourceType === 'Binary')!.resource;
+  binary.data = (binary.data!.match(/.{1,76}/g) ?? []).join('\r\n');
+  return JSON.stringify(bundle);
+}
 
 const INPUTS: Input[] = [
   // Hostile: what issue 11 measured.
@@ -40,6 +50,7 @@ const INPUTS: Input[] = [
   { name: `json-entries-${limits.maxBundleEntries}-legal`, contentType: FHIR_JSON, body: (rid) => JSON.stringify(manyDocumentsBundle(rid, Math.floor((limits.maxBundleEntries - 1) / 2), 1024)) },
   { name: `json-entries-${limits.maxBundleEntries}-60MiB-legal`, contentType: FHIR_JSON, body: (rid) => JSON.stringify(manyDocumentsBundle(rid, Math.floor((limits.maxBundleEntries - 1) / 2), perDocumentBytes)) },
   { name: 'json-one-document-64MiB', contentType: FHIR_JSON, body: (rid) => JSON.stringify(provideBundleObject(rid, documentOf(BIG_DOCUMENT_BYTES))) },
+  { name: 'json-one-document-64MiB-wrapped', contentType: FHIR_JSON, body: wrappedDocumentBundle },
   { name: 'xml-one-document-64MiB', contentType: FHIR_XML, body: (rid) => toXml(provideBundleObject(rid, documentOf(BIG_DOCUMENT_BYTES))) },
 ];
 

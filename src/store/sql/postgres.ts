@@ -159,14 +159,17 @@ export class PostgresDatabase implements Database {
       await executorOn(client, this.call, this.send).exec('COMMIT');
       return result;
     } catch (err) {
-      const failure = deadline?.error ?? err;
+      // Decided once: a deadline passing during the rollback below must not end a session that goes back to the pool.
+      deadline?.stop();
+      const timedOut = deadline?.error;
+      const failure = timedOut ?? err;
       // A lost or frozen connection is not asked to roll back (that would wait out another
       // timeout): destroying it ends the transaction on the server all the same. One out of
       // time may have a statement waiting on a lock, which the server would only notice the
       // lost client after: its session is ended, so the rollback frees the locks at once.
       if (failure instanceof StoreUnavailableError) broken = failure;
       else await this.send(client.query('ROLLBACK')).catch((rollbackErr: Error) => (broken = rollbackErr));
-      if (deadline?.error) this.endSession(client);
+      if (timedOut) this.endSession(client);
       throw failure;
     } finally {
       deadline?.stop();
