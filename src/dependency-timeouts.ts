@@ -9,6 +9,10 @@
  *   keeps the connection; the registry's queries take milliseconds when healthy;
  * - query 5 s, enforced by the client: a second above the statement timeout so that it
  *   fires only when the server does not answer at all (frozen, network partition);
+ * - transaction 10 s, BEGIN to COMMIT, enforced by the client (PostgreSQL 15 has no
+ *   transaction_timeout): a submission's transaction takes milliseconds, but one of many
+ *   statements, or waiting on another session's row locks, could add up past every
+ *   statement limit; past it, it is rolled back and the client told to retry;
  * - start-up 60 s of waiting, with backoff, for a database that is not up yet;
  * - Redis connect 2 s, command 2 s (BullMQ's producer side; its blocking worker
  *   connection has no command timeout, as its blocking reads wait by design).
@@ -19,6 +23,7 @@ export interface DependencyTimeouts {
   databaseConnectMs: number;
   databaseStatementMs: number;
   databaseQueryMs: number;
+  databaseTransactionMs: number;
   databaseStartupMs: number;
   redisConnectMs: number;
   redisCommandMs: number;
@@ -30,6 +35,7 @@ export function parseDependencyTimeouts(env: Record<string, string | undefined>)
     databaseConnectMs: millis(env, 'DATABASE_CONNECT_TIMEOUT_MS', 2_000),
     databaseStatementMs,
     databaseQueryMs: millis(env, 'DATABASE_QUERY_TIMEOUT_MS', databaseStatementMs + 1_000),
+    databaseTransactionMs: millis(env, 'DATABASE_TRANSACTION_TIMEOUT_MS', 10_000),
     databaseStartupMs: millis(env, 'DATABASE_STARTUP_TIMEOUT_MS', 60_000),
     redisConnectMs: millis(env, 'REDIS_CONNECT_TIMEOUT_MS', 2_000),
     redisCommandMs: millis(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000),

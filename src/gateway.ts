@@ -68,7 +68,7 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   return new PostgresDatabase({
     connectionString: config.databaseUrl,
     maxConnections: config.databasePoolSize,
-    timeouts: { connectMs: t.databaseConnectMs, statementMs: t.databaseStatementMs, queryMs: t.databaseQueryMs },
+    timeouts: { connectMs: t.databaseConnectMs, statementMs: t.databaseStatementMs, queryMs: t.databaseQueryMs, transactionMs: t.databaseTransactionMs },
     onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool opens a new one when needed'),
   });
 }

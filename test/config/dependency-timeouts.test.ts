@@ -7,12 +7,14 @@ describe('config: dependency timeouts', () => {
       databaseConnectMs: 2_000,
       databaseStatementMs: 4_000,
       databaseQueryMs: 5_000,
+      databaseTransactionMs: 10_000,
       databaseStartupMs: 60_000,
       redisConnectMs: 2_000,
       redisCommandMs: 2_000,
     });
     assert.equal(parseDependencyTimeouts({ DATABASE_STATEMENT_TIMEOUT_MS: '1500' }).databaseQueryMs, 2_500);
     assert.equal(parseDependencyTimeouts({ DATABASE_QUERY_TIMEOUT_MS: '900', REDIS_COMMAND_TIMEOUT_MS: '300' }).databaseQueryMs, 900);
+    assert.equal(parseDependencyTimeouts({ DATABASE_TRANSACTION_TIMEOUT_MS: '1200' }).databaseTransactionMs, 1_200);
   });
 
   it('refuses what is not a positive whole number of milliseconds', () => {

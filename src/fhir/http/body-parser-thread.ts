@@ -3,7 +3,8 @@
  * 200k XML elements takes seconds through xmldom and FHIR.js, and a 64 MiB JSON Bundle ~1 s of
  * UTF-8 decoding, scanning and JSON.parse; on the main thread those seconds would stall every
  * other request. The body's bytes are transferred, not copied; the resource comes back by
- * structured clone, which costs the main thread about what copying its strings does.
+ * structured clone, which costs the main thread about what copying its strings does, so a
+ * Bundle's documents, most of its size, may come back decoded, as one transferred buffer.
  *
  * One thread per instance parses one body at a time. It starts on the first body and is
  * replaced when it dies. Each parse is bounded: past `timeoutMs`, or when the thread runs out of
@@ -14,6 +15,7 @@
 import path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { BodyFormat, BodyParseReply, BodyParseRequest } from './body-parser-worker';
+import { attachDecodedDocuments } from './document-bytes';
 import { FhirHttpError } from './http-error';
 import type { FhirInputLimits } from './limits';
 
@@ -52,12 +54,15 @@ export class BodyParserThread {
 
   constructor(private readonly options: BodyParserThreadOptions) {}
 
-  /** Parses a FHIR request body off the main thread; rejects with FhirHttpError for refused input. `body` is unusable afterwards. */
-  parse(format: BodyFormat, body: Buffer, limits: FhirInputLimits): Promise<Record<string, unknown>> {
+  /**
+   * Parses a FHIR request body off the main thread; rejects with FhirHttpError for refused input.
+   * `body` is unusable afterwards. `decodeDocuments`: a Bundle's documents come back decoded (document-bytes.ts).
+   */
+  parse(format: BodyFormat, body: Buffer, limits: FhirInputLimits, decodeDocuments = false): Promise<Record<string, unknown>> {
     const thread = this.thread();
     const id = this.nextId++;
     const bytes = ownBytes(body);
-    const request: BodyParseRequest = { id, format, body: bytes, limits: { ...limits } };
+    const request: BodyParseRequest = { id, format, body: bytes, limits: { ...limits }, decodeDocuments };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.stop(thread, tooCostly(`took longer than ${this.options.timeoutMs} ms to parse`)), this.options.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
@@ -84,7 +89,10 @@ export class BodyParserThread {
     if (!waiting) return;
     this.pending.delete(message.id);
     clearTimeout(waiting.timer);
-    if ('resource' in message) waiting.resolve(message.resource);
+    if ('resource' in message) {
+      if (message.documents) attachDecodedDocuments(message.resource, message.documents);
+      waiting.resolve(message.resource);
+    }
     else if ('refused' in message) waiting.reject(new FhirHttpError(message.refused.status, message.refused.issues, message.refused.headers));
     else waiting.reject(new Error(`FHIR body parser thread: ${message.failed}`));
   }

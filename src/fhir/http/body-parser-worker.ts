@@ -1,11 +1,13 @@
 /**
  * Worker thread entry of body-parser-thread.ts: parses FHIR request bodies (JSON with
  * parseFhirJson, XML with parseFhirXmlBody) so the seconds a large one takes never stall the
- * main thread's event loop. A refusal goes back as the FhirHttpError's parts; anything else as
+ * main thread's event loop; on request it also decodes a Bundle's documents (document-bytes.ts).
+ * A refusal goes back as the FhirHttpError's parts; anything else as
  * a failure message (a 500 on the main side).
  */
 import { parentPort } from 'node:worker_threads';
 import { resourceText } from './body-text';
+import { decodeDocuments, type DecodedDocuments } from './document-bytes';
 import { parseFhirJson } from './fhir-json';
 import { parseFhirXmlBody } from './fhir-xml';
 import { FhirHttpError } from './http-error';
@@ -18,10 +20,12 @@ export interface BodyParseRequest {
   format: BodyFormat;
   body: Uint8Array;
   limits: FhirInputLimits;
+  /** Decode the documents of a Bundle here and send them as bytes (document-bytes.ts). */
+  decodeDocuments: boolean;
 }
 
 export type BodyParseReply =
-  | { id: number; resource: Record<string, unknown> }
+  | { id: number; resource: Record<string, unknown>; documents?: DecodedDocuments }
   | { id: number; refused: Pick<FhirHttpError, 'status' | 'issues' | 'headers'> }
   | { id: number; failed: string };
 
@@ -31,11 +35,16 @@ function parse(request: BodyParseRequest): Record<string, unknown> {
 
 function reply(request: BodyParseRequest): BodyParseReply {
   try {
-    return { id: request.id, resource: parse(request) };
+    const resource = parse(request);
+    const documents = request.decodeDocuments ? decodeDocuments(resource) : undefined;
+    return { id: request.id, resource, ...(documents ? { documents } : {}) };
   } catch (err) {
     if (err instanceof FhirHttpError) return { id: request.id, refused: { status: err.status, issues: err.issues, headers: err.headers } };
     return { id: request.id, failed: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
 }
 
-parentPort?.on('message', (request: BodyParseRequest) => parentPort!.postMessage(reply(request)));
+parentPort?.on('message', (request: BodyParseRequest) => {
+  const answer = reply(request);
+  parentPort!.postMessage(answer, 'documents' in answer && answer.documents ? [answer.documents.buffer] : []);
+});

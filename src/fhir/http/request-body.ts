@@ -84,14 +84,17 @@ function readBody(ctx: Koa.Context, limit: number, accepts = 'this interaction a
   });
 }
 
-/** The FHIR resource in the body, in the format its Content-Type names (415 otherwise). */
-export async function readResourceBody(ctx: Koa.Context, limit: number, inputLimits: FhirInputLimits): Promise<Record<string, unknown>> {
+/**
+ * The FHIR resource in the body, in the format its Content-Type names (415 otherwise).
+ * `decodeDocuments`: a Bundle's documents may come decoded (resource-body.ts, document-bytes.ts).
+ */
+export async function readResourceBody(ctx: Koa.Context, limit: number, inputLimits: FhirInputLimits, decodeDocuments = false): Promise<Record<string, unknown>> {
   const format = requestFormat(ctx);
   const body =
     format === 'xml' && inputLimits.maxXmlBytes < limit
       ? await readBody(ctx, inputLimits.maxXmlBytes, 'this server accepts as FHIR XML (FHIR_XML_MAX_BYTES; JSON bodies may be larger)')
       : await readBody(ctx, limit);
-  return parseResourceBody(format, body, inputLimits);
+  return parseResourceBody(format, body, inputLimits, decodeDocuments);
 }
 
 /** An application/x-www-form-urlencoded body as ordered name/value pairs (POST _search). */

@@ -12,9 +12,12 @@ import { JSON_OFF_THREAD_BYTES, PARSER_THREAD_LIMITS, type FhirInputLimits } fro
 const jsonThread = new BodyParserThread({ timeoutMs: PARSER_THREAD_LIMITS.timeoutMs });
 const xmlThread = new BodyParserThread({ timeoutMs: PARSER_THREAD_LIMITS.timeoutMs, resourceLimits: { maxOldGenerationSizeMb: PARSER_THREAD_LIMITS.xmlHeapMb } });
 
-/** `body` is unusable afterwards when it went to a thread. Rejects with FhirHttpError for refused input. */
-export async function parseResourceBody(format: 'json' | 'xml', body: Buffer, limits: FhirInputLimits): Promise<Record<string, unknown>> {
-  if (format === 'xml') return xmlThread.parse('xml', body, limits);
+/**
+ * `body` is unusable afterwards when it went to a thread. Rejects with FhirHttpError for refused input.
+ * `decodeDocuments`: a thread decodes a Bundle's documents (document-bytes.ts); a small body keeps them as text.
+ */
+export async function parseResourceBody(format: 'json' | 'xml', body: Buffer, limits: FhirInputLimits, decodeDocuments = false): Promise<Record<string, unknown>> {
+  if (format === 'xml') return xmlThread.parse('xml', body, limits, decodeDocuments);
   if (body.length < JSON_OFF_THREAD_BYTES) return parseFhirJson(resourceText(body), limits);
-  return jsonThread.parse('json', body, limits);
+  return jsonThread.parse('json', body, limits, decodeDocuments);
 }

@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { EventLoopTurns } from '../../event-loop-turns';
+import { withoutBase64Whitespace } from '../http/base64-binary';
 
 /** Characters decoded per step; what is left over a multiple of 4 (after whitespace is dropped) carries to the next. */
 const SLICE = 256 * 1024;
@@ -21,13 +22,26 @@ export function base64Stream(data: string): Readable {
     let carry = '';
     for (let i = 0; i < data.length; i += SLICE) {
       await turns.yield();
-      const text = carry + data.slice(i, i + SLICE).replace(/\s+/g, '');
+      const text = carry + withoutBase64Whitespace(data.slice(i, i + SLICE));
       const whole = text.length - (text.length % 4);
       carry = text.slice(whole);
       if (whole > 0) yield Buffer.from(text.slice(0, whole), 'base64');
     }
     // A sender may leave out the padding; Buffer decodes the remainder either way.
     if (carry.length > 0) yield Buffer.from(carry, 'base64');
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+/** Bytes decoded already (http/document-bytes.ts) as a stream of views, in the same slices and turns as base64Stream. */
+export function bytesStream(bytes: Uint8Array): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const turns = new EventLoopTurns();
+    const step = (SLICE / 4) * 3;
+    for (let i = 0; i < bytes.length; i += step) {
+      await turns.yield();
+      yield Buffer.from(bytes.buffer, bytes.byteOffset + i, Math.min(step, bytes.length - i));
+    }
   }
   return Readable.from(chunks(), { objectMode: false });
 }

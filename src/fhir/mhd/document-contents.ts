@@ -12,7 +12,7 @@ import { XdsErrorCode } from '../../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../../domain/registry-error';
 import type { DocumentContent } from '../../repository/provide-and-register';
 import type { ProvideBundlePlan } from './mapping';
-import { base64Stream } from './base64';
+import { base64Stream, bytesStream } from './base64';
 
 export function documentContents(plan: ProvideBundlePlan): DocumentContent[] {
   const refused: RegistryErrorDetail[] = [];
@@ -27,7 +27,7 @@ export function documentContents(plan: ProvideBundlePlan): DocumentContent[] {
       });
       continue;
     }
-    contents.push({ entryUuid: doc.entryUuid, source: base64Stream(doc.content.data) });
+    contents.push({ entryUuid: doc.entryUuid, source: doc.content.kind === 'bytes' ? bytesStream(doc.content.bytes) : base64Stream(doc.content.data) });
   }
   if (refused.length > 0) throw new RegistryError(refused);
   return contents;

@@ -29,9 +29,27 @@ function patientReferences(value: unknown, base: string, found: Map<string, stri
   }
 }
 
-export async function patientLookup(bundle: unknown, base: string, services: MhdServices, mapping: MhdMapping, principal: Principal): Promise<(reference: string) => FhirResource | undefined> {
+/**
+ * `pause` is awaited between the Bundle's entries: walking every object of a Bundle at the entry
+ * limit took ~15 ms in one piece (issue 11).
+ */
+export async function patientLookup(
+  bundle: Record<string, unknown>,
+  base: string,
+  services: MhdServices,
+  mapping: MhdMapping,
+  principal: Principal,
+  pause: () => Promise<void> = async () => undefined,
+): Promise<(reference: string) => FhirResource | undefined> {
   const refs = new Map<string, string>();
-  patientReferences(bundle, base, refs);
+  const { entry, ...rest } = bundle;
+  patientReferences(rest, base, refs);
+  if (Array.isArray(entry)) {
+    for (const e of entry) {
+      await pause();
+      patientReferences(e, base, refs, 2);
+    }
+  } else patientReferences(entry, base, refs, 1);
   const resolved = new Map<string, FhirResource>();
   for (const [reference, id] of refs) {
     const patient = await storedPatientById(id, services, mapping, principal);

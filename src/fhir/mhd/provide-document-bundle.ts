@@ -22,13 +22,13 @@ import { mhdRequest } from '../http/services';
 
 export const provideDocumentBundle: AuditedHandler = async (ctx, services, audit) => {
   const req = mhdRequest(ctx, services);
-  const body = await readResourceBody(ctx, BODY_LIMITS.transaction, services.inputLimits);
+  const body = await readResourceBody(ctx, BODY_LIMITS.transaction, services.inputLimits, true);
   if (body.resourceType !== 'Bundle') {
     throw FhirHttpError.of(400, 'invalid', `POST ${req.base} takes a transaction Bundle (ITI-65), not a ${String(body.resourceType)}`);
   }
   // A Bundle at the entry limit takes ~150 ms to map: in slices, so other requests get turns.
   const turns = new EventLoopTurns();
-  const lookup = await patientLookup(body, req.base, services, req.mapping, req.principal);
+  const lookup = await patientLookup(body, req.base, services, req.mapping, req.principal, () => turns.yield());
   const plan = await req.mapping.provideBundleInTurns(body, () => turns.yield(), { lookup });
   // Known before any check of the contents, so a refused submission is audited with its patient.
   audit.note(submissionFacts(plan.submission, services.repository.repositoryUniqueId));

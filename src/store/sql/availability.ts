@@ -6,6 +6,7 @@
  * out when it answers again, and from then on requests go through: no restart needed.
  */
 import { StoreUnavailableError } from '../../domain/store-unavailable';
+import { TransactionTimeoutError } from './transaction-deadline';
 
 const PROBE_EVERY_MS = 200;
 
@@ -27,7 +28,7 @@ export class Availability {
   /** A statement failed with `err` (already classified): opens the circuit when the server is gone. */
   failed(err: StoreUnavailableError, cause: unknown): void {
     const code = (cause as { code?: unknown } | undefined)?.code;
-    if (this.down || this.closed || (typeof code === 'string' && SERVER_ALIVE.has(code))) return;
+    if (this.down || this.closed || err instanceof TransactionTimeoutError || (typeof code === 'string' && SERVER_ALIVE.has(code))) return;
     this.down = err;
     this.scheduleProbe();
   }

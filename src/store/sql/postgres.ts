@@ -3,6 +3,7 @@ import { StoreUnavailableError } from '../../domain/store-unavailable';
 import { Availability } from './availability';
 import { storeError } from './connection-failure';
 import { StatementDeadlines } from './statement-deadlines';
+import { TransactionDeadline } from './transaction-deadline';
 import type { Database, QueryOptions, QueryResult, SqlExecutor } from './database';
 
 // Keep int8 (counts, sequences) as JS numbers: every int8 the store returns fits in 2^53.
@@ -33,6 +34,8 @@ export interface PostgresTimeouts {
   statementMs?: number;
   /** Client-side (statement-deadlines.ts): a statement with no answer by then fails and its connection is dropped (a frozen server); also the idle-in-transaction limit. */
   queryMs?: number;
+  /** Client-side, BEGIN to COMMIT (transaction-deadline.ts): past it the transaction is rolled back and fails as unavailable. */
+  transactionMs?: number;
 }
 
 export interface PostgresOptions {
@@ -99,6 +102,8 @@ export class PostgresDatabase implements Database {
   private readonly availability: Availability;
   private readonly call: Call;
   private readonly deadlines: StatementDeadlines | undefined;
+  private readonly transactionDeadlines: StatementDeadlines | undefined;
+  private readonly transactionMs: number;
   private readonly send: Send;
 
   constructor(options: PostgresOptions) {
@@ -106,6 +111,8 @@ export class PostgresDatabase implements Database {
     const queryMs = options.timeouts?.queryMs;
     this.deadlines = queryMs ? new StatementDeadlines(queryMs) : undefined;
     this.send = this.deadlines ? (statement) => this.deadlines!.run(statement) : (statement) => statement;
+    this.transactionMs = options.timeouts?.transactionMs ?? 0;
+    this.transactionDeadlines = this.transactionMs ? new StatementDeadlines(this.transactionMs) : undefined;
     this.availability = new Availability(() => this.onConnection((client) => client.query('SELECT 1')));
     this.call = callerFor(this.availability);
     const report = options.onConnectionError ?? (() => undefined);
@@ -141,28 +148,45 @@ export class PostgresDatabase implements Database {
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     this.availability.check();
     const client = await this.call(() => this.pool.connect());
-    const tx = executorOn(client, this.call, this.send);
+    const deadline = this.transactionDeadlines ? new TransactionDeadline(this.transactionDeadlines, this.transactionMs) : undefined;
+    const tx = executorOn(client, this.call, deadline ? (statement) => deadline.bound(this.send(statement)) : this.send);
     // Set when the connection can't be trusted any more: it is then destroyed, not pooled.
     let broken: Error | undefined;
     try {
       await tx.exec('BEGIN');
-      const result = await fn(tx);
-      await tx.exec('COMMIT');
+      const result = await (deadline ? deadline.bound(fn(tx)) : fn(tx));
+      deadline?.stop();
+      await executorOn(client, this.call, this.send).exec('COMMIT');
       return result;
     } catch (err) {
+      // Decided once: a deadline passing during the rollback below must not end a session that goes back to the pool.
+      deadline?.stop();
+      const timedOut = deadline?.error;
+      const failure = timedOut ?? err;
       // A lost or frozen connection is not asked to roll back (that would wait out another
-      // timeout): destroying it ends the transaction on the server all the same.
-      if (err instanceof StoreUnavailableError) broken = err;
+      // timeout): destroying it ends the transaction on the server all the same. One out of
+      // time may have a statement waiting on a lock, which the server would only notice the
+      // lost client after: its session is ended, so the rollback frees the locks at once.
+      if (failure instanceof StoreUnavailableError) broken = failure;
       else await this.send(client.query('ROLLBACK')).catch((rollbackErr: Error) => (broken = rollbackErr));
-      throw err;
+      if (timedOut) this.endSession(client);
+      throw failure;
     } finally {
+      deadline?.stop();
       client.release(broken);
     }
+  }
+
+  /** Ends a connection's server session (pg_terminate_backend: its own role's sessions need no privilege). Best effort. */
+  private endSession(client: pg.PoolClient): void {
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (typeof pid === 'number') this.query('SELECT pg_terminate_backend($1)', [pid]).catch(() => undefined);
   }
 
   async close(): Promise<void> {
     this.availability.close();
     this.deadlines?.close();
+    this.transactionDeadlines?.close();
     await this.pool.end();
   }
 }

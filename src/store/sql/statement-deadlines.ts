@@ -5,12 +5,13 @@
  * the gateway about three times dearer (the CPU regression of ITI-65/ITI-67 after 391d4cf).
  * A statement past its deadline fails with pg's own timeout error, which connection-failure.ts
  * classifies as the database being unreachable; the caller then drops its connection.
+ * The same timer keeps transactions' overall limits (`watch`, transaction-deadline.ts).
  */
 const TIMEOUT_MESSAGE = 'Query read timeout';
 
 interface Running {
   deadline: number;
-  expire: (err: Error) => void;
+  expire: () => void;
 }
 
 export class StatementDeadlines {
@@ -26,20 +27,26 @@ export class StatementDeadlines {
   /** `statement`'s outcome, or pg's timeout error once limitMs passed without one. */
   run<T>(statement: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Running = { deadline: Date.now() + this.limitMs, expire: reject };
-      this.running.add(entry);
-      this.timer ??= setInterval(() => this.expireLate(), this.tickMs).unref();
+      const done = this.watch(() => reject(new Error(TIMEOUT_MESSAGE)));
       statement.then(
         (value) => {
-          this.running.delete(entry);
+          done();
           resolve(value);
         },
         (err: unknown) => {
-          this.running.delete(entry);
+          done();
           reject(err);
         },
       );
     });
+  }
+
+  /** Calls `expire` once limitMs have passed, unless the returned function was called first. */
+  watch(expire: () => void): () => void {
+    const entry: Running = { deadline: Date.now() + this.limitMs, expire };
+    this.running.add(entry);
+    this.timer ??= setInterval(() => this.expireLate(), this.tickMs).unref();
+    return () => this.running.delete(entry);
   }
 
   close(): void {
@@ -52,7 +59,7 @@ export class StatementDeadlines {
     for (const entry of this.running) {
       if (entry.deadline > now) continue;
       this.running.delete(entry);
-      entry.expire(new Error(TIMEOUT_MESSAGE));
+      entry.expire();
     }
     if (this.running.size === 0) this.close();
   }

