@@ -78,6 +78,8 @@ export interface EhdsiRequirement {
    * that is there anyway is still verified.
    */
   patientId?: string;
+  /** A TRC is required whatever its patient (the principal is then bound to the TRC's patient). */
+  requireTrc?: boolean;
 }
 
 export type EhdsiVerifier = (securityHeader: Element | undefined, requirement: EhdsiRequirement) => EhdsiIdentity;
@@ -198,7 +200,7 @@ export function createEhdsiVerifier(options: EhdsiVerifierOptions): EhdsiVerifie
       if (hcps.length === 0) throw new EhdsiSecurityError('no HCP identity assertion', 'InvalidSecurity');
       // Two of a kind would leave it to the sender which one counts.
       if (hcps.length > 1 || trcs.length > 1) refuse('more than one HCP or TRC assertion');
-      if (trcs.length === 0 && requirement.patientId !== undefined) throw new EhdsiSecurityError('no TRC assertion for a request about a patient', 'InvalidSecurity');
+      if (trcs.length === 0 && (requirement.patientId !== undefined || requirement.requireTrc)) throw new EhdsiSecurityError('no TRC assertion for a request that needs one', 'InvalidSecurity');
 
       const hcpVerified = verifyAssertionElement(hcps[0]!, settings);
       checkKind(hcpVerified, 'hcp');

@@ -1,8 +1,9 @@
 /**
- * The XCA Responding Gateway endpoint (ITI TF-1 XCA): the descriptors bound to it (ITI-38,
- * ITI-39, src/transactions/xca.ts) with their handlers, on the XDS.b endpoint machinery
- * (security layer, access, audit, faults).
+ * The XCA Responding Gateway endpoint (ITI TF-1 XCA, XCPD): the descriptors bound to it (ITI-38,
+ * ITI-39, ITI-55, src/transactions/xca.ts) with their handlers, on the XDS.b endpoint machinery
+ * (security layer, access, audit, faults). ITI-55's handler is the NCPeH bridge's XCPD responder.
  */
+import { crossGatewayPatientDiscovery } from '../../bridges/ncpeh/xcpd/responder';
 import { soapEndpoint, type EndpointErrorSink, type XdsSecurity } from '../../xds/endpoints';
 import type { XdsServices } from '../../xds/handler';
 import { REGISTRY_LIMITS } from '../../xds/limits';
@@ -10,8 +11,8 @@ import { crossGatewayQuery } from './cross-gateway-query';
 import { crossGatewayRetrieve } from './cross-gateway-retrieve';
 
 export function createRespondingGatewayEndpoint(services: XdsServices, security: XdsSecurity, onError?: EndpointErrorSink) {
-  return soapEndpoint('responding-gateway', { 'ITI-38': crossGatewayQuery, 'ITI-39': crossGatewayRetrieve }, services, security, {
-    // Both requests carry metadata only (documents travel in the responses): the registry's limits.
+  return soapEndpoint('responding-gateway', { 'ITI-38': crossGatewayQuery, 'ITI-39': crossGatewayRetrieve, 'ITI-55': crossGatewayPatientDiscovery }, services, security, {
+    // The requests carry metadata only (documents travel in the responses): the registry's limits.
     limits: REGISTRY_LIMITS,
     ...(onError ? { onError } : {}),
   });

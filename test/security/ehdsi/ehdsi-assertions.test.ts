@@ -87,6 +87,7 @@ describe('eHDSI security: HCP identity and TRC assertions', () => {
 
   it('refuses a request about a patient without a TRC assertion (InvalidSecurity)', () => {
     refusal(() => verifier(header(dkIssuer.hcpAssertion(DOCTOR).xml), { patientId: PATIENT }), 'InvalidSecurity', /no TRC assertion/);
+    refusal(() => verifier(header(dkIssuer.hcpAssertion(DOCTOR).xml), { requireTrc: true }), 'InvalidSecurity', /no TRC assertion/);
   });
 
   it('refuses a message without an HCP assertion, and one without a security header (InvalidSecurity)', () => {
