@@ -9,9 +9,10 @@ import type { XdsServices } from '../../xds/handler';
 import { REGISTRY_LIMITS } from '../../xds/limits';
 import { crossGatewayQuery } from './cross-gateway-query';
 import { crossGatewayRetrieve } from './cross-gateway-retrieve';
+import { trcBound } from './trc-bound';
 
 export function createRespondingGatewayEndpoint(services: XdsServices, security: XdsSecurity, onError?: EndpointErrorSink) {
-  return soapEndpoint('responding-gateway', { 'ITI-38': crossGatewayQuery, 'ITI-39': crossGatewayRetrieve, 'ITI-55': crossGatewayPatientDiscovery }, services, security, {
+  return soapEndpoint('responding-gateway', { 'ITI-38': (s, t) => trcBound(crossGatewayQuery(s, t)), 'ITI-39': crossGatewayRetrieve, 'ITI-55': crossGatewayPatientDiscovery }, services, security, {
     // The requests carry metadata only (documents travel in the responses): the registry's limits.
     limits: REGISTRY_LIMITS,
     ...(onError ? { onError } : {}),
