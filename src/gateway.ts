@@ -5,6 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAuditService, type AuditService } from './audit/audit-service';
+import { openCommunities, type Communities } from './communities/communities';
+import type { CommunityTransport } from './communities/ports';
 import type { Config } from './config';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
@@ -37,7 +39,14 @@ export interface Gateway {
   registry: Registry;
   repository: RepositoryService;
   jobs: JobQueue;
+  /** Other communities: the directory, their health, and the fan-out that asks them. */
+  communities: Communities;
   close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** How this process calls other communities (XCA); without it, community calls run only in processes that have one. */
+  communityTransport?: CommunityTransport;
 }
 
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -78,25 +87,34 @@ async function migrateWhenReady(db: Database, config: Config, logger: Logger): P
   }
 }
 
+/** The BullMQ queue of community calls (beside the default queue of audit forwarding). */
+const COMMUNITY_QUEUE = 'hie-gateway-communities';
+
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Older than any in-flight upload: a blob this old without an index row is an orphan. */
 const ORPHAN_AGE_MS = 6 * 60 * 60 * 1000;
 
-export async function openGateway(config: Config, logger: Logger): Promise<Gateway> {
+export async function openGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const db = await openDatabase(config, logger);
   const applied = await migrateWhenReady(db, config, logger);
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   const blobs = await openBlobStoreFromConfig(config);
   const repository = new RepositoryService(db, new DocumentRepository(blobs, { inlineUpTo: config.documentInlineMaxBytes }), config.repositoryUniqueId);
   const registry = Registry.fromConfig(new SqlRegistryStore(db), config);
-  const jobs = createJobQueue({
+  const queueOptions = {
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     redisTimeouts: { connectMs: config.timeouts.redisConnectMs, commandMs: config.timeouts.redisCommandMs },
-    onError: (err) => logger.error({ err }, 'job queue error'),
-  });
-  // Registered before the queue starts, so the forwarding job has its handler.
+    onError: (err: Error) => logger.error({ err }, 'job queue error'),
+  };
+  const jobs = createJobQueue(queueOptions);
+  // Calls to other communities have a queue of their own: many at once (they wait on the
+  // network), and neither they nor the audit forwarding can hold the other up.
+  const communityJobs = createJobQueue({ ...queueOptions, queueName: COMMUNITY_QUEUE, concurrency: config.communityCallConcurrency });
+  // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
+  const communities = openCommunities(config, communityJobs, audit.trail, logger, options.communityTransport);
   await jobs.start();
+  await communityJobs.start();
   audit.start();
   const sweeper = setInterval(() => {
     repository.sweepOrphans(ORPHAN_AGE_MS).then(
@@ -116,8 +134,11 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     registry,
     repository,
     jobs,
+    communities,
     async close() {
       clearInterval(sweeper);
+      communities.close();
+      await communityJobs.close();
       await audit.close();
       await jobs.close();
       await repository.close();

@@ -7,6 +7,7 @@
 import cluster from 'node:cluster';
 import { loadConfig } from './config';
 import { openGateway } from './gateway';
+import { XcaTransport } from './xca/initiating-gateway/xca-transport';
 import { createApp } from './http/app';
 import { createServer } from './http/server';
 import { createLogger } from './logger';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     superviseWorkers(config.workers, logger, store);
     return;
   }
-  const gw = await openGateway(config, logger).catch(async (err: unknown) => {
+  const gw = await openGateway(config, logger, { communityTransport: new XcaTransport() }).catch(async (err: unknown) => {
     await store.stop();
     throw err;
   });

@@ -44,6 +44,8 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
     }
   });
 
+  metrics.observeCommunities(gw.communities.health, () => gw.communities.directory.list().map((c) => c.homeCommunityId));
+
   // Koa reports stream errors after the response started (a client that hangs up during a
   // download) here, and would print them to stderr; they go to the log, client aborts at debug.
   app.on('error', (err: NodeJS.ErrnoException) => {

@@ -9,6 +9,7 @@
  * or an audit repository down the gateway still serves (audit records wait in the outbox,
  * jobs resume when Redis returns), so it is `degraded` with HTTP 200.
  */
+import type { CommunityHealthState } from '../communities/community-health';
 import type { Gateway } from '../gateway';
 import { withTimeout } from '../timeout';
 
@@ -20,6 +21,8 @@ export interface HealthReport {
   jobs: { backend: string; ok: boolean; state: DependencyState; waiting?: number; delayed?: number; active?: number; failed?: number };
   /** Per Audit Record Repository: records pending and failed, last error. A dead repository degrades health but never blocks work. */
   audit: { ok: boolean; state: DependencyState; destinations: Awaited<ReturnType<Gateway['audit']['health']>> };
+  /** Remote communities of the directory, as this process sees them: circuit, latency, errors. An open circuit degrades health (never 503: the rest still answers). */
+  communities: { state: DependencyState; list: CommunityHealthState[] };
   homeCommunityId: string;
   repositoryUniqueId: string;
   /** The process that answered (with WORKERS > 1, one of several). */
@@ -47,12 +50,15 @@ export async function healthReport(gw: Gateway): Promise<HealthReport> {
   ]);
   const auditOk = destinations !== undefined && !destinations.some(failing);
   const auditState: DependencyState = destinations === undefined ? 'down' : auditOk ? 'up' : 'degraded';
-  const status = !store ? 'down' : jobs.ok && auditOk ? 'ok' : 'degraded';
+  const communities = gw.communities.health.states(gw.communities.directory.list().map((c) => c.homeCommunityId));
+  const communitiesState: DependencyState = communities.some((c) => c.circuit !== 'closed') ? 'degraded' : 'up';
+  const status = !store ? 'down' : jobs.ok && auditOk && communitiesState === 'up' ? 'ok' : 'degraded';
   return {
     status,
     store: { ...gw.store, ok: store, state: store ? 'up' : 'down' },
     jobs,
     audit: { ok: auditOk, state: auditState, destinations: destinations ?? [] },
+    communities: { state: communitiesState, list: communities },
     homeCommunityId: gw.config.homeCommunityId,
     repositoryUniqueId: gw.config.repositoryUniqueId,
     pid: process.pid,

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import type { CommunityHealth } from '../communities/community-health';
 import { withTimeout } from '../timeout';
 
 /** How long one gauge read on scrape may take (it asks the database or Redis). */
@@ -24,6 +25,32 @@ export class GatewayMetrics {
       help: 'Registry submissions by response status',
       labelNames: ['status'],
       registers: [this.registry],
+    });
+  }
+
+  /**
+   * Remote communities: call durations by community and outcome (histogram), and on scrape each
+   * one's circuit (0 closed, 1 half-open, 2 open), last answer latency and failed calls.
+   */
+  observeCommunities(health: CommunityHealth, known: () => string[]): void {
+    const calls = new client.Histogram({
+      name: 'hie_community_call_duration_seconds',
+      help: 'Calls to remote communities by community and outcome',
+      labelNames: ['community', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    health.onCall((community, outcome, seconds) => calls.observe({ community, outcome }, seconds));
+    const CIRCUIT = { closed: 0, 'half-open': 1, open: 2 } as const;
+    const states = async () => health.states(known());
+    this.gaugeOnScrape('hie_community_circuit_state', 'Circuit of each remote community: 0 closed, 1 half-open, 2 open', ['community'], async (set) => {
+      for (const s of await states()) set({ community: s.homeCommunityId }, CIRCUIT[s.circuit]);
+    });
+    this.gaugeOnScrape('hie_community_last_latency_seconds', 'Latency of the last answer of each remote community', ['community'], async (set) => {
+      for (const s of await states()) if (s.lastLatencyMs !== undefined) set({ community: s.homeCommunityId }, s.lastLatencyMs / 1000);
+    });
+    this.gaugeOnScrape('hie_community_errors', 'Failed calls to each remote community since start', ['community'], async (set) => {
+      for (const s of await states()) set({ community: s.homeCommunityId }, s.errors);
     });
   }
 

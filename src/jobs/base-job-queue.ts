@@ -10,6 +10,7 @@ import type {
   JobHandler,
   JobMap,
   JobName,
+  JobOutcome,
   JobQueue,
   JobQueueStats,
 } from './job-queue';
@@ -53,6 +54,12 @@ export abstract class BaseJobQueue<J = JobMap> implements JobQueue<J> {
     return this.closing;
   }
 
+  waitForResult(jobId: string, timeoutMs: number): Promise<JobOutcome> {
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) return Promise.reject(new RangeError(`timeoutMs must be an integer >= 1, got ${timeoutMs}`));
+    if (this.closing) return Promise.reject(new Error('job queue is closed'));
+    return this.awaitOutcome(jobId, timeoutMs);
+  }
+
   abstract replayDeadLetter(jobId: string): Promise<boolean>;
   abstract stats(): Promise<JobQueueStats>;
 
@@ -61,16 +68,20 @@ export abstract class BaseJobQueue<J = JobMap> implements JobQueue<J> {
    * crash: with several processes mid-deploy, another one may know the job and
    * pick up a retry.
    */
-  protected async runHandler(name: string, payload: unknown, ctx: JobContext): Promise<void> {
+  protected async runHandler(name: string, payload: unknown, ctx: JobContext): Promise<unknown> {
     const handler = this.handlers.get(name);
     if (!handler) throw new Error(`no handler registered for job "${name}"`);
-    await handler(payload, ctx);
+    const result = await handler(payload, ctx);
+    // Stored as JSON on both backends, so a result that would not survive Redis fails here too.
+    return result === undefined ? null : jsonPayload(result);
   }
 
   /** Stores the job (payload already JSON round-tripped, options resolved); resolves with its id. */
   protected abstract addJob(name: string, payload: unknown, opts: ResolvedEnqueueOptions): Promise<string>;
   protected abstract readDeadLetters(limit: number): Promise<DeadLetter[]>;
   protected abstract startProcessing(): Promise<void>;
+  /** waitForResult after the argument checks. */
+  protected abstract awaitOutcome(jobId: string, timeoutMs: number): Promise<JobOutcome>;
   /** Called once; must wait for running handlers. */
   protected abstract shutdown(): Promise<void>;
 }

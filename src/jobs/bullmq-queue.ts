@@ -1,12 +1,13 @@
 // JobQueue on BullMQ/Redis. Every gateway process pointing at the same Redis
 // and queue name shares one queue: any of them may enqueue, each started one
 // runs a worker, and BullMQ hands each job to exactly one worker at a time.
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import os from 'node:os';
+import { Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { cappedBackoffMs } from '../backoff';
 import { withTimeout } from '../timeout';
 import { BaseJobQueue } from './base-job-queue';
 import { errorMessage, resolveConcurrency, type ResolvedEnqueueOptions } from './job-options';
-import type { DeadLetter, JobMap, JobQueueStats } from './job-queue';
+import { JobWaitTimeout, type DeadLetter, type JobMap, type JobOutcome, type JobQueueStats } from './job-queue';
 
 export interface BullMqJobQueueOptions {
   /** Handlers this process runs at once. Default 4. */
@@ -63,6 +64,10 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   private readonly onError: (err: Error) => void;
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  /** Opened by the first waitForResult: a blocking reader of the queue's event stream. */
+  private events: QueueEvents | undefined;
+  /** Pending waitForResult calls, ended by close(). */
+  private readonly waiting = new Set<(outcome: JobOutcome | Error) => void>();
 
   /** BullMQ opens (and on close, closes) its own ioredis connections from `redisUrl`. */
   constructor(redisUrl: string, readonly queueName: string, opts: BullMqJobQueueOptions = {}) {
@@ -85,7 +90,8 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
       backoff: { type: 'exponential', delay: opts.backoffMs },
       // Removing completed jobs frees their idempotency key, as in the port's contract;
       // failed ones stay as the dead-letter list (and keep their key).
-      removeOnComplete: true,
+      // keepResultMs: BullMQ removes by age (whole seconds) when later jobs complete, so "at least".
+      removeOnComplete: opts.keepResultMs > 0 ? { age: Math.ceil(opts.keepResultMs / 1000) } : true,
       removeOnFail: false,
     });
     if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
@@ -131,8 +137,55 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
     };
   }
 
+  private queueEvents(): QueueEvents {
+    if (!this.events) {
+      this.events = new QueueEvents(this.queueName, { connection: this.workerConnection });
+      this.events.on('error', this.onError);
+    }
+    return this.events;
+  }
+
+  /**
+   * Listens first, then reads the job's state, so a job finishing between the two is seen
+   * either by the read or by the event (the order Job.waitUntilFinished uses as well).
+   */
+  protected async awaitOutcome(jobId: string, timeoutMs: number): Promise<JobOutcome> {
+    const queueEvents = this.queueEvents();
+    // Per-job events (`completed:<id>`) are emitted but not in BullMQ's typed listener map.
+    const events = queueEvents as unknown as NodeJS.EventEmitter;
+    return new Promise<JobOutcome>((resolve, reject) => {
+      const finish = (outcome: JobOutcome | Error) => {
+        clearTimeout(timer);
+        this.waiting.delete(finish);
+        events.off(`completed:${jobId}`, onCompleted);
+        events.off(`failed:${jobId}`, onFailed);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      const onCompleted = (args: { returnvalue: unknown }) => finish({ state: 'completed', result: args.returnvalue });
+      const onFailed = (args: { failedReason: string }) => finish({ state: 'failed', error: args.failedReason });
+      const timer = setTimeout(() => finish(new JobWaitTimeout(jobId, timeoutMs)), timeoutMs);
+      this.waiting.add(finish);
+      events.on(`completed:${jobId}`, onCompleted);
+      events.on(`failed:${jobId}`, onFailed);
+      (async () => {
+        await queueEvents.waitUntilReady();
+        // State first, then the job: a Job read while it runs would carry no return value.
+        const state = await this.queue.getJobState(jobId);
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+        const job = await this.queue.getJob(jobId);
+        if (!job) finish(new Error(`no job ${jobId} (never enqueued, or completed and removed)`));
+        else if (state === 'completed') finish({ state: 'completed', result: job.returnvalue as unknown });
+        else if (state === 'failed') finish({ state: 'failed', error: job.failedReason });
+        else finish(new Error(`job ${jobId} is in no known state`));
+      })().catch((err: unknown) => finish(err instanceof Error ? err : new Error(errorMessage(err))));
+    });
+  }
+
   protected async startProcessing(): Promise<void> {
     const worker = new Worker(this.queueName, (job: Job) => this.process(job), {
+      // Stored on each job it runs (processedBy): which process of the several on a queue ran it.
+      name: `${os.hostname()}#${process.pid}`,
       connection: this.workerConnection,
       concurrency: this.concurrency,
     });
@@ -148,16 +201,19 @@ export class BullMqJobQueue<J = JobMap> extends BaseJobQueue<J> {
   protected async shutdown(): Promise<void> {
     // Worker.close() (not forced) stops fetching and waits for the active handlers.
     await this.worker?.close();
+    for (const finish of [...this.waiting]) finish(new Error('job queue is closed'));
+    await this.events?.close();
     await this.queue.close();
   }
 
-  private async process(job: Job): Promise<void> {
+  private async process(job: Job): Promise<unknown> {
     try {
       // attemptsMade counts finished failed runs, so it is 0 on the first run and after a replay.
-      await this.runHandler(job.name, job.data as unknown, { jobId: job.id as string, attempt: job.attemptsMade + 1 });
+      return await this.runHandler(job.name, job.data as unknown, { jobId: job.id as string, attempt: job.attemptsMade + 1 });
     } catch (err) {
       // BullMQ records err.message as failedReason; a thrown string would leave it empty.
       throw err instanceof Error ? err : new Error(errorMessage(err));
     }
   }
 }
+

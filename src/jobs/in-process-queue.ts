@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { BaseJobQueue } from './base-job-queue';
 import { backoffDelayMs, errorMessage, resolveConcurrency, type ResolvedEnqueueOptions } from './job-options';
-import type { DeadLetter, JobMap, JobQueueStats } from './job-queue';
+import { JobWaitTimeout, type DeadLetter, type JobMap, type JobOutcome, type JobQueueStats } from './job-queue';
 
 export interface InProcessJobQueueOptions {
   /** Handlers running at once. Default 4. */
   concurrency?: number;
 }
 
-type State = 'waiting' | 'delayed' | 'active' | 'dead';
+type State = 'waiting' | 'delayed' | 'active' | 'dead' | 'completed';
 
 interface Entry {
   readonly id: string;
@@ -22,13 +22,15 @@ interface Entry {
   timer?: NodeJS.Timeout;
   error?: string;
   failedAt?: Date;
+  /** Set once completed (kept for opts.keepResultMs). */
+  result?: unknown;
 }
 
 export class InProcessJobQueue<J = JobMap> extends BaseJobQueue<J> {
   readonly backend = 'in-process' as const;
 
   private readonly concurrency: number;
-  /** Every job that exists: waiting, delayed, active or dead (completed ones are deleted). */
+  /** Every job that exists: waiting, delayed, active, dead, or completed and kept for its result. */
   private readonly jobs = new Map<string, Entry>();
   private readonly idByKey = new Map<string, string>();
   /** FIFO of waiting jobs. */
@@ -36,6 +38,8 @@ export class InProcessJobQueue<J = JobMap> extends BaseJobQueue<J> {
   /** Oldest first; listDeadLetters reads it backwards. */
   private readonly dead: Entry[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Callers of waitForResult, by job id, told when the job completes or dies. */
+  private readonly waiters = new Map<string, Set<(outcome: JobOutcome | Error) => void>>();
   private running = false;
   private stopped = false;
 
@@ -78,10 +82,38 @@ export class InProcessJobQueue<J = JobMap> extends BaseJobQueue<J> {
   }
 
   async stats(): Promise<JobQueueStats> {
-    const counts = { waiting: 0, delayed: 0, active: 0, dead: 0 };
+    const counts = { waiting: 0, delayed: 0, active: 0, dead: 0, completed: 0 };
     for (const e of this.jobs.values()) counts[e.state]++;
-    const { dead, ...rest } = counts;
+    const { dead, completed: _kept, ...rest } = counts;
     return { backend: this.backend, ...rest, failed: dead };
+  }
+
+  protected awaitOutcome(jobId: string, timeoutMs: number): Promise<JobOutcome> {
+    const entry = this.jobs.get(jobId);
+    if (!entry) return Promise.reject(new Error(`no job ${jobId} (never enqueued, or completed and removed)`));
+    if (entry.state === 'completed') return Promise.resolve({ state: 'completed', result: entry.result });
+    if (entry.state === 'dead') return Promise.resolve({ state: 'failed', error: entry.error ?? '' });
+    return new Promise<JobOutcome>((resolve, reject) => {
+      const waiters = this.waiters.get(jobId) ?? new Set();
+      this.waiters.set(jobId, waiters);
+      const done = (outcome: JobOutcome | Error) => {
+        clearTimeout(timer);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(done);
+        if (waiters.size === 0) this.waiters.delete(jobId);
+        reject(new JobWaitTimeout(jobId, timeoutMs));
+      }, timeoutMs);
+      waiters.add(done);
+    });
+  }
+
+  private notify(jobId: string, outcome: JobOutcome | Error): void {
+    const waiters = this.waiters.get(jobId);
+    this.waiters.delete(jobId);
+    for (const w of waiters ?? []) w(outcome);
   }
 
   protected async startProcessing(): Promise<void> {
@@ -93,6 +125,7 @@ export class InProcessJobQueue<J = JobMap> extends BaseJobQueue<J> {
     this.running = false;
     this.stopped = true;
     for (const e of this.jobs.values()) clearTimeout(e.timer);
+    for (const id of [...this.waiters.keys()]) this.notify(id, new Error('job queue is closed'));
     // Each in-flight promise settles its job before resolving, so after this no handler is running.
     await Promise.all(this.inFlight);
   }
@@ -125,7 +158,7 @@ export class InProcessJobQueue<J = JobMap> extends BaseJobQueue<J> {
     const ctx = { jobId: entry.id, attempt: entry.attemptsMade + 1 };
     const settled: Promise<void> = this.runHandler(entry.name, entry.payload, ctx)
       .then(
-        () => this.complete(entry),
+        (result) => this.complete(entry, result),
         (err: unknown) => this.fail(entry, err),
       )
       .finally(() => {
@@ -135,10 +168,22 @@ export class InProcessJobQueue<J = JobMap> extends BaseJobQueue<J> {
     this.inFlight.add(settled);
   }
 
-  private complete(entry: Entry): void {
+  private complete(entry: Entry, result: unknown): void {
+    this.notify(entry.id, { state: 'completed', result });
+    if (entry.opts.keepResultMs > 0) {
+      entry.state = 'completed';
+      entry.result = result;
+      entry.timer = setTimeout(() => this.remove(entry), entry.opts.keepResultMs);
+      entry.timer.unref();
+      return;
+    }
+    this.remove(entry);
+  }
+
+  private remove(entry: Entry): void {
     this.jobs.delete(entry.id);
     const key = entry.opts.idempotencyKey;
-    if (key !== undefined) this.idByKey.delete(key);
+    if (key !== undefined && this.idByKey.get(key) === entry.id) this.idByKey.delete(key);
   }
 
   private fail(entry: Entry, err: unknown): void {
@@ -148,6 +193,7 @@ export class InProcessJobQueue<J = JobMap> extends BaseJobQueue<J> {
       entry.state = 'dead';
       entry.failedAt = new Date();
       this.dead.push(entry);
+      this.notify(entry.id, { state: 'failed', error: entry.error });
       return;
     }
     this.schedule(entry, backoffDelayMs(entry.attemptsMade, entry.opts.backoffMs));

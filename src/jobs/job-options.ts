@@ -23,6 +23,7 @@ export function resolveEnqueueOptions(opts: EnqueueOptions = {}): ResolvedEnqueu
     delayMs: check('delayMs', opts.delayMs ?? 0, 0),
     attempts: check('attempts', opts.attempts ?? DEFAULT_ATTEMPTS, 1),
     backoffMs: check('backoffMs', opts.backoffMs ?? DEFAULT_BACKOFF_MS, 0),
+    keepResultMs: check('keepResultMs', opts.keepResultMs ?? 0, 0),
   };
 }
 

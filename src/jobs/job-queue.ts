@@ -27,16 +27,28 @@ export interface JobContext {
   readonly attempt: number;
 }
 
-/** Resolving = done. Throwing = this attempt failed (retried with backoff, then dead-lettered). */
-export type JobHandler<P> = (payload: P, ctx: JobContext) => Promise<void>;
+/**
+ * Resolving = done; the resolved value is the job's result (JSON, like payloads), which
+ * waitForResult hands to whoever waits for the job, in this process or another. Throwing =
+ * this attempt failed (retried with backoff, then dead-lettered).
+ */
+export type JobHandler<P> = (payload: P, ctx: JobContext) => Promise<unknown>;
 
 export interface EnqueueOptions {
   /**
-   * While a job with this key exists (waiting, delayed, active or dead), enqueueing
-   * again returns that job's id and adds nothing. A completed job is removed, so
-   * after it succeeds the key is free again.
+   * While a job with this key exists (waiting, delayed, active or dead, or completed
+   * and kept, see keepResultMs), enqueueing again returns that job's id and adds
+   * nothing. A completed job is removed, so after it succeeds (and its result is no
+   * longer kept) the key is free again.
    */
   idempotencyKey?: string;
+  /**
+   * Keep a completed job, its result and its idempotency key, for at least this many
+   * ms, so waitForResult can read the result after the fact and a retried request with
+   * the same key gets the finished job instead of running it again. Default 0: a
+   * completed job is removed at once.
+   */
+  keepResultMs?: number;
   /** Earliest start, in ms from now. Default 0. */
   delayMs?: number;
   /** Total runs before the job is dead-lettered, first run included. Default 5. */
@@ -59,6 +71,17 @@ export interface DeadLetterOf<N extends string, P> {
 
 /** Discriminated by `name`, so narrowing on it types `payload`. */
 export type DeadLetter<J = JobMap> = { [N in JobName<J>]: DeadLetterOf<N, J[N]> }[JobName<J>];
+
+/** How a job ended: its handler's result, or the error of its last attempt once it is dead-lettered. */
+export type JobOutcome = { state: 'completed'; result: unknown } | { state: 'failed'; error: string };
+
+/** waitForResult gave up: the job had not finished (it may still do so later). */
+export class JobWaitTimeout extends Error {
+  constructor(readonly jobId: string, readonly timeoutMs: number) {
+    super(`job ${jobId} did not finish within ${timeoutMs} ms`);
+    this.name = 'JobWaitTimeout';
+  }
+}
 
 /** Snapshot for /health and /metrics. With BullMQ the counts cover every process on the queue. */
 export interface JobQueueStats {
@@ -97,6 +120,15 @@ export interface JobQueue<J = JobMap> {
   replayDeadLetter(jobId: string): Promise<boolean>;
 
   stats(): Promise<JobQueueStats>;
+
+  /**
+   * Waits until the job finishes, whichever process runs it: resolves with its result
+   * once it completes, or with its last error once it is dead-lettered (a failed
+   * attempt with attempts left is not an end). Rejects with JobWaitTimeout after
+   * `timeoutMs`, and with an Error when no such job exists (never enqueued, or completed
+   * without keepResultMs and removed). Needs no start().
+   */
+  waitForResult(jobId: string, timeoutMs: number): Promise<JobOutcome>;
 
   /** Begins running handlers. Idempotent. */
   start(): Promise<void>;

@@ -36,10 +36,18 @@ export interface AuditShape {
   rest?: RestInteraction;
 }
 
+/** registry, repository: /xds/…; responding-gateway, initiating-gateway: /xca/…. */
+export type SoapEndpointName = 'registry' | 'repository' | 'responding-gateway' | 'initiating-gateway';
+
 /** The SOAP binding (XDS.b, XCA): which endpoint serves it and its WS-Addressing actions. */
 export interface SoapBinding {
-  /** registry, repository: /xds/…; responding-gateway: /xca/responding-gateway. */
-  endpoint: 'registry' | 'repository' | 'responding-gateway';
+  endpoint: SoapEndpointName;
+  /**
+   * Further endpoints serving the same transaction with the same actions and access: the XCA
+   * Initiating Gateway answers this community's consumers' ITI-18 and ITI-43 with the other
+   * communities' results added.
+   */
+  alsoOn?: readonly SoapEndpointName[];
   request: string;
   /** The reply action: the request action with "Response" appended for every one of them, spelled out anyway so a search for either URI finds it. */
   response: string;

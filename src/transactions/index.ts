@@ -26,7 +26,7 @@ import { ITI_38, ITI_39, ITI_55 } from './xca';
 import { ITI_18, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86 } from './xds-b';
 
 export type { Access, FhirInteraction, ProtectedResource } from './access';
-export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, RestInteraction, SoapBinding, TransactionDescriptor } from './descriptor';
+export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, RestInteraction, SoapBinding, SoapEndpointName, TransactionDescriptor } from './descriptor';
 export { ITI_18, ITI_20, ITI_38, ITI_39, ITI_41, ITI_42, ITI_43, ITI_51, ITI_55, ITI_57, ITI_62, ITI_65, ITI_66, ITI_67, ITI_68, ITI_81, ITI_86, ITI_104 };
 
 /** Every transaction, by id. Within a front end, served in this order. */
@@ -65,7 +65,7 @@ export type FhirRoutesOf<K extends FhirTransactionId> = Extract<DescriptorOf<K>,
 
 /** The SOAP transactions one endpoint serves (each front end pairs its own with handlers). */
 export type SoapTransactionIdOn<E extends SoapBinding['endpoint']> = {
-  [K in SoapTransactionId]: DescriptorOf<K> extends { soap: { endpoint: E } } ? K : never;
+  [K in SoapTransactionId]: DescriptorOf<K> extends { soap: { endpoint: E } } ? K : DescriptorOf<K> extends { soap: { alsoOn: readonly E[] } } ? K : never;
 }[SoapTransactionId];
 
 export type SoapDescriptor = TransactionDescriptor & { id: SoapTransactionId; soap: SoapBinding };
@@ -80,6 +80,11 @@ export function descriptorOf(id: TransactionId): TransactionDescriptor {
 /** The XDS.b transactions, in serving order. */
 export function soapTransactions(): SoapDescriptor[] {
   return ALL.filter((d): d is SoapDescriptor => d.soap !== undefined);
+}
+
+/** The SOAP transactions one endpoint serves, its own and those it serves as well (`alsoOn`). */
+export function soapTransactionsOn(endpoint: SoapBinding['endpoint']): SoapDescriptor[] {
+  return soapTransactions().filter((d) => d.soap.endpoint === endpoint || (d.soap.alsoOn ?? []).includes(endpoint));
 }
 
 /** The FHIR transactions, in serving order. */

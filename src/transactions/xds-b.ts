@@ -30,7 +30,7 @@ export const ITI_18 = {
   id: 'ITI-18',
   name: 'Registry Stored Query',
   audit: { kind: 'query', atc: 'ATC_DOC_SEARCH' },
-  soap: { endpoint: 'registry', request: 'urn:ihe:iti:2007:RegistryStoredQuery', response: 'urn:ihe:iti:2007:RegistryStoredQueryResponse', access: SHARED_ACCESS.searchDocuments },
+  soap: { endpoint: 'registry', alsoOn: ['initiating-gateway'], request: 'urn:ihe:iti:2007:RegistryStoredQuery', response: 'urn:ihe:iti:2007:RegistryStoredQueryResponse', access: SHARED_ACCESS.searchDocuments },
 } as const satisfies TransactionDescriptor;
 
 export const ITI_51 = {
@@ -44,7 +44,7 @@ export const ITI_43 = {
   id: 'ITI-43',
   name: 'Retrieve Document Set',
   audit: { kind: 'pull', atc: 'ATC_DOC_READ' },
-  soap: { endpoint: 'repository', request: 'urn:ihe:iti:2007:RetrieveDocumentSet', response: 'urn:ihe:iti:2007:RetrieveDocumentSetResponse', access: SHARED_ACCESS.retrieveDocuments },
+  soap: { endpoint: 'repository', alsoOn: ['initiating-gateway'], request: 'urn:ihe:iti:2007:RetrieveDocumentSet', response: 'urn:ihe:iti:2007:RetrieveDocumentSetResponse', access: SHARED_ACCESS.retrieveDocuments },
 } as const satisfies TransactionDescriptor;
 
 export const ITI_57 = {

@@ -8,7 +8,7 @@
  */
 import type { SoapAuthenticator } from '../security/soap-authentication';
 import type { AccessPolicy } from '../security/authorize';
-import { soapTransactions, type SoapBinding, type SoapDescriptor, type SoapTransactionIdOn } from '../transactions';
+import { soapTransactionsOn, type SoapBinding, type SoapDescriptor, type SoapTransactionIdOn } from '../transactions';
 import { xdsTransactionOf, type XdsTransaction } from './actions';
 import { audited } from './audit';
 import { authorized } from './authorized';
@@ -73,7 +73,7 @@ export function soapEndpoint<E extends SoapBinding['endpoint']>(
       streamsAttachments: descriptor.soap.streamsAttachments ?? false,
     };
   };
-  const operations = soapTransactions().filter((d) => d.soap.endpoint === name).map(operation);
+  const operations = soapTransactionsOn(name).map(operation);
   return new XdsEndpoint(operations, { limits: options.limits, authenticator: security.authenticator, ...(options.onError ? { onError: options.onError } : {}) });
 }
 

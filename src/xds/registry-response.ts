@@ -7,7 +7,9 @@ import { RegistryError, type RegistryErrorDetail, type Severity } from '../domai
 import type { ResponseStatus } from '../domain/submission';
 import { storageFailureDetail } from '../repository/storage-failure';
 import { StorageError } from '../storage-error';
-import { el, type XmlElementSpec } from '../soap';
+import type { Element } from '@xmldom/xmldom';
+import type { XdsErrorCode } from '../domain/error-codes';
+import { childNamed, childrenNamed, el, type XmlElementSpec } from '../soap';
 import { XDS_NS } from './namespaces';
 
 const STATUS_URI: Record<ResponseStatus, string> = {
@@ -33,6 +35,28 @@ function registryErrorList(errors: readonly RegistryErrorDetail[]): XmlElementSp
       severity: SEVERITY_URI[e.severity],
     })),
   );
+}
+
+const STATUS_OF_URI = new Map(Object.entries(STATUS_URI).map(([status, uri]) => [uri, status as ResponseStatus]));
+
+/**
+ * The status and RegistryErrorList of a response of RegistryResponseType another actor sent
+ * (an Initiating Gateway reading a Responding Gateway's answer). An unknown status is
+ * Failure: whatever it means, it is not a success to build on.
+ */
+export function readRegistryResponse(response: Element): Outcome & { errors: RegistryErrorDetail[] } {
+  const status = STATUS_OF_URI.get(response.getAttribute('status')?.trim() ?? '') ?? 'Failure';
+  const list = childNamed(response, XDS_NS.rs, 'RegistryErrorList');
+  const errors = (list ? childrenNamed(list, XDS_NS.rs, 'RegistryError') : []).map((e): RegistryErrorDetail => {
+    const location = e.getAttribute('location')?.trim();
+    return {
+      code: (e.getAttribute('errorCode') ?? 'XDSRegistryError') as XdsErrorCode,
+      severity: e.getAttribute('severity')?.trim() === SEVERITY_URI.Warning ? 'Warning' : 'Error',
+      context: e.getAttribute('codeContext') ?? '',
+      ...(location ? { location } : {}),
+    };
+  });
+  return { status, errors };
 }
 
 /** The attributes and children a response of RegistryResponseType starts with. */

@@ -3,7 +3,7 @@
 // test file runs it with a fixture that opens fresh queues for it.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { JobBackend, JobQueue, JobQueueStats } from '../../src/jobs/job-queue';
+import { JobWaitTimeout, type JobBackend, type JobQueue, type JobQueueStats } from '../../src/jobs/job-queue';
 
 export interface EchoPayload {
   n: number;
@@ -344,6 +344,75 @@ export function jobQueueContract(title: string, fixture: JobQueueFixture): void 
       await assert.rejects(q.enqueue('echo', { n: 3 }), /closed/);
       await assert.rejects(q.start(), /closed/);
       await q.close(); // idempotent
+    });
+
+    it('waitForResult hands back the result of a job that needed a retry, to a waiter from another queue object too', async () => {
+      const q = open();
+      const waiter = open(); // enqueue-only: like a second gateway process (same scope = same queue on BullMQ)
+      q.registerHandler('echo', async (p, ctx) => {
+        if (ctx.attempt === 1) throw new Error('transient');
+        return { doubled: p.n * 2, text: p.text, attempt: ctx.attempt };
+      });
+      await q.start();
+      const id = await q.enqueue('echo', { n: 21, text: 'é' }, { attempts: 3, backoffMs: 20, keepResultMs: 5_000 });
+      const outcome = await (fixture.backend === 'bullmq' ? waiter : q).waitForResult(id, 5_000);
+      assert.deepEqual(outcome, { state: 'completed', result: { doubled: 42, text: 'é', attempt: 2 } });
+    });
+
+    it('keepResultMs: a finished job keeps its key and result, so enqueueing it again runs nothing and a late waiter reads the result', async () => {
+      const q = open();
+      let runs = 0;
+      q.registerHandler('echo', async (p) => {
+        runs++;
+        return p.n;
+      });
+      await q.start();
+      const first = await q.enqueue('echo', { n: 7 }, { idempotencyKey: 'fan-out:r1:urn:oid:1.2.3', keepResultMs: 10_000 });
+      assert.deepEqual(await q.waitForResult(first, 5_000), { state: 'completed', result: 7 });
+      const again = await q.enqueue('echo', { n: 8 }, { idempotencyKey: 'fan-out:r1:urn:oid:1.2.3', keepResultMs: 10_000 });
+      assert.equal(again, first);
+      assert.deepEqual(await q.waitForResult(again, 5_000), { state: 'completed', result: 7 });
+      await sleep(50);
+      assert.equal(runs, 1);
+      assert.deepEqual(counts(await q.stats()), { waiting: 0, delayed: 0, active: 0, failed: 0 });
+    });
+
+    it('waitForResult reports a dead-lettered job with its last error, and null for a handler that returns nothing', async () => {
+      const q = open();
+      q.registerHandler('echo', async (p, ctx) => {
+        if (p.n === 0) throw new Error(`refused on attempt ${ctx.attempt}`);
+      });
+      await q.start();
+      const dead = await q.enqueue('echo', { n: 0 }, { attempts: 2, backoffMs: 10 });
+      const done = await q.enqueue('echo', { n: 1 }, { keepResultMs: 5_000 });
+      assert.deepEqual(await q.waitForResult(dead, 5_000), { state: 'failed', error: 'refused on attempt 2' });
+      assert.deepEqual(await q.waitForResult(done, 5_000), { state: 'completed', result: null });
+    });
+
+    it('waitForResult gives up with JobWaitTimeout on an unfinished job and rejects an unknown one', async () => {
+      const q = open();
+      const hold = gate();
+      q.registerHandler('echo', () => hold.promise);
+      await q.start();
+      const id = await q.enqueue('echo', { n: 1 });
+      const t0 = Date.now();
+      await assert.rejects(q.waitForResult(id, 150), (err: unknown) => err instanceof JobWaitTimeout && err.jobId === id);
+      assert.ok(Date.now() - t0 >= 150 - SLACK_MS);
+      await assert.rejects(q.waitForResult('no-such-job', 1_000), /no job no-such-job/);
+      await assert.rejects(q.waitForResult(id, 0), RangeError);
+      hold.open();
+    });
+
+    it('close() ends a pending waitForResult with an error instead of leaving it to its timeout', async () => {
+      const q = open();
+      const id = await q.enqueue('echo', { n: 1 }); // never started: the job waits
+      const pending = q.waitForResult(id, 30_000).then(() => new Error('resolved'), (err: Error) => err);
+      await sleep(50);
+      const t0 = Date.now();
+      await q.close();
+      assert.match((await pending).message, /closed/);
+      assert.ok(Date.now() - t0 < 5_000);
+      await assert.rejects(q.waitForResult(id, 1_000), /closed/);
     });
 
     it('rejects late or duplicate handlers and invalid enqueue arguments', async () => {

@@ -50,8 +50,9 @@ function httpsUp(url: string, tls: GatewayTlsClient): Promise<boolean> {
 export const GATEWAY_MAIN = MAIN;
 
 /** `user`: run the gateway as this account (a root test process only), as an operator's service unit would. */
+/** `env.PORT`: a port chosen before (a peer's configuration names it, or a restart keeps it); default a free one. */
 export async function startGateway(env: Record<string, string> = {}, tls?: GatewayTlsClient, main = MAIN, user?: { uid: number; gid: number }): Promise<GatewayProcess> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'hie-gw-')));
   const child = spawn(process.execPath, [...NODE_ARGS, main], {
     ...(user ?? {}),

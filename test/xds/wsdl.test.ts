@@ -1,4 +1,4 @@
-// The service descriptions (XDS.b and the XCA Responding Gateway): each endpoint's WSDL at ?wsdl with its own address, every schema it
+// The service descriptions (XDS.b and the XCA gateways): each endpoint's WSDL at ?wsdl with its own address, every schema it
 // imports reachable at ?xsd=<name>, and the operations' actions exactly those the endpoint serves.
 import assert from 'node:assert/strict';
 import type { Document, Element } from '@xmldom/xmldom';
@@ -6,6 +6,7 @@ import { parseXml } from '../../src/soap';
 import { XDS_TRANSACTIONS } from '../../src/xds/actions';
 import { SecurityLayer } from '../../src/security/security-layer';
 import { SoapAuthentication } from '../../src/security/soap-authentication';
+import { createInitiatingGatewayEndpoint } from '../../src/xca/initiating-gateway/endpoint';
 import { createRespondingGatewayEndpoint } from '../../src/xca/responding-gateway/endpoint';
 import { XCA_PATHS } from '../../src/xca/routes';
 import { createXdsEndpoints } from '../../src/xds/endpoints';
@@ -35,6 +36,7 @@ describeEachStoreOverHttp('xds WSDL and schemas', (ctx) => {
     [XDS_PATHS.registry, () => createXdsEndpoints(ctx.gw, security()).registry.actions],
     [XDS_PATHS.repository, () => createXdsEndpoints(ctx.gw, security()).repository.actions],
     [XCA_PATHS.respondingGateway, () => createRespondingGatewayEndpoint(ctx.gw, security()).actions],
+    [XCA_PATHS.initiatingGateway, () => createInitiatingGatewayEndpoint(ctx.gw, ctx.gw.communities, security()).actions],
   ];
 
   for (const [endpoint, servedActions] of ENDPOINTS) {

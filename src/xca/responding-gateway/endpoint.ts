@@ -10,9 +10,15 @@ import { REGISTRY_LIMITS } from '../../xds/limits';
 import { crossGatewayQuery } from './cross-gateway-query';
 import { crossGatewayRetrieve } from './cross-gateway-retrieve';
 import { trcBound } from './trc-bound';
+import { fromCommunity } from './community-caller';
 
-export function createRespondingGatewayEndpoint(services: XdsServices, security: XdsSecurity, onError?: EndpointErrorSink) {
-  return soapEndpoint('responding-gateway', { 'ITI-38': (s, t) => trcBound(crossGatewayQuery(s, t)), 'ITI-39': crossGatewayRetrieve, 'ITI-55': crossGatewayPatientDiscovery }, services, security, {
+/** `requireCommunity`: AUTH=on, where only an authenticated community is answered (community-caller.ts). */
+export function createRespondingGatewayEndpoint(services: XdsServices, security: XdsSecurity, onError?: EndpointErrorSink, requireCommunity = false) {
+  return soapEndpoint('responding-gateway', {
+    'ITI-38': (s, t) => fromCommunity(trcBound(crossGatewayQuery(s, t)), requireCommunity),
+    'ITI-39': (s, t) => fromCommunity(crossGatewayRetrieve(s, t), requireCommunity),
+    'ITI-55': (s, t) => fromCommunity(crossGatewayPatientDiscovery(s, t), requireCommunity),
+  }, services, security, {
     // The requests carry metadata only (documents travel in the responses): the registry's limits.
     limits: REGISTRY_LIMITS,
     ...(onError ? { onError } : {}),

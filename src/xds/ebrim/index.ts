@@ -16,7 +16,7 @@
  * XDSExtraMetadataNotSaved warning; unknown Slots are not ignored but kept in extraSlots.
  */
 export { RIM_NS, RIM_PREFIX, RimObjectType, DocumentEntryUuid, SubmissionSetUuid, FolderUuid, SlotName, DocumentAvailability } from './constants';
-export { readSubmission, registryObjectListToSubmission, decodeRegistryObjectList, type ReadSubmissionResult, type DecodedObjects } from './read-list';
+export { readSubmission, registryObjectListToSubmission, decodeRegistryObjectList, readRegistryObjects, type ReadSubmissionResult, type DecodedObjects } from './read-list';
 export { readUpdateRequest, updateRequestFromList, type ReadUpdateResult } from './read-update';
 export { registryObjectSpecs, type WriteOptions } from './write-object';
 export { registryObjectList, registryObjectsToElements, submissionObjects, submissionToRegistryObjectList } from './write-list';

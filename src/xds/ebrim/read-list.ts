@@ -18,13 +18,15 @@ export interface DecodedObjects {
   associations: Association[];
 }
 
+/** Every object of the list in document order (a query response's); problems are recorded, not thrown. */
+export function readRegistryObjects(list: Element, problems: Problems): RegistryObject[] {
+  return indexRegistryObjectList(list, problems).flatMap((indexed) => readRegistryObject(indexed, problems) ?? []);
+}
+
 /** Reads every object of the list into `problems`' care; the caller decides when to throw. */
 export function decodeRegistryObjectList(list: Element, problems: Problems): DecodedObjects {
   const out: DecodedObjects = { submissionSets: [], documents: [], folders: [], associations: [] };
-  for (const indexed of indexRegistryObjectList(list, problems)) {
-    const object = readRegistryObject(indexed, problems);
-    if (object) addObject(out, object);
-  }
+  for (const object of readRegistryObjects(list, problems)) addObject(out, object);
   return out;
 }
 

@@ -21,7 +21,7 @@ import { XDS_NS } from '../namespaces';
 import { requirePayload } from '../payload';
 import { registryResponseContent, rejectionOf } from '../registry-response';
 
-function adhocQueryResponse(status: ResponseStatus, errors: readonly RegistryErrorDetail[], list: XmlElementSpec): XmlContent {
+export function adhocQueryResponse(status: ResponseStatus, errors: readonly RegistryErrorDetail[], list: XmlElementSpec): XmlContent {
   const content = registryResponseContent(status, errors);
   return el(XDS_NS.query, 'query:AdhocQueryResponse', { status: content.status }, content.errorList, list);
 }
@@ -32,7 +32,12 @@ function adhocQueryResponse(status: ResponseStatus, errors: readonly RegistryErr
  */
 function resultList(result: StoredQueryResult, returnType: string, homeCommunityId: string): XmlElementSpec {
   if (returnType === 'LeafClass') return registryObjectList(result.objects, { returnType: 'LeafClass', homeCommunityId });
-  return el(XDS_NS.rim, 'rim:RegistryObjectList', {}, ...result.objectRefs.map((r) => el(XDS_NS.rim, 'rim:ObjectRef', { id: r.id, home: r.homeCommunityId ?? homeCommunityId })));
+  return objectRefList(result.objectRefs, homeCommunityId);
+}
+
+/** rim:RegistryObjectList of rim:ObjectRef, each with its home (`homeCommunityId` for those without one). */
+export function objectRefList(refs: ReadonlyArray<{ id: string; homeCommunityId?: string }>, homeCommunityId: string): XmlElementSpec {
+  return el(XDS_NS.rim, 'rim:RegistryObjectList', {}, ...refs.map((r) => el(XDS_NS.rim, 'rim:ObjectRef', { id: r.id, home: r.homeCommunityId ?? homeCommunityId })));
 }
 
 /** The stored queries of ITI-51; every other query the registry knows is an ITI-18 one. */
@@ -42,7 +47,7 @@ export const MULTI_PATIENT_QUERIES: ReadonlySet<StoredQueryName> = new Set(['Fin
  * A query of the other transaction is unknown to this one: a Document Consumer may not widen
  * ITI-18 to several patients by naming an ITI-51 query (nor the reverse).
  */
-function checkTransaction(queryId: string, transaction: XdsTransaction): void {
+export function checkTransaction(queryId: string, transaction: XdsTransaction): void {
   const spec = querySpecById(queryId);
   if (spec && MULTI_PATIENT_QUERIES.has(spec.name) !== (transaction.id === 'ITI-51')) {
     throw RegistryError.of(XdsErrorCode.XDSUnknownStoredQuery, `${spec.name} (${queryId}) is not a stored query of ${transaction.id}`, queryId);

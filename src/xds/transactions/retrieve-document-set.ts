@@ -28,16 +28,33 @@ interface Found {
   contentId: string;
 }
 
-function documentResponse(f: Found): XmlElementSpec {
+/** One xdsb:DocumentResponse, its bytes the MTOM part `contentId`; also an Initiating Gateway's for remote documents. */
+export interface DocumentResponseParts {
+  homeCommunityId?: string;
+  repositoryUniqueId: string;
+  documentUniqueId: string;
+  mimeType: string;
+  contentId: string;
+}
+
+export function documentResponse(d: DocumentResponseParts): XmlElementSpec {
   const text = (local: string, value: string) => el(XDS_NS.xdsb, `xdsb:${local}`, {}, value);
   return el(XDS_NS.xdsb, 'xdsb:DocumentResponse', {},
-    f.request.homeCommunityId !== undefined && text('HomeCommunityId', f.request.homeCommunityId),
-    text('RepositoryUniqueId', f.document.repositoryUniqueId),
-    text('DocumentUniqueId', f.document.documentUniqueId),
-    text('mimeType', f.document.mimeType),
-    el(XDS_NS.xdsb, 'xdsb:Document', {}, xopInclude(f.contentId)),
+    d.homeCommunityId !== undefined && text('HomeCommunityId', d.homeCommunityId),
+    text('RepositoryUniqueId', d.repositoryUniqueId),
+    text('DocumentUniqueId', d.documentUniqueId),
+    text('mimeType', d.mimeType),
+    el(XDS_NS.xdsb, 'xdsb:Document', {}, xopInclude(d.contentId)),
   );
 }
+
+const partsOf = (f: Found): DocumentResponseParts => ({
+  ...(f.request.homeCommunityId !== undefined ? { homeCommunityId: f.request.homeCommunityId } : {}),
+  repositoryUniqueId: f.document.repositoryUniqueId,
+  documentUniqueId: f.document.documentUniqueId,
+  mimeType: f.document.mimeType,
+  contentId: f.contentId,
+});
 
 export function retrieveDocumentSet(services: XdsServices, transaction: XdsTransaction, options: Pick<RetrieveOptions, 'crossCommunity'> = {}): AuditedXdsHandler {
   return async (request, call) => {
@@ -50,7 +67,7 @@ export function retrieveDocumentSet(services: XdsServices, transaction: XdsTrans
     const attachments: OutboundAttachment[] = found.map((f) => ({ contentId: f.contentId, contentType: f.document.mimeType, content: () => f.document.open() }));
     return {
       action: transaction.response,
-      body: [el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse(status, errors), ...found.map(documentResponse))],
+      body: [el(XDS_NS.xdsb, 'xdsb:RetrieveDocumentSetResponse', {}, registryResponse(status, errors), ...found.map((f) => documentResponse(partsOf(f))))],
       attachments,
       // ITI-43 and ITI-39 answer with MTOM even when nothing was found, as their WSDL bindings promise.
       mtom: true,

@@ -94,7 +94,7 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
       });
     }
 
-    const pathOf = { registry: XDS_PATHS.registry, repository: XDS_PATHS.repository, 'responding-gateway': XCA_PATHS.respondingGateway } as const;
+    const pathOf = { registry: XDS_PATHS.registry, repository: XDS_PATHS.repository, 'responding-gateway': XCA_PATHS.respondingGateway, 'initiating-gateway': XCA_PATHS.initiatingGateway } as const;
     for (const { id, soap } of soapTransactions()) {
       it(`${id} (${pathOf[soap.endpoint]}): a body it cannot read`, async () => {
         const url = `${ctx.baseUrl}${pathOf[soap.endpoint]}`;

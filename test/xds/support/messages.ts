@@ -55,8 +55,8 @@ export function documentParts(docs: DocumentPart[], packaging: Packaging): { mar
   return { markup: xml(markup.join('\n      ')), attachments };
 }
 
-/** The SOAP endpoints fixtures are sent to: XDS.b's two and the XCA Responding Gateway. */
-const ENDPOINT_PATHS = { ...XDS_PATHS, respondingGateway: XCA_PATHS.respondingGateway } as const;
+/** The SOAP endpoints fixtures are sent to: XDS.b's two and the XCA gateways. */
+const ENDPOINT_PATHS = { ...XDS_PATHS, respondingGateway: XCA_PATHS.respondingGateway, initiatingGateway: XCA_PATHS.initiatingGateway } as const;
 
 export type Endpoint = keyof typeof ENDPOINT_PATHS;
 
