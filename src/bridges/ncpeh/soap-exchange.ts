@@ -9,7 +9,7 @@ import type { Element } from '@xmldom/xmldom';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import os from 'node:os';
-import { NS, PREFIX, parseEnvelope, parseFault, readSoapMessage, renderXml, requestAddressingHeaders, type XmlElementSpec, isSpec } from '../../soap';
+import { NS, PREFIX, parseEnvelope, parseFault, readSoapMessage, renderXml, requestAddressingHeaders, type InboundSoapMessage, type XmlElementSpec, isSpec } from '../../soap';
 
 export interface HttpPost {
   (url: string, body: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Readable }>;
@@ -50,14 +50,19 @@ export function requestEnvelope(r: Pick<NcpRequest, 'url' | 'action' | 'security
   };
 }
 
-/** Sends the request and returns the answer's body element (its document stays alive with it). */
-export async function exchange(post: HttpPost, r: NcpRequest): Promise<Element> {
+/**
+ * Sends the request and hands the answer's body element (and the message, for its MTOM parts)
+ * to `read`, before the message is released.
+ */
+export async function exchange<T>(post: HttpPost, r: NcpRequest, read: (body: Element, message: InboundSoapMessage) => T | Promise<T>): Promise<T> {
   const { xml } = requestEnvelope(r);
   let res;
   try {
     res = await post(r.url, xml, { 'content-type': `application/soap+xml; charset=UTF-8; action="${r.action}"`, accept: 'application/soap+xml, multipart/related' });
   } catch (err) {
-    throw new NcpCallError(`${r.action} to ${r.url}: ${(err as Error).message}`, true, { cause: err });
+    // The transport may know better (a refused certificate is no reason to retry).
+    const transient = (err as { transient?: unknown }).transient;
+    throw new NcpCallError(`${r.action} to ${r.url}: ${(err as Error).message}`, typeof transient === 'boolean' ? transient : true, { cause: err });
   }
   if (res.status === 503) {
     res.body.resume();
@@ -68,16 +73,24 @@ export async function exchange(post: HttpPost, r: NcpRequest): Promise<Element> 
     throw new NcpCallError(`${r.action} to ${r.url}: HTTP ${res.status} with an unreadable answer: ${(err as Error).message}`, false, { cause: err });
   });
   try {
-    await message.complete();
-    const body = parseEnvelope(message.document).bodyElements[0];
-    if (body && body.namespaceURI === NS.soap12 && body.localName === 'Fault') {
-      const fault = parseFault(body);
-      throw new NcpCallError(`${r.action} to ${r.url}: SOAP fault ${fault.code}${fault.subcodes.length ? ` (${fault.subcodes.map((s) => s.local).join('/')})` : ''}: ${fault.message}`, false);
+    let body: Element | undefined;
+    try {
+      body = parseEnvelope(message.document).bodyElements[0];
+      if (body && body.namespaceURI === NS.soap12 && body.localName === 'Fault') {
+        const fault = parseFault(body);
+        throw new NcpCallError(`${r.action} to ${r.url}: SOAP fault ${fault.code}${fault.subcodes.length ? ` (${fault.subcodes.map((s) => s.local).join('/')})` : ''}: ${fault.message}`, false);
+      }
+    } catch (err) {
+      if (err instanceof NcpCallError) throw err;
+      throw new NcpCallError(`${r.action} to ${r.url}: HTTP ${res.status} with an answer that is no SOAP 1.2 message: ${(err as Error).message}`, false, { cause: err });
     }
     if (res.status !== 200 || !body || body.namespaceURI !== r.expected.ns || body.localName !== r.expected.local) {
       throw new NcpCallError(`${r.action} to ${r.url}: HTTP ${res.status} without a ${r.expected.local}`, false);
     }
-    return body;
+    const result = await read(body, message);
+    // A truncated answer fails here, not silently.
+    await message.complete();
+    return result;
   } finally {
     await message.dispose();
   }

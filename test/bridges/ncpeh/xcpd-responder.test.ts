@@ -133,8 +133,7 @@ describe('XCPD ITI-55 Responding Gateway and client (eHDSI)', function () {
         const noId = dkIssuer.securityHeader(dkIssuer.hcpAssertion(DOCTOR).xml);
         // The client refuses to send one; the raw exchange shows the responder's answer.
         const body = writeQuery({ messageId: { root: '1.2.208', extension: 'm' }, queryId: { root: '1.2.208', extension: 'q' }, sender: DK_GATEWAY, receiver: target.party, identifiers: [], demographics: { family: 'Nováková' } }, new Date());
-        const payload = await exchange(post, { url, action: 'urn:hl7-org:v3:PRPA_IN201305UV02:CrossGatewayPatientDiscovery', securityHeader: noId, body, expected: { ns: 'urn:hl7-org:v3', local: 'PRPA_IN201306UV02' } });
-        const answer = readResponse(payload);
+        const answer = await exchange(post, { url, action: 'urn:hl7-org:v3:PRPA_IN201305UV02:CrossGatewayPatientDiscovery', securityHeader: noId, body, expected: { ns: 'urn:hl7-org:v3', local: 'PRPA_IN201306UV02' } }, readResponse);
         assert.equal(answer.code, 'QE');
         assert.equal(answer.error?.code, 'AnswerNotAvailable');
       });

@@ -37,7 +37,7 @@ export function createXcpdClient(options: XcpdClientOptions) {
       { messageId, queryId: { root: options.self.deviceId, extension: randomUUID() }, sender: options.self, receiver: target.party, identifiers: request.identifiers, demographics: request.demographics },
       now(),
     );
-    const answer = readResponse(await exchange(options.post, { url: target.url, action: XCPD_ACTION.request, securityHeader, body, expected: { ns: HL7, local: 'PRPA_IN201306UV02' } }));
+    const answer = await exchange(options.post, { url: target.url, action: XCPD_ACTION.request, securityHeader, body, expected: { ns: HL7, local: 'PRPA_IN201306UV02' } }, readResponse);
     const target_ = answer.targetMessageId;
     if (target_ && (target_.root !== messageId.root || target_.extension !== messageId.extension)) {
       throw new NcpCallError(`the XCPD response acknowledges message ${target_.root}/${target_.extension ?? ''}, not the query sent`, false);
