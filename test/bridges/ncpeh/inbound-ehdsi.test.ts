@@ -4,31 +4,18 @@
 // found over MHD. Requests without a TRC, with a TRC for another patient or an expired pair are
 // refused with the WS-Security fault, and nothing is stored for a refused XDR.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { createEhdsiIssuer, type EhdsiAssertionIssuer, type HcpIdentity } from '../../../src/security/ehdsi';
-import { signingKey } from '../../../src/security/saml';
+import type { EhdsiAssertionIssuer } from '../../../src/security/ehdsi';
 import { childNamed, childrenNamed } from '../../../src/soap';
 import { XDS_NS } from '../../../src/xds/namespaces';
 import { StoredQueryId } from '../../../src/domain/stored-query-catalog';
 import { describeEachStoreOverHttp, storedCounts } from '../../support/http-gateway';
-import { ncpCertificate, type NcpCertificate } from '../../security/support/ncp-certificates';
+import { DANISH_DOCTOR, testNcp, type TestNcp } from '../../security/support/ehdsi-parties';
 import { newPatient, quoted, singleSubmission, slot, XDS_TRANSACTIONS } from '../../xds/support/messages';
 import { faultOf, queryObjects, registryResult } from '../../xds/support/responses';
 import { readAll, sendSoap } from '../../xds/support/soap-client';
 import { crossGatewayQuery, crossGatewayRetrieve } from '../../xca/support';
 
-const DOCTOR: HcpIdentity = {
-  nameId: 'house@ehdsi.dk.test',
-  name: 'Gregory House',
-  role: { code: '221', displayName: 'Medical Doctors' },
-  organization: 'Rigshospitalet',
-  organizationId: 'urn:oid:1.2.208.176.1.1',
-  facilityType: 'Hospital',
-  permissions: ['urn:oasis:names:tc:xspa:1.0:subject:hl7:permission:PRD-006'],
-  purposeOfUse: 'TREATMENT',
-};
+const DOCTOR = DANISH_DOCTOR;
 const PATIENT_SUMMARY = '60591-5';
 const EDISPENSATION = '60593-1';
 
@@ -38,20 +25,15 @@ function classifiedAs(envelope: string, loinc: string): string {
 }
 
 describe('eHDSI inbound: a foreign NCP\'s XCA and XDR requests', function () {
-  let dir: string;
-  let dk: NcpCertificate;
+  let dk: TestNcp;
   let issuer: EhdsiAssertionIssuer;
-  let certFile: string;
 
   before(async () => {
-    dk = await ncpCertificate('DK');
-    dir = await mkdtemp(path.join(os.tmpdir(), 'ehdsi-inbound-'));
-    certFile = path.join(dir, 'ncp-dk.pem');
-    await writeFile(certFile, dk.certificatePem);
-    issuer = createEhdsiIssuer({ key: signingKey(dk.certificatePem, dk.privateKeyPem), country: 'DK', homeCommunityId: 'urn:oid:1.2.208' });
+    dk = await testNcp('DK', 'urn:oid:1.2.208');
+    issuer = dk.issuer;
   });
   after(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await dk?.cleanup();
   });
 
   /** wsse:Security with the HCP assertion and, unless `trcFor` is null, a TRC for that patient. */
@@ -116,7 +98,7 @@ describe('eHDSI inbound: a foreign NCP\'s XCA and XDR requests', function () {
       it('refuses ITI-38 without a TRC (InvalidSecurity), with a TRC for another patient and with an expired pair (FailedAuthentication)', async () => {
         assert.equal(faultOf(await findSummary(patient, security(null))).subcodes[0]?.local, 'InvalidSecurity');
         assert.equal(faultOf(await findSummary(patient, security(other))).subcodes[0]?.local, 'FailedAuthentication');
-        const stale = createEhdsiIssuer({ key: signingKey(dk.certificatePem, dk.privateKeyPem), country: 'DK', homeCommunityId: 'urn:oid:1.2.208', now: () => new Date(Date.now() - 5 * 3600_000) });
+        const stale = dk.issuerAt(() => new Date(Date.now() - 5 * 3600_000));
         assert.equal(faultOf(await findSummary(patient, security(patient, stale))).subcodes[0]?.local, 'FailedAuthentication');
       });
 
@@ -148,6 +130,6 @@ describe('eHDSI inbound: a foreign NCP\'s XCA and XDR requests', function () {
         assert.deepEqual(await storedCounts(ctx), counts);
       });
     },
-    () => ({ NCPEH_TRUSTED_CERTS: certFile }),
+    () => ({ NCPEH_TRUSTED_CERTS: dk.certFile }),
   );
 });

@@ -8,10 +8,9 @@ import type { Community } from '../../../src/communities/community';
 import { communityPost } from '../../../src/bridges/ncpeh/outbound/community-post';
 import { createNcpClient, EHDSI_CLASS, type NcpClient, type NcpEndpoints } from '../../../src/bridges/ncpeh/outbound/ncp-client';
 import { NcpCallError } from '../../../src/bridges/ncpeh/soap-exchange';
-import { createEhdsiIssuer, type EhdsiAssertionIssuer, type HcpIdentity } from '../../../src/security/ehdsi';
-import { signingKey } from '../../../src/security/saml';
+import type { EhdsiAssertionIssuer } from '../../../src/security/ehdsi';
 import { createPki, type Pki } from '../../security/support/pki';
-import { ncpCertificate } from '../../security/support/ncp-certificates';
+import { CZECH_DOCTOR, testNcp, type TestNcp } from '../../security/support/ehdsi-parties';
 import { startForeignNcp, type ForeignNcp } from './simulator/foreign-ncp';
 
 const AT = '1.2.40.0.10';
@@ -20,20 +19,12 @@ const PATIENT_CX = `${PATIENT.extension}^^^&${PATIENT.root}&ISO`;
 const SUMMARY = { uniqueId: '1.2.40.0.10.99.1', classCode: EHDSI_CLASS.patientSummary, mimeType: 'text/xml', content: Buffer.from('<ClinicalDocument xmlns="urn:hl7-org:v3"><title>Patient Summary</title></ClinicalDocument>') };
 const PRESCRIPTION = { uniqueId: '1.2.40.0.10.99.2', classCode: EHDSI_CLASS.ePrescription, mimeType: 'text/xml', content: Buffer.from('<ClinicalDocument xmlns="urn:hl7-org:v3"><title>ePrescription</title></ClinicalDocument>') };
 
-const DOCTOR: HcpIdentity = {
-  nameId: 'jan.kolar@fnmotol.cz',
-  name: 'MUDr. Jan Kolář',
-  role: { code: '221', displayName: 'Medical Doctors' },
-  organization: 'Fakultní nemocnice v Motole',
-  organizationId: 'urn:oid:1.2.203.24341.11.2.1',
-  facilityType: 'Hospital',
-  permissions: ['urn:oasis:names:tc:xspa:1.0:subject:hl7:permission:PRD-006', 'urn:oasis:names:tc:xspa:1.0:subject:hl7:permission:PRD-010'],
-  purposeOfUse: 'TREATMENT',
-};
+const DOCTOR = CZECH_DOCTOR;
 
 describe('NCPeH outbound: identify, query, retrieve at a foreign NCP (simulator, mutual TLS)', function () {
   this.timeout(60_000);
   let pki: Pki;
+  let cz: TestNcp;
   let ncp: ForeignNcp;
   let issuer: EhdsiAssertionIssuer;
   let endpoints: NcpEndpoints;
@@ -42,16 +33,16 @@ describe('NCPeH outbound: identify, query, retrieve at a foreign NCP (simulator,
 
   before(async () => {
     pki = await createPki({ nodes: ['ncp-cz'], revoked: [] });
-    const signer = await ncpCertificate('CZ');
+    cz = await testNcp('CZ', 'urn:oid:1.2.203.24341');
     ncp = await startForeignNcp({
       communityId: AT,
       repositoryUniqueId: '1.2.40.0.10.7',
       tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca },
-      trustedSignerPem: signer.certificatePem,
+      trustedSignerPem: cz.cert.certificatePem,
       patient: PATIENT,
       documents: [SUMMARY, PRESCRIPTION],
     });
-    issuer = createEhdsiIssuer({ key: signingKey(signer.certificatePem, signer.privateKeyPem), country: 'CZ', homeCommunityId: 'urn:oid:1.2.203.24341' });
+    issuer = cz.issuer;
     endpoints = { homeCommunityId: `urn:oid:${AT}`, party: { deviceId: AT, communityId: AT }, xcpdUrl: ncp.url, queryUrl: ncp.url, retrieveUrl: ncp.url };
     const tlsClient = pki.client('ncp-cz');
     community = { homeCommunityId: `urn:oid:${AT}`, name: 'NCP Austria', xca: { queryUrl: ncp.url, retrieveUrl: ncp.url }, tlsOptions: { ca: pki.ca, cert: tlsClient.cert, key: tlsClient.key, minVersion: 'TLSv1.2' }, auth: { type: 'none' }, timeoutMs: 20_000 };
@@ -60,6 +51,7 @@ describe('NCPeH outbound: identify, query, retrieve at a foreign NCP (simulator,
   after(async () => {
     await ncp?.close();
     await pki?.cleanup();
+    await cz?.cleanup();
   });
 
   it('identifies the patient (HCP only), finds the Patient Summary and retrieves it (HCP + TRC for that patient)', async () => {

@@ -6,34 +6,23 @@
 // with the requesting country and the professional.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { createXcpdClient, type XcpdClient } from '../../../src/bridges/ncpeh/xcpd/client';
 import type { Party } from '../../../src/bridges/ncpeh/xcpd/model';
 import { exchange, NcpCallError, type HttpPost } from '../../../src/bridges/ncpeh/soap-exchange';
 import { writeQuery } from '../../../src/bridges/ncpeh/xcpd/query-message';
 import { readResponse } from '../../../src/bridges/ncpeh/xcpd/response-message';
-import { createEhdsiIssuer, type EhdsiAssertionIssuer, type HcpIdentity } from '../../../src/security/ehdsi';
+import { createEhdsiIssuer, type EhdsiAssertionIssuer } from '../../../src/security/ehdsi';
 import { signingKey } from '../../../src/security/saml';
 import { XCA_PATHS } from '../../../src/xca/routes';
 import { describeEachStoreOverHttp } from '../../support/http-gateway';
+import { DANISH_DOCTOR, testNcp, type TestNcp } from '../../security/support/ehdsi-parties';
 import { ncpCertificate, type NcpCertificate } from '../../security/support/ncp-certificates';
 import { postRaw } from '../../xds/support/soap-client';
 
 const RID = 'https://ncez.mzcr.cz/fhir/sid/rid';
 const DK_GATEWAY: Party = { deviceId: '1.2.208.176.7.1', communityId: '1.2.208' };
 
-const DOCTOR: HcpIdentity = {
-  nameId: 'house@ehdsi.dk.test',
-  name: 'Gregory House',
-  role: { code: '221', displayName: 'Medical Doctors' },
-  organization: 'Rigshospitalet',
-  organizationId: 'urn:oid:1.2.208.176.1.1',
-  facilityType: 'Hospital',
-  permissions: ['urn:oasis:names:tc:xspa:1.0:subject:hl7:permission:PRD-006'],
-  purposeOfUse: 'TREATMENT',
-};
+const DOCTOR = DANISH_DOCTOR;
 
 /** A valid RID (10 digits, divisible by 13), unique enough per run. */
 function newRid(): string {
@@ -43,21 +32,16 @@ function newRid(): string {
 const post: HttpPost = (url, body, headers) => postRaw(url, body, headers['content-type']!, undefined, headers);
 
 describe('XCPD ITI-55 Responding Gateway and client (eHDSI)', function () {
-  let dir: string;
-  let dk: NcpCertificate;
+  let dk: TestNcp;
   let intruder: NcpCertificate;
   let dkIssuer: EhdsiAssertionIssuer;
-  let certFile: string;
 
   before(async () => {
-    [dk, intruder] = await Promise.all([ncpCertificate('DK'), ncpCertificate('DK', 'intruder.test')]);
-    dir = await mkdtemp(path.join(os.tmpdir(), 'xcpd-test-'));
-    certFile = path.join(dir, 'ncp-dk.pem');
-    await writeFile(certFile, dk.certificatePem);
-    dkIssuer = createEhdsiIssuer({ key: signingKey(dk.certificatePem, dk.privateKeyPem), country: 'DK', homeCommunityId: 'urn:oid:1.2.208' });
+    [dk, intruder] = await Promise.all([testNcp('DK', 'urn:oid:1.2.208'), ncpCertificate('DK', 'intruder.test')]);
+    dkIssuer = dk.issuer;
   });
   after(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await dk?.cleanup();
   });
 
   describeEachStoreOverHttp(
@@ -146,6 +130,6 @@ describe('XCPD ITI-55 Responding Gateway and client (eHDSI)', function () {
         );
       });
     },
-    () => ({ NCPEH_TRUSTED_CERTS: certFile }),
+    () => ({ NCPEH_TRUSTED_CERTS: dk.certFile }),
   );
 });

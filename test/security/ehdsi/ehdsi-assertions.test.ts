@@ -7,21 +7,12 @@ import { buildHcpAssertion } from '../../../src/security/ehdsi/build-assertions'
 import { signAssertion, signingKey } from '../../../src/security/saml';
 import { parseSecurityHeader, soapEnvelope } from '../support/saml-idp';
 import { ncpCertificate, type NcpCertificate } from '../support/ncp-certificates';
+import { DANISH_DOCTOR } from '../support/ehdsi-parties';
 
 const PATIENT = '7608139877^^^&1.2.203.24341.1.1&ISO';
 const OTHER_PATIENT = '8001010009^^^&1.2.203.24341.1.1&ISO';
 
-const DOCTOR: HcpIdentity = {
-  nameId: 'house@ehdsi.dk.test',
-  nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-  name: 'Gregory House',
-  role: { code: '221', displayName: 'Medical Doctors' },
-  organization: 'Rigshospitalet',
-  organizationId: 'urn:oid:1.2.208.176.1.1',
-  facilityType: 'Hospital',
-  permissions: ['urn:oasis:names:tc:xspa:1.0:subject:hl7:permission:PRD-006', 'urn:oasis:names:tc:xspa:1.0:subject:hl7:permission:PRD-010'],
-  purposeOfUse: 'TREATMENT',
-};
+const DOCTOR: HcpIdentity = DANISH_DOCTOR;
 
 function refusal(fn: () => unknown, fault: 'InvalidSecurity' | 'FailedAuthentication', reason: RegExp): void {
   let caught: unknown;
