@@ -10,7 +10,7 @@ import { XDS_NS } from '../../../src/xds/namespaces';
 import { StoredQueryId } from '../../../src/domain/stored-query-catalog';
 import { describeEachStoreOverHttp, storedCounts } from '../../support/http-gateway';
 import { DANISH_DOCTOR, testNcp, type TestNcp } from '../../security/support/ehdsi-parties';
-import { newPatient, quoted, singleSubmission, slot, XDS_TRANSACTIONS } from '../../xds/support/messages';
+import { newPatient, quoted, registered, singleSubmission, slot, XDS_TRANSACTIONS } from '../../xds/support/messages';
 import { faultOf, queryObjects, registryResult } from '../../xds/support/responses';
 import { readAll, sendSoap } from '../../xds/support/soap-client';
 import { crossGatewayQuery, crossGatewayRetrieve } from '../../xca/support';
@@ -19,9 +19,14 @@ const DOCTOR = DANISH_DOCTOR;
 const PATIENT_SUMMARY = '60591-5';
 const EDISPENSATION = '60593-1';
 
-/** The fixture's discharge summary re-classified (class and type) as the eHDSI document `loinc`. */
-function classifiedAs(envelope: string, loinc: string): string {
-  return envelope.replace(/(id="cl-doc-(?:class|type)"[^>]*nodeRepresentation=")[^"]*"/g, `$1${loinc}"`);
+/** eHDSI format codes (coding scheme "eHDSI formatCodes"): the eDispensation and its discard. */
+const FORMAT = { eDispensation: 'urn:epsos:ep:dis:2010', discard: 'urn:eHDSI:ed:discard:2020', patientSummary: 'urn:epsos:ps:2010' };
+
+/** The fixture's discharge summary re-classified (class and type) as the eHDSI document `loinc`, with its eHDSI format code. */
+function classifiedAs(envelope: string, loinc: string, format: string): string {
+  return envelope
+    .replace(/(id="cl-doc-(?:class|type)"[^>]*nodeRepresentation=")[^"]*"/g, `$1${loinc}"`)
+    .replace(/(id="cl-doc-format"[^>]*nodeRepresentation=")[^"]*(">\s*<rim:Slot name="codingScheme"><rim:ValueList><rim:Value>)[^<]*/, `$1${format}$2eHDSI formatCodes`);
 }
 
 describe('eHDSI inbound: a foreign NCP\'s XCA and XDR requests', function () {
@@ -55,7 +60,7 @@ describe('eHDSI inbound: a foreign NCP\'s XCA and XDR requests', function () {
         patient = await newPatient(ctx.gw);
         other = await newPatient(ctx.gw);
         const { envelope, attachments, submitted } = singleSubmission({ patient, content: Buffer.from('Patient Summary: allergies none; medication none') }, `${ctx.baseUrl}/xds/repository`);
-        const reply = await sendSoap(`${ctx.baseUrl}/xds/repository`, classifiedAs(envelope, PATIENT_SUMMARY), { attachments });
+        const reply = await sendSoap(`${ctx.baseUrl}/xds/repository`, classifiedAs(envelope, PATIENT_SUMMARY, FORMAT.patientSummary), { attachments });
         assert.equal(registryResult(reply).status, 'Success');
         summary = { uid: submitted.docUid, content: submitted.content };
       });
@@ -112,10 +117,10 @@ describe('eHDSI inbound: a foreign NCP\'s XCA and XDR requests', function () {
         }
       });
 
-      it('XDR ITI-41 of an eDispensation is registered and found over MHD; one for another patient than the TRC\'s stores nothing', async () => {
+      it('XDR ITI-41 of an eDispensation is registered and found over MHD, its discard registered; one for another patient than the TRC\'s stores nothing', async () => {
         const url = `${ctx.baseUrl}/xds/repository`;
         const dispensation = singleSubmission({ patient, content: Buffer.from('eDispensation: 1x Paralen 500 mg') }, url);
-        const ok = await sendSoap(url, classifiedAs(dispensation.envelope, EDISPENSATION), { attachments: dispensation.attachments, soapHeaders: security(patient) });
+        const ok = await sendSoap(url, classifiedAs(dispensation.envelope, EDISPENSATION, FORMAT.eDispensation), { attachments: dispensation.attachments, soapHeaders: security(patient) });
         assert.equal(registryResult(ok).status, 'Success');
         const [system, value] = [`urn:oid:${patient.split('&')[1]}`, patient.split('^')[0]!];
         const bundle = (await (await fetch(`${ctx.fhir}/DocumentReference?patient.identifier=${encodeURIComponent(`${system}|${value}`)}&status=current`)).json()) as { entry?: Array<{ resource: { masterIdentifier?: { value?: string }; category?: Array<{ coding?: Array<{ code?: string }> }> } }> };
@@ -123,9 +128,16 @@ describe('eHDSI inbound: a foreign NCP\'s XCA and XDR requests', function () {
         assert.ok(found, JSON.stringify(bundle).slice(0, 500));
         assert.equal(found.resource.category?.[0]?.coding?.[0]?.code, EDISPENSATION);
 
+        // Its discard: the same class, eHDSI's discard format code, accepted and registered too.
+        const discard = singleSubmission({ patient, content: Buffer.from('eDispensation discard') }, url);
+        const discarded = await sendSoap(url, classifiedAs(discard.envelope, EDISPENSATION, FORMAT.discard), { attachments: discard.attachments, soapHeaders: security(patient) });
+        assert.equal(registryResult(discarded).status, 'Success');
+        const registeredDiscard = (await registered(ctx.gw, discard.submitted.docUid)) as { formatCode?: { code: string; scheme: string } };
+        assert.deepEqual([registeredDiscard.formatCode?.code, registeredDiscard.formatCode?.scheme], [FORMAT.discard, 'eHDSI formatCodes']);
+
         const counts = await storedCounts(ctx);
         const elsewhere = singleSubmission({ patient: other }, url);
-        const refused = await sendSoap(url, classifiedAs(elsewhere.envelope, EDISPENSATION), { attachments: elsewhere.attachments, soapHeaders: security(patient) });
+        const refused = await sendSoap(url, classifiedAs(elsewhere.envelope, EDISPENSATION, FORMAT.eDispensation), { attachments: elsewhere.attachments, soapHeaders: security(patient) });
         assert.equal(faultOf(refused).subcodes[0]?.local, 'FailedAuthentication');
         assert.deepEqual(await storedCounts(ctx), counts);
       });
