@@ -52,7 +52,7 @@ const XMLNS = 'http://www.w3.org/2000/xmlns/';
  * digest is the one the signer computed. xml-crypto then parses and searches a few kilobytes
  * instead of the whole message (its Reference lookup is an XPath over every element).
  */
-function standalone(assertion: Element): string {
+export function standalone(assertion: Element): string {
   const copy = assertion.cloneNode(true) as Element;
   for (let node = assertion.parentNode; node && node.nodeType === 1; node = node.parentNode) {
     const attrs = (node as Element).attributes;
@@ -71,11 +71,11 @@ function standalone(assertion: Element): string {
  * `signature` must already have passed checkSignatureShape() and its assertion's ID must be unique
  * in the whole message (checked before, on the message: that is the wrapping defence). xml-crypto
  * wants the document as text and parses its own copy, in which it resolves the Reference: it is
- * given the assertion on its own (see standalone()).
+ * given the assertion on its own (see standalone(); `text` when the caller has it already).
  */
-export function verifySignature(assertion: Element, signature: Element, candidates: readonly TrustedCertificate[]): VerifiedSignature {
+export function verifySignature(assertion: Element, signature: Element, candidates: readonly TrustedCertificate[], text?: string): VerifiedSignature {
   if (!assertion.ownerDocument) throw new XuaError('the assertion is not part of a document');
-  const xml = standalone(assertion);
+  const xml = text ?? standalone(assertion);
   const failures: string[] = [];
   for (const candidate of candidates) {
     const sig = verifierFor(candidate);

@@ -18,7 +18,8 @@ import { readSignedAssertion, type SignedAssertion } from './read-assertion';
 import { checkSignatureShape, findSignature } from './signature-policy';
 import { candidateKeys, parseTrustedCertificates, type TrustedCertificate } from './trust';
 import type { XuaIdentity, XuaOptions } from './types';
-import { verifySignature } from './verify-signature';
+import { standalone, verifySignature } from './verify-signature';
+import { VerifiedAssertions } from './verified-cache';
 
 const DEFAULT_SKEW_SECONDS = 60;
 /** More skew than this is a broken clock, and would stretch every assertion's life by as much. */
@@ -50,6 +51,8 @@ export interface AssertionVerifierSettings {
   audiences: ReadonlySet<string>;
   skewMs: number;
   now: () => Date;
+  /** Signatures already verified with this trust list (verified-cache.ts). */
+  verified: VerifiedAssertions;
 }
 
 /** Checks XuaOptions; invalid ones throw TypeError: that is a deployment error, not a refused assertion. */
@@ -62,7 +65,7 @@ export function verifierSettings(options: XuaOptions): AssertionVerifierSettings
   if (!Number.isFinite(skewSeconds) || skewSeconds < 0 || skewSeconds > MAX_SKEW_SECONDS) {
     throw new TypeError(`XUA clockSkewSeconds must be between 0 and ${MAX_SKEW_SECONDS}`);
   }
-  return { trusted, audiences: new Set(options.audiences), skewMs: skewSeconds * 1000, now: options.now ?? ((): Date => new Date()) };
+  return { trusted, audiences: new Set(options.audiences), skewMs: skewSeconds * 1000, now: options.now ?? ((): Date => new Date()), verified: new VerifiedAssertions() };
 }
 
 export interface VerifiedAssertion {
@@ -79,14 +82,24 @@ export interface VerifiedAssertion {
 export function verifyAssertionElement(assertion: Element, settings: AssertionVerifierSettings): VerifiedAssertion {
   try {
     const id = assertionId(assertion);
+    // Per message, whatever is cached: the one element a #ID Reference can mean (wrapping defence).
     requireUniqueId(assertion, id);
+    const now = settings.now();
+    const ctx: ValidityContext = { now, skewMs: settings.skewMs, audiences: settings.audiences };
+    const text = standalone(assertion);
+    const cached = settings.verified.get(text, now.getTime());
+    if (cached) {
+      checkValidity(cached.assertion, ctx);
+      return cached;
+    }
     const signature = findSignature(assertion);
     const shape = checkSignatureShape(signature, id);
     const keys = candidateKeys(settings.trusted, shape.keyInfoCertificates);
-    const { signedXml, signer } = verifySignature(assertion, signature, keys);
+    const { signedXml, signer } = verifySignature(assertion, signature, keys, text);
     const signed = readSignedAssertion(signedXml, id);
-    const ctx: ValidityContext = { now: settings.now(), skewMs: settings.skewMs, audiences: settings.audiences };
     checkValidity(signed, ctx);
+    const end = expiry(signed);
+    settings.verified.set(text, { assertion: signed, signer }, end && end.getTime() + settings.skewMs);
     return { assertion: signed, signer };
   } catch (err) {
     if (err instanceof XuaError) throw err;

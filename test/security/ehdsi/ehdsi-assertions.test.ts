@@ -162,6 +162,19 @@ describe('eHDSI security: HCP identity and TRC assertions', () => {
     refusal(() => verifier(header(dkIssuer.hcpAssertion(DOCTOR).xml, signAssertion(nok, key)), {}), 'FailedAuthentication', /kind "urn:ehdsi:assertions:nok" is not accepted/);
   });
 
+  it('a session\'s HCP assertion presented again (its signature check remembered) is still held to the wrapping defence and its validity window', () => {
+    let clock = Date.now();
+    const session = createEhdsiVerifier({ trustedCertificates: [dk.certificatePem], now: () => new Date(clock) });
+    const hcp = dkIssuer.hcpAssertion(DOCTOR);
+    assert.equal(session(header(hcp.xml), {}).hcp.assertionId, hcp.id);
+    assert.equal(session(header(hcp.xml), {}).hcp.name, 'Gregory House');
+    const wrapped = soapEnvelope(dkIssuer.securityHeader(hcp.xml), { body: `<Wrapper xmlns="urn:x">${hcp.xml}</Wrapper>` });
+    refusal(() => session(parseSecurityHeader(wrapped), {}), 'FailedAuthentication', /ID is used 2 times/);
+    refusal(() => session(header(hcp.xml.replace('Gregory House', 'Mallory')), {}), 'FailedAuthentication', /altered after signing/);
+    clock += 5 * 3600_000;
+    refusal(() => session(header(hcp.xml), {}), 'FailedAuthentication', /expired/);
+  });
+
   it('signs with RSA-SHA256 over exclusive C14N, enveloped, one Reference to the assertion, right after Issuer', () => {
     const { xml } = dkIssuer.hcpAssertion(DOCTOR);
     assert.match(xml, /SignatureMethod Algorithm="http:\/\/www.w3.org\/2001\/04\/xmldsig-more#rsa-sha256"/);
