@@ -20,7 +20,7 @@ import { readAdhocQueryResponse } from '../../../xds/outbound/adhoc-query-respon
 import { readRetrieveDocumentSetResponse, retrieveDocumentSetRequest } from '../../../xds/outbound/retrieve-document-set';
 import { exchange, NcpCallError, type HttpPost } from '../soap-exchange';
 import { createXcpdClient } from '../xcpd/client';
-import type { DiscoveredPatient, Party } from '../xcpd/model';
+import { cxOf, type DiscoveredPatient, type Party } from '../xcpd/model';
 import type { PatientDiscoveryRequest } from '../xcpd/client';
 import type { InboundSoapMessage } from '../../../soap';
 
@@ -55,9 +55,9 @@ export interface NcpClientOptions {
 }
 
 function cxOfPatient(p: DiscoveredPatient): string {
-  const id = p.identifiers[0];
-  if (!id?.extension) throw new NcpCallError('the identified patient has no identifier', false);
-  return `${id.extension}^^^&${id.root}&ISO`;
+  const cx = p.identifiers.map(cxOf).find((x) => x !== undefined);
+  if (!cx) throw new NcpCallError('the identified patient has no identifier that makes a CX', false);
+  return cx;
 }
 
 async function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {

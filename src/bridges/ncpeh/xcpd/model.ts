@@ -4,6 +4,7 @@
  * a patient by the national identifiers the patient's country asks for, with name, gender and
  * birth date beside them.
  */
+import { formatCx, normalizeCx, parseCx } from '../../../domain/hl7v2';
 
 /** An HL7 v3 II: root = OID of the assigning authority, extension = the identifier. */
 export interface InstanceIdentifier {
@@ -69,7 +70,13 @@ export class XcpdQueryError extends Error {
   }
 }
 
-/** HL7 v3 II <-> CX (id^^^&OID&ISO), the form the registry keys patients by. */
+/** HL7 v3 II -> CX (id^^^&OID&ISO), the form the registry keys patients by; undefined when it makes no valid CX. */
 export function cxOf(id: InstanceIdentifier): string | undefined {
-  return id.extension ? `${id.extension}^^^&${id.root}&ISO` : undefined;
+  return id.extension ? normalizeCx(formatCx({ id: id.extension, authority: id.root })) : undefined;
+}
+
+/** CX -> HL7 v3 II. */
+export function iiOfCx(cx: string): InstanceIdentifier | undefined {
+  const parsed = parseCx(cx);
+  return parsed ? { root: parsed.authority, extension: parsed.id } : undefined;
 }

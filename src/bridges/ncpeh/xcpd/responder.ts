@@ -16,18 +16,12 @@ import { XdsErrorCode } from '../../../domain/error-codes';
 import type { XdsTransaction } from '../../../xds/actions';
 import type { AuditedXdsHandler, XdsServices } from '../../../xds/handler';
 import { demographicsAgree, demographicsOf } from './demographics';
-import { cxOf, XcpdQueryError, type DiscoveredPatient, type InstanceIdentifier, type PatientDiscoveryQuery, type PatientDiscoveryResult } from './model';
+import { cxOf, iiOfCx, XcpdQueryError, type DiscoveredPatient, type InstanceIdentifier, type PatientDiscoveryQuery, type PatientDiscoveryResult } from './model';
 import { queryByParameterOf, readQuery } from './query-message';
 import { writeResponse } from './response-message';
 import { Outcome } from '../../../audit/audit-input';
 
 const oidOf = (urn: string): string => urn.replace(/^urn:oid:/, '');
-
-function identifierOfCx(cx: string): InstanceIdentifier {
-  const [value, , , authority] = cx.split('^');
-  const root = (authority ?? '').split('&')[1] ?? '';
-  return { root, extension: value ?? '' };
-}
 
 export function crossGatewayPatientDiscovery(services: XdsServices, transaction: XdsTransaction): AuditedXdsHandler {
   const community = oidOf(services.registry.options.homeCommunityId);
@@ -54,7 +48,7 @@ export function crossGatewayPatientDiscovery(services: XdsServices, transaction:
     try {
       const cxs = query.identifiers.map(cxOf).filter((x): x is string => x !== undefined);
       const rows = await services.registry.discoverPatients(cxs, call.principal, call.audit, (row) => demographicsAgree(query.demographics, demographicsOf(row.resource)));
-      const patients: DiscoveredPatient[] = rows.map((row) => ({ identifiers: [identifierOfCx(row.patientId)], demographics: demographicsOf(row.resource) }));
+      const patients: DiscoveredPatient[] = rows.map((row) => ({ identifiers: [iiOfCx(row.patientId)].filter((x): x is InstanceIdentifier => x !== undefined), demographics: demographicsOf(row.resource) }));
       return reply(query, { code: patients.length > 0 ? 'OK' : 'NF', patients });
     } catch (err) {
       // The registry refused or is busy (anything else is a Receiver fault): an application error the caller may retry.
