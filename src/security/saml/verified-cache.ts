@@ -15,8 +15,11 @@ export interface CachedVerification {
   signer: TrustedCertificate;
 }
 
-/** Enough for every live session of a busy gateway; the oldest entry goes first beyond it. */
-const MAX_ENTRIES = 10_000;
+/**
+ * The sessions of a busy hour; the oldest entry goes first beyond it. An entry keeps the parsed
+ * signed assertion (tens of kilobytes at most), so the cache stays within a few tens of MB.
+ */
+const MAX_ENTRIES = 1000;
 
 export class VerifiedAssertions {
   private readonly entries = new Map<string, { value: CachedVerification; expiresAt: number }>();
