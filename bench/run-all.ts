@@ -11,7 +11,7 @@ const SCENARIOS = [
   'xds-iti41', 'xds-iti18', 'xds-iti43', 'xds-memory', 'heavy-input',
   'audit-forward', 'audit-overhead', 'audit-overhead-http',
   'embedded-store',
-  'xca-fanout', 'xca-remote-retrieve', 'xca-initiating-retrieve',
+  'xca-fanout', 'xca-remote-retrieve', 'xca-initiating-retrieve', 'ehdsi-assertions',
 ];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);

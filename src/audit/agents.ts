@@ -79,6 +79,11 @@ function communityAgent(homeCommunityId: string): AuditEventAgent {
   return { type: { coding: [AgentType.Source] }, who: { identifier: { system: 'urn:ietf:rfc:3986', value: homeCommunityId }, display: 'requesting community' }, requestor: false };
 }
 
+/** The country a cross-border requester acts from (eHDSI), so the patient's trail says where the request came from. */
+function countryAgent(country: string): AuditEventAgent {
+  return { type: { coding: [AgentType.Source] }, who: { identifier: { system: 'urn:iso:std:iso:3166', value: country }, display: 'requesting country' }, requestor: false };
+}
+
 /** The gateway as source.observer names it; on FHIR transactions its agent is named the same (val-audit-source). */
 export function gatewayReference(ctx: AuditContext): Reference {
   return { identifier: { value: ctx.sourceId } };
@@ -113,6 +118,7 @@ export function agentsOf(facts: AgentFacts, ctx: AuditContext): AuditEventAgent[
       ? [
           systemAgent(clientType, principal.clientId ?? principal.address ?? 'unknown', principal.address),
           ...(principal.homeCommunityId ? [communityAgent(principal.homeCommunityId)] : []),
+          ...(principal.country ? [countryAgent(principal.country)] : []),
           gateway(serverType),
           ...(facts.communities ?? []).map(respondingCommunityAgent),
         ]

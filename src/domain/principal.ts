@@ -32,6 +32,11 @@ export interface Principal {
    * which the audit record names as a participant.
    */
   homeCommunityId?: string;
+  /**
+   * ISO 3166 alpha-2 code of the country a cross-border caller acts from (eHDSI: the country
+   * whose NCP signed the HCP assertion), which the audit record names.
+   */
+  country?: string;
   /** How the caller was authenticated (audit and diagnostics). */
   authenticatedBy?: 'token' | 'saml' | 'certificate' | 'none';
 }

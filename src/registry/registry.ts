@@ -189,6 +189,25 @@ export class Registry {
     return visibleTo(principal, await this.store.session.patient(patientId));
   }
 
+  /**
+   * Patient discovery (XCPD ITI-55): the fed, active patients among these CXs that `principal`
+   * may see, each once, with the request's audit record written before the answer (naming the
+   * first patient found). `accept` lets the caller hold a found patient to the query's other
+   * traits (birth date, gender) before it counts as found.
+   */
+  async discoverPatients(patientIds: readonly string[], principal: Principal, audit: AuditScope, accept: (row: PatientRow) => boolean = () => true): Promise<PatientRow[]> {
+    return auditedRead(audit, async () => {
+      const found = new Map<string, PatientRow>();
+      for (const id of new Set(patientIds.map((p) => normalizeCx(p)).filter((p): p is string => p !== undefined))) {
+        const row = visibleTo(principal, await this.store.session.patient(id));
+        if (row?.active && !found.has(row.patientId) && accept(row)) found.set(row.patientId, row);
+      }
+      const first = found.values().next().value;
+      if (first) audit.note({ patientId: first.patientId });
+      return [...found.values()];
+    });
+  }
+
   /** The fed patient of an authority whose identifier value has this digest (a Patient id of the `{tag}.{digest}` form), if `principal` may see it. */
   async getPatientByValueDigest(authority: string, digest: string, principal: Principal): Promise<PatientRow | undefined> {
     return visibleTo(principal, await this.store.session.patientByValueDigest(authority, digest));

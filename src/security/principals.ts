@@ -12,6 +12,7 @@ import type { TokenIdentity } from './bearer';
 import { isEmergencyPurpose } from './emergency';
 import { patientCxOf, type PatientAuthorities } from './patient-context';
 import type { XuaIdentity } from './saml';
+import type { EhdsiIdentity } from './ehdsi';
 
 interface Coded {
   code: string;
@@ -78,6 +79,30 @@ export function xuaPrincipal(xua: XuaIdentity, cert: CertificateIdentity | undef
     ...(address ? { address } : {}),
     ...patientScope(xua.resourceId, authorities),
     ...(xua.homeCommunityId ? { homeCommunityId: xua.homeCommunityId } : {}),
+    authenticatedBy: 'saml',
+  };
+}
+
+/**
+ * A foreign NCP's request (eHDSI): the HCP assertion names the professional, the TRC (when the
+ * request is about a patient) binds the principal to that patient, so the core shows them that
+ * patient's data only; the country is the one whose NCP signed.
+ */
+export function ehdsiPrincipal(ehdsi: EhdsiIdentity, cert: CertificateIdentity | undefined, address: string | undefined, authorities: PatientAuthorities): Principal {
+  const { hcp, trc } = ehdsi;
+  const organizationId = hcp.organizationId ?? hcp.organization;
+  const purpose = { code: trc?.purposeOfUse ?? hcp.purposeOfUse, codeSystem: '3bc18518-d305-46c2-a8d6-94bd59856e9e', displayName: trc?.purposeOfUse ?? hcp.purposeOfUse };
+  return {
+    subject: hcp.nameId,
+    displayName: hcp.name,
+    organization: { id: organizationId, name: hcp.organization },
+    role: codeOf(hcp.role),
+    ...purposes([purpose]),
+    ...(cert ? { clientId: cert.subject } : {}),
+    ...(address ? { address } : {}),
+    ...patientScope(trc?.patientId, authorities),
+    ...(hcp.homeCommunityId ? { homeCommunityId: hcp.homeCommunityId } : {}),
+    country: hcp.country,
     authenticatedBy: 'saml',
   };
 }

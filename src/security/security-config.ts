@@ -15,6 +15,8 @@ export interface SecurityConfig {
   };
   /** XUA: PEM certificates of trusted SAML identity providers, and accepted audiences. */
   xua?: { trustedCertificates: string[]; audiences: string[] };
+  /** eHDSI (NCPeH): PEM certificates foreign NCPs sign HCP and TRC assertions with (the trust list), and accepted audiences. */
+  ehdsi?: { trustedCertificates: string[]; audiences: string[] };
   /** HTTPS listener; with clientCaFile, clients must present certificates it signed (and not revoked in crlFile). */
   tls?: { certFile: string; keyFile: string; clientCaFile?: string; crlFile?: string };
   /** Requests per second (and burst) per client; undefined = unlimited. */
@@ -74,16 +76,28 @@ function parseOauth(env: Env): SecurityConfig['oauth'] {
   return oauth;
 }
 
+/** The PEM certificates of a comma-separated list of files; each file must hold one at least. */
+function certificateFiles(files: readonly string[], variable: string): string[] {
+  return files.flatMap((f) => {
+    const pem = fs.readFileSync(readableFile(f, variable), 'utf8');
+    const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (certs.length === 0) throw new Error(`${variable}: ${f} holds no PEM certificate`);
+    return certs;
+  });
+}
+
 function parseXua(env: Env): SecurityConfig['xua'] {
   const files = list(env.XUA_TRUSTED_CERTS);
   if (files.length === 0) return undefined;
-  const trustedCertificates = files.flatMap((f) => {
-    const pem = fs.readFileSync(readableFile(f, 'XUA_TRUSTED_CERTS'), 'utf8');
-    const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-    if (certs.length === 0) throw new Error(`XUA_TRUSTED_CERTS: ${f} holds no PEM certificate`);
-    return certs;
-  });
-  return { trustedCertificates, audiences: list(env.XUA_AUDIENCE) };
+  return { trustedCertificates: certificateFiles(files, 'XUA_TRUSTED_CERTS'), audiences: list(env.XUA_AUDIENCE) };
+}
+
+/** NCPEH_TRUSTED_CERTS: the eHDSI trust list; NCPEH_AUDIENCE defaults to eHDSI's cross-border audience. */
+function parseEhdsi(env: Env): SecurityConfig['ehdsi'] {
+  const files = list(env.NCPEH_TRUSTED_CERTS);
+  if (files.length === 0) return undefined;
+  const audiences = list(env.NCPEH_AUDIENCE);
+  return { trustedCertificates: certificateFiles(files, 'NCPEH_TRUSTED_CERTS'), audiences: audiences.length ? audiences : ['urn:ehdsi:assertions.audience:x-border'] };
 }
 
 function parseTls(env: Env): SecurityConfig['tls'] {
@@ -115,15 +129,17 @@ export function parseSecurityConfig(env: Env, host: string): SecurityConfig {
   if (auth === 'off' && !isLoopback(host)) throw new Error(`AUTH=off is only allowed while HOST is loopback (HOST=${host})`);
   const oauth = parseOauth(env);
   const xua = parseXua(env);
+  const ehdsi = parseEhdsi(env);
   const tls = parseTls(env);
-  if (auth === 'on' && !oauth && !xua && !tls?.clientCaFile) {
-    throw new Error('AUTH=on needs at least one way to authenticate callers: OAUTH_ISSUERS / OAUTH_INTROSPECTION_URL, XUA_TRUSTED_CERTS or TLS_CLIENT_CA');
+  if (auth === 'on' && !oauth && !xua && !ehdsi && !tls?.clientCaFile) {
+    throw new Error('AUTH=on needs at least one way to authenticate callers: OAUTH_ISSUERS / OAUTH_INTROSPECTION_URL, XUA_TRUSTED_CERTS, NCPEH_TRUSTED_CERTS or TLS_CLIENT_CA');
   }
   const rateLimit = parseRateLimit(env);
   return {
     auth,
     ...(oauth ? { oauth } : {}),
     ...(xua ? { xua } : {}),
+    ...(ehdsi ? { ehdsi } : {}),
     ...(tls ? { tls } : {}),
     ...(rateLimit ? { rateLimit } : {}),
     emergencyAccess: env.EMERGENCY_ACCESS === 'allow',

@@ -13,6 +13,7 @@ import { BearerVerifier } from './bearer';
 import type { PatientAuthorities } from './patient-context';
 import { RateLimiter } from './rate-limiter';
 import { createXuaVerifier, type XuaIdentity } from './saml';
+import { createEhdsiVerifier, type EhdsiVerifier } from './ehdsi';
 import type { SecurityConfig } from './security-config';
 
 export interface SecurityDeps {
@@ -33,6 +34,8 @@ export class SecurityLayer {
   readonly bearer: BearerVerifier | undefined;
   /** Verifies the wsse:Security header of a SOAP message (XUA); set when IdPs are trusted. */
   readonly xua: ((securityHeader: XmlElement) => XuaIdentity) | undefined;
+  /** Verifies the HCP identity and TRC assertions of a foreign NCP (eHDSI); set when NCPs are trusted. */
+  readonly ehdsi: EhdsiVerifier | undefined;
   readonly limiter: RateLimiter | undefined;
   readonly policy: AccessPolicy;
   readonly authorities: PatientAuthorities;
@@ -46,6 +49,7 @@ export class SecurityLayer {
     this.bearer = s.oauth ? new BearerVerifier({ issuers: s.oauth.issuers, audiences: s.oauth.audiences, ...(s.oauth.introspection ? { introspection: s.oauth.introspection } : {}) }) : undefined;
     // Built once: the trusted certificates are parsed (and a bad one refused) at start.
     this.xua = s.xua ? createXuaVerifier({ trustedCertificates: s.xua.trustedCertificates, audiences: s.xua.audiences }) : undefined;
+    this.ehdsi = s.ehdsi ? createEhdsiVerifier({ trustedCertificates: s.ehdsi.trustedCertificates, audiences: s.ehdsi.audiences }) : undefined;
     this.limiter = s.rateLimit ? new RateLimiter(s.rateLimit) : undefined;
     this.policy = { emergencyAccess: s.emergencyAccess };
     this.authorities = { primary: config.patientIdAuthority, accepted: config.acceptedPatientAuthorities, systems: config.profile.patientIdSystems };

@@ -11,8 +11,10 @@ import type { Principal } from '../domain/principal';
 import type { RequestCaller } from './request-caller';
 import { clark, NS, securityFault, type SoapRequest } from '../soap';
 import { AccessDeniedError } from '../domain/access-denied';
-import { xuaPrincipal } from './principals';
+import { ehdsiPrincipal, xuaPrincipal } from './principals';
 import { XuaError } from './saml';
+import { EhdsiSecurityError } from './ehdsi';
+import { ITI_55 } from '../transactions';
 import type { SecurityLayer } from './security-layer';
 
 const SAML_ASSERTION = clark('urn:oasis:names:tc:SAML:2.0:assertion', 'Assertion');
@@ -21,6 +23,15 @@ const WSSE_SECURITY = clark(NS.wsse, 'Security');
 function isAssertion(n: XmlNode): boolean {
   return n.nodeType === 1 && clark((n as Element).namespaceURI, (n as Element).localName ?? '') === SAML_ASSERTION;
 }
+
+/** Whether an assertion claims to be an eHDSI one (Issuer NameQualifier urn:ehdsi:assertions:…): only selects the verifier, which checks the signed value. */
+function isEhdsiAssertion(assertion: Element): boolean {
+  const issuer = Array.from(assertion.childNodes).find((n) => n.nodeType === 1 && (n as Element).localName === 'Issuer') as Element | undefined;
+  return (issuer?.getAttribute('NameQualifier') ?? '').startsWith('urn:ehdsi:assertions:');
+}
+
+/** eHDSI requests that need no TRC: patient discovery, where the patient is yet to be identified. */
+const WITHOUT_TRC: ReadonlySet<string> = new Set([ITI_55.soap.request]);
 
 /** The NameID the assertion states, unverified: recorded as claimed when the assertion is refused. */
 function claimedNameId(assertion: Element | undefined): string | undefined {
@@ -48,6 +59,20 @@ export class SoapAuthentication implements SoapAuthenticator {
   async principalOf(request: SoapRequest, caller: RequestCaller): Promise<Principal> {
     const headers = request.envelope.headerBlocks.filter((h) => clark(h.ns, h.local) === WSSE_SECURITY);
     const withAssertion = headers.filter((h) => Array.from(h.element.childNodes).some(isAssertion));
+    const ehdsi = this.layer.ehdsi;
+    const assertions = withAssertion.flatMap((h) => Array.from(h.element.childNodes).filter(isAssertion) as Element[]);
+    if (ehdsi && assertions.some(isEhdsiAssertion)) {
+      const claimed = claimedNameId(assertions.find(isEhdsiAssertion));
+      if (headers.length > 1) return this.refuse(caller, 'more than one wsse:Security header', 'InvalidSecurity', claimed);
+      try {
+        const identity = ehdsi(withAssertion[0]!.element, { requireTrc: !WITHOUT_TRC.has(request.addressing.action) });
+        return ehdsiPrincipal(identity, caller.certificate, caller.address, this.layer.authorities);
+      } catch (err) {
+        if (err instanceof EhdsiSecurityError) return this.refuse(caller, err.message, err.fault, claimed);
+        if (err instanceof AccessDeniedError) return this.refuse(caller, err.message, 'FailedAuthentication', claimed);
+        throw err;
+      }
+    }
     const xua = this.layer.xua;
     if (withAssertion.length > 0 && xua) {
       const claimed = claimedNameId(Array.from(withAssertion[0]!.element.childNodes).find(isAssertion) as Element | undefined);

@@ -1,9 +1,10 @@
 /**
  * Cross-community transactions (XCA, XCPD; ITI TF-2b). ITI-38 and ITI-39 are served by the
  * Responding Gateway: ITI-18's and ITI-43's messages from another community, with the same
- * grants. ITI-55 is not served yet: its descriptor holds the audit shape only.
+ * grants. ITI-55 (XCPD, HL7 v3 PRPA_IN201305UV02) is served on the same endpoint, told apart by
+ * its action, and needs the grant to search patients.
  */
-import { SHARED_ACCESS } from './access';
+import { SHARED_ACCESS, on } from './access';
 import type { TransactionDescriptor } from './descriptor';
 
 export const ITI_38 = {
@@ -24,4 +25,10 @@ export const ITI_55 = {
   id: 'ITI-55',
   name: 'Cross Gateway Patient Discovery',
   audit: { kind: 'query' },
+  soap: {
+    endpoint: 'responding-gateway',
+    request: 'urn:hl7-org:v3:PRPA_IN201305UV02:CrossGatewayPatientDiscovery',
+    response: 'urn:hl7-org:v3:PRPA_IN201306UV02:CrossGatewayPatientDiscovery',
+    access: on('Patient', 'search'),
+  },
 } as const satisfies TransactionDescriptor;

@@ -2,7 +2,7 @@
  * An XDS.b transaction as the SOAP layer needs it: its id and WS-Addressing actions, taken
  * from its descriptor (src/transactions), which is where they are declared.
  */
-import { ITI_18, ITI_38, ITI_39, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86, type SoapDescriptor, type SoapTransactionId } from '../transactions';
+import { ITI_18, ITI_38, ITI_39, ITI_55, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86, type SoapDescriptor, type SoapTransactionId } from '../transactions';
 
 export interface XdsTransaction {
   id: SoapTransactionId;
@@ -26,6 +26,7 @@ export const XDS_TRANSACTIONS = {
   multiPatientQuery: xdsTransactionOf(ITI_51),
   retrieve: xdsTransactionOf(ITI_43),
   crossGatewayRetrieve: xdsTransactionOf(ITI_39),
+  crossGatewayPatientDiscovery: xdsTransactionOf(ITI_55),
   update: xdsTransactionOf(ITI_57),
   delete: xdsTransactionOf(ITI_62),
   removeDocuments: xdsTransactionOf(ITI_86),

@@ -9,13 +9,19 @@ import { allElements, childrenNamed, hasName, isElement } from './dom';
 import { XuaError } from './errors';
 import { NS } from './namespaces';
 
-/** The single saml2:Assertion that is a direct child of wsse:Security. */
-export function findAssertion(securityHeader: Element): Element {
+/** Every saml2:Assertion that is a direct child of wsse:Security (at least one). */
+export function findAssertions(securityHeader: Element): Element[] {
   if (!isElement(securityHeader) || !hasName(securityHeader, NS.wsse, 'Security')) {
     throw new XuaError('the header given is not a wsse:Security element');
   }
   const assertions = childrenNamed(securityHeader, NS.saml2, 'Assertion');
   if (assertions.length === 0) throw new XuaError('wsse:Security carries no SAML 2.0 assertion');
+  return assertions;
+}
+
+/** The single saml2:Assertion that is a direct child of wsse:Security. */
+export function findAssertion(securityHeader: Element): Element {
+  const assertions = findAssertions(securityHeader);
   // Two assertions would leave it to chance (or to the attacker) which one identifies the caller.
   if (assertions.length > 1) throw new XuaError(`wsse:Security carries ${assertions.length} SAML 2.0 assertions`);
   return assertions[0]!;

@@ -18,9 +18,15 @@ export interface TimeWindow {
 export interface SignedAssertion {
   id: string;
   issuer: string;
+  /** Issuer's NameQualifier attribute (eHDSI tells its assertion kinds apart by it). */
+  issuerNameQualifier?: string;
   issueInstant: Date;
   /** Subject/NameID text. */
   subject: string;
+  /** Subject/NameID Format, when given. */
+  subjectFormat?: string;
+  /** AssertionIDRef values of Advice: the assertions this one refers to (an eHDSI TRC names its HCP assertion). */
+  adviceAssertionIdRefs: string[];
   /** Conditions NotBefore/NotOnOrAfter. */
   conditions: TimeWindow;
   /** Audience values of each AudienceRestriction (each restriction must be met on its own). */
@@ -66,7 +72,7 @@ function readConditions(assertion: Element): Pick<SignedAssertion, 'conditions' 
   return { conditions: timeWindow(conditions, 'Conditions'), audienceRestrictions };
 }
 
-function readSubject(assertion: Element): Pick<SignedAssertion, 'subject' | 'confirmations'> {
+function readSubject(assertion: Element): Pick<SignedAssertion, 'subject' | 'subjectFormat' | 'confirmations'> {
   const subject = optionalChild(assertion, NS.saml2, 'Subject');
   // XUA identifies the user by the Subject: an assertion about nobody authenticates nobody.
   if (!subject) throw new XuaError('the assertion has no Subject');
@@ -76,7 +82,14 @@ function readSubject(assertion: Element): Pick<SignedAssertion, 'subject' | 'con
     const data = optionalChild(sc, NS.saml2, 'SubjectConfirmationData');
     return data ? timeWindow(data, 'SubjectConfirmationData') : {};
   });
-  return { subject: text(nameId, 'Subject NameID'), confirmations };
+  const format = attribute(nameId, 'Format');
+  return { subject: text(nameId, 'Subject NameID'), ...(format ? { subjectFormat: format } : {}), confirmations };
+}
+
+/** Advice/AssertionIDRef only: assertions embedded in Advice are someone else's statements and are not read. */
+function readAdviceRefs(assertion: Element): string[] {
+  const advice = optionalChild(assertion, NS.saml2, 'Advice');
+  return advice ? childrenNamed(advice, NS.saml2, 'AssertionIDRef').map((r) => text(r, 'AssertionIDRef')) : [];
 }
 
 function readAttributes(assertion: Element): Map<string, Element[]> {
@@ -105,11 +118,15 @@ export function readSignedAssertion(signedXml: string, expectedId: string): Sign
   if (root.getAttribute('Version') !== '2.0') throw new XuaError(`assertion Version ${JSON.stringify(root.getAttribute('Version'))} is not 2.0`);
   const issueInstant = attribute(root, 'IssueInstant');
   if (issueInstant === undefined) throw new XuaError('the assertion has no IssueInstant');
+  const issuer = requiredChild(root, NS.saml2, 'Issuer');
+  const nameQualifier = attribute(issuer, 'NameQualifier');
   return {
     id,
-    issuer: text(requiredChild(root, NS.saml2, 'Issuer'), 'Issuer'),
+    issuer: text(issuer, 'Issuer'),
+    ...(nameQualifier ? { issuerNameQualifier: nameQualifier } : {}),
     issueInstant: parseDateTime(issueInstant, 'IssueInstant'),
     ...readSubject(root),
+    adviceAssertionIdRefs: readAdviceRefs(root),
     ...readConditions(root),
     attributes: readAttributes(root),
   };

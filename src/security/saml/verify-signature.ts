@@ -43,16 +43,39 @@ function shortMessage(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
 }
 
+const XMLNS = 'http://www.w3.org/2000/xmlns/';
+
+/**
+ * The assertion alone as text, with every namespace declaration it inherits from the envelope
+ * copied onto its root (a declaration of its own wins): canonicalisation sees exactly the
+ * namespaces in scope it saw in the message, InclusiveNamespaces prefixes included, so the
+ * digest is the one the signer computed. xml-crypto then parses and searches a few kilobytes
+ * instead of the whole message (its Reference lookup is an XPath over every element).
+ */
+export function standalone(assertion: Element): string {
+  const copy = assertion.cloneNode(true) as Element;
+  for (let node = assertion.parentNode; node && node.nodeType === 1; node = node.parentNode) {
+    const attrs = (node as Element).attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs.item(i)!;
+      if (a.namespaceURI !== XMLNS) continue;
+      const prefix = a.prefix === 'xmlns' ? a.localName : null;
+      const name = prefix ? `xmlns:${prefix}` : 'xmlns';
+      if (!copy.hasAttributeNS(XMLNS, prefix ?? 'xmlns') && !copy.hasAttribute(name)) copy.setAttributeNS(XMLNS, name, a.value);
+    }
+  }
+  return new XMLSerializer().serializeToString(copy);
+}
+
 /**
  * `signature` must already have passed checkSignatureShape() and its assertion's ID must be unique
- * in the document. xml-crypto wants the document as text (it parses its own copy, in which it
- * resolves the Reference), so the whole owner document is serialised: the whole message, so that
- * namespaces the assertion inherits from the envelope stay in scope exactly as they were.
+ * in the whole message (checked before, on the message: that is the wrapping defence). xml-crypto
+ * wants the document as text and parses its own copy, in which it resolves the Reference: it is
+ * given the assertion on its own (see standalone(); `text` when the caller has it already).
  */
-export function verifySignature(assertion: Element, signature: Element, candidates: readonly TrustedCertificate[]): VerifiedSignature {
-  const doc = assertion.ownerDocument;
-  if (!doc) throw new XuaError('the assertion is not part of a document');
-  const xml = new XMLSerializer().serializeToString(doc);
+export function verifySignature(assertion: Element, signature: Element, candidates: readonly TrustedCertificate[], text?: string): VerifiedSignature {
+  if (!assertion.ownerDocument) throw new XuaError('the assertion is not part of a document');
+  const xml = text ?? standalone(assertion);
   const failures: string[] = [];
   for (const candidate of candidates) {
     const sig = verifierFor(candidate);
