@@ -12,13 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '../src/config';
-import { childNamed, childrenNamed } from '../src/soap';
-import { XDS_NS } from '../src/xds/namespaces';
 import { TEST_AUTHORITY } from '../test/support/metadata-builders';
 import { fillFixture } from '../test/xds/support/fixtures';
 import { documentRequests, singleSubmission } from '../test/xds/support/messages';
 import { registryResult } from '../test/xds/support/responses';
 import { sendSoap } from '../test/xds/support/soap-client';
+import { readRetrievedDocuments } from './xds-support';
 import { startBenchGateway } from './http-support';
 import { benchStore, latencySummary, report, runBench } from './support';
 
@@ -53,15 +52,7 @@ async function retrieve(baseUrl: string, uid: string): Promise<{ bytes: number; 
   const reply = await sendSoap(url, fillFixture('iti43-retrieve-many.xml', { MESSAGE_ID: randomUUID(), TO: url, DOCUMENT_REQUESTS: documentRequests([{ homeCommunityId: COMMUNITY_B, repositoryUniqueId: REPOSITORY, documentUniqueId: uid }]) }));
   try {
     if (registryResult(reply).status !== 'Success') throw new Error(`ITI-43 through A: ${JSON.stringify(registryResult(reply).errors)}`);
-    let bytes = 0;
-    const check = createHash('sha1');
-    for (const dr of childrenNamed(reply.payload, XDS_NS.xdsb, 'DocumentResponse')) {
-      for await (const chunk of reply.message.binary(childNamed(dr, XDS_NS.xdsb, 'Document')!).open()) {
-        bytes += (chunk as Buffer).length;
-        check.update(chunk as Buffer);
-      }
-    }
-    return { bytes, sha1: check.digest('hex') };
+    return await readRetrievedDocuments(reply);
   } finally {
     await reply.message.dispose();
   }

@@ -6,13 +6,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { loadConfig } from '../src/config';
-import { childNamed, childrenNamed } from '../src/soap';
-import { XDS_NS } from '../src/xds/namespaces';
 import { TEST_AUTHORITY } from '../test/support/metadata-builders';
 import { fillFixture } from '../test/xds/support/fixtures';
 import { documentRequests, singleSubmission } from '../test/xds/support/messages';
 import { registryResult } from '../test/xds/support/responses';
 import { sendSoap } from '../test/xds/support/soap-client';
+import { readRetrievedDocuments } from './xds-support';
 import { startBenchGateway } from './http-support';
 import { benchStore, report, runBench } from './support';
 
@@ -52,14 +51,7 @@ async function main(): Promise<void> {
       TO: url,
       DOCUMENT_REQUESTS: documentRequests([{ repositoryUniqueId: loadConfig({ AUTH: 'off' }).repositoryUniqueId, documentUniqueId: submitted.docUid }]),
     }));
-    let bytes = 0;
-    const check = createHash('sha1');
-    for (const dr of childrenNamed(retrieved.payload, XDS_NS.xdsb, 'DocumentResponse')) {
-      for await (const chunk of retrieved.message.binary(childNamed(dr, XDS_NS.xdsb, 'Document')!).open()) {
-        bytes += (chunk as Buffer).length;
-        check.update(chunk as Buffer);
-      }
-    }
+    const iti43 = await readRetrievedDocuments(retrieved);
     await retrieved.message.dispose();
     const downloadSeconds = (performance.now() - t) / 1000;
     const afterIti43PeakMb = gw.peakRssMb();
@@ -82,7 +74,7 @@ async function main(): Promise<void> {
       gatewayIdleRssMb: idleRssMb,
       iti41: { seconds: Math.round(uploadSeconds * 10) / 10, MBps: Math.round((megabytes * 1.048576) / uploadSeconds) },
       gatewayPeakRssAfterIti41Mb: afterUploadPeakMb,
-      iti43: { seconds: Math.round(downloadSeconds * 10) / 10, MBps: Math.round((megabytes * 1.048576) / downloadSeconds), identical: bytes === megabytes * 1024 * 1024 && check.digest('hex') === sha1 },
+      iti43: { seconds: Math.round(downloadSeconds * 10) / 10, MBps: Math.round((megabytes * 1.048576) / downloadSeconds), identical: iti43.bytes === megabytes * 1024 * 1024 && iti43.sha1 === sha1 },
       gatewayPeakRssAfterIti43Mb: afterIti43PeakMb,
       iti68: { status: binary.status, seconds: Math.round(mhdSeconds * 10) / 10, MBps: Math.round((megabytes * 1.048576) / mhdSeconds), identical: mhdBytes === megabytes * 1024 * 1024 && mhdCheck.digest('hex') === sha1 },
       gatewayPeakRssMb: gw.peakRssMb(), gatewayPeakPssMb: gw.peakPssMb(),

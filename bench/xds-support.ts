@@ -1,7 +1,11 @@
 // What the XDS.b benchmarks share beyond bench/http-support.ts (the gateway process) and
 // bench/support.ts (closed loop, statistics, results): keep-alive connections for the SOAP
 // client, and a cheap success check.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { childNamed, childrenNamed } from '../src/soap';
+import { XDS_NS } from '../src/xds/namespaces';
+import type { sendSoap } from '../test/xds/support/soap-client';
 
 /** One keep-alive connection per closed-loop caller (16 by default). */
 export function keepAliveAgent(connections = 16): http.Agent {
@@ -18,4 +22,17 @@ export const SUCCESS_MARKER = 'status="urn:oasis:names:tc:ebxml-regrep:ResponseS
  */
 export function succeeded(reply: { status: number; text: string }): boolean {
   return reply.status === 200 && reply.text.includes(SUCCESS_MARKER);
+}
+
+/** The documents of an ITI-43 / ITI-39 answer read as they arrive: how many bytes, and their SHA-1 (hex). */
+export async function readRetrievedDocuments(reply: Awaited<ReturnType<typeof sendSoap>>): Promise<{ bytes: number; sha1: string }> {
+  let bytes = 0;
+  const check = createHash('sha1');
+  for (const dr of childrenNamed(reply.payload, XDS_NS.xdsb, 'DocumentResponse')) {
+    for await (const chunk of reply.message.binary(childNamed(dr, XDS_NS.xdsb, 'Document')!).open()) {
+      bytes += (chunk as Buffer).length;
+      check.update(chunk as Buffer);
+    }
+  }
+  return { bytes, sha1: check.digest('hex') };
 }
