@@ -13,6 +13,7 @@ import { newPatient, oid, registered, sendFixture } from '../../xds/support/mess
 import type { SoapReply } from '../../xds/support/soap-client';
 import { DEFAULT_AUDIENCE, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
 import { bearer, errorCodes, publish, registryResult, retrieve, securityFaultCode, type Published } from './support';
+import { validateStoredQuery } from '../../../src/xds/stored-query-request';
 
 describe('security: a caller bound to one patient (oidc-provider)', function () {
   this.timeout(60_000);
@@ -48,7 +49,7 @@ describe('security: a caller bound to one patient (oidc-provider)', function () 
     /** The document's SubmissionSet, entry and their association: what ITI-62 deletes together. */
     async function documentSet(doc: Published): Promise<string[]> {
       const entry = (await registered(ctx.gw, doc.docUid)).entryUuid;
-      const r = await ctx.gw.registry.query({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[entry]] } }, SYSTEM_PRINCIPAL);
+      const r = await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[entry]] } }), SYSTEM_PRINCIPAL);
       return [entry, ...r.objects.filter((o) => o.kind === 'SubmissionSet' || o.kind === 'Association').map((o) => o.entryUuid)];
     }
     const deleteSet = async (doc: Published, token: string) =>
