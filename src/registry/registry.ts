@@ -191,7 +191,7 @@ export class Registry {
       if (!reachesPatient(principal, normalizeCx(patientId) ?? patientId)) {
         throw RegistryError.of(XdsErrorCode.XDSPatientIdDoesNotMatch, `the SubmissionSet is about ${patientId}, not the patient the caller is limited to`, patientId);
       }
-      return updateDocumentSet(this.store, request, this.options, lifecycleCall);
+      return updateDocumentSet(this.store, request, { ...this.options, principal }, lifecycleCall);
     };
     if (!audit) return update(call);
     audit.note({ patientId: request.submissionSet.patientId });

@@ -2,6 +2,7 @@
 // end: the core, not the front end, confines ITI-57, ITI-62 and ITI-86 and Patient reads to that
 // patient; a refusal is answered with the transaction's XDS error and leaves its audit record.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { parseCx } from '../../../src/domain/hl7v2';
 import { patientResourceId } from '../../../src/domain/patient-resource-id';
 import { SYSTEM_PRINCIPAL } from '../../../src/domain/principal';
@@ -81,6 +82,21 @@ describe('security: a caller bound to one patient (oidc-provider)', function () 
 
       const own = registryResult(await deprecate(a.patient, (await registered(ctx.gw, a.docUid)).entryUuid, clinicianOfA));
       assert.equal(own.status, 'Success', JSON.stringify(own.errors));
+    });
+
+    it('ITI-57 under its own patient\'s SubmissionSet: another patient\'s object answers as an unknown one; a system caller gets XDSPatientIdDoesNotMatch', async () => {
+      const bEntry = (await registered(ctx.gw, b.docUid)).entryUuid;
+      const unknownEntry = `urn:uuid:${randomUUID()}`;
+      const answer = async (target: string, token: string) => {
+        const r = registryResult(await deprecate(a.patient, target, token));
+        assert.equal(r.status, 'Failure', JSON.stringify(r.errors));
+        return JSON.stringify(r.errors).split(target).join('<target>');
+      };
+      const forUnknown = await answer(unknownEntry, clinicianOfA);
+      assert.match(forUnknown, /UnresolvedReferenceException/);
+      assert.equal(await answer(bEntry, clinicianOfA), forUnknown);
+      assert.match(await answer(bEntry, system), /XDSPatientIdDoesNotMatch/);
+      assert.equal((await registered(ctx.gw, b.docUid)).availabilityStatus, 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved');
     });
 
     it('ITI-62: deletes its own patient\'s objects; another patient\'s read as unregistered (audited)', async () => {
