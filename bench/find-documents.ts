@@ -21,13 +21,14 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { AvailabilityStatus } from '../src/domain/metadata';
-import { StoredQueryId, type StoredQueryRequest } from '../src/domain/stored-queries';
+import { StoredQueryId, type StoredQuery } from '../src/domain/stored-queries';
 import { runStoredQuery } from '../src/registry/stored-query-executor';
 import { registrySessionOn } from '../src/store/sql/registry/sql-registry-store';
 import type { Database, SqlExecutor } from '../src/store/sql/database';
 import { migrate } from '../src/store/sql/migrate';
 import { PgliteDatabase } from '../src/store/sql/pglite';
 import { PostgresDatabase } from '../src/store/sql/postgres';
+import { validateStoredQuery } from '../src/xds/stored-query-request';
 import { benchPatientCx, CLASS_SCHEME, CLASSES, loadDocuments } from './document-loader';
 
 const store = process.env.BENCH_STORE === 'pglite' ? 'pglite' : 'postgres';
@@ -97,8 +98,9 @@ function timed(db: SqlExecutor): { db: SqlExecutor; take: () => number } {
   };
 }
 
-function findDocuments(p: number, cls: string): StoredQueryRequest {
-  return {
+/** The FindDocuments an ITI-18 consumer sends, as the XDS front end reads it. */
+function findDocuments(p: number, cls: string): StoredQuery {
+  return validateStoredQuery({
     queryId: StoredQueryId.FindDocuments,
     returnType: 'LeafClass',
     params: {
@@ -106,7 +108,7 @@ function findDocuments(p: number, cls: string): StoredQueryRequest {
       $XDSDocumentEntryStatus: [[AvailabilityStatus.Approved]],
       $XDSDocumentEntryClassCode: [[`${cls}^^^${CLASS_SCHEME}`]],
     },
-  };
+  });
 }
 
 const randomQuery = () => findDocuments(Math.floor(Math.random() * patients), CLASSES[Math.floor(Math.random() * CLASSES.length)]!);

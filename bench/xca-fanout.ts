@@ -23,6 +23,7 @@ import type { CommunityTransport, RemoteQueryAnswer } from '../src/communities/p
 import { AvailabilityStatus } from '../src/domain/metadata';
 import { StoredQueryId } from '../src/domain/stored-query-catalog';
 import { BullMqJobQueue } from '../src/jobs/bullmq-queue';
+import { validateStoredQuery } from '../src/xds/stored-query-request';
 import { startRedis } from '../test/support/redis-process';
 import { fillFixture, xml } from '../test/xds/support/fixtures';
 import { quoted, slot } from '../test/xds/support/messages';
@@ -94,7 +95,7 @@ async function queueThroughput(redisUrl: string) {
   fanOut.registerJobs();
   await jobs.start();
   let failures = 0;
-  const query = { queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass' as const, params: { $XDSDocumentEntryPatientId: [[PATIENT]], $XDSDocumentEntryStatus: [[AvailabilityStatus.Approved]] } };
+  const query = validateStoredQuery({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[PATIENT]], $XDSDocumentEntryStatus: [[AvailabilityStatus.Approved]] } });
   const run = async () => {
     const r = await fanOut.query({ requestId: randomUUID(), query, communities: 'all', principal: { subject: 'bench' } });
     if (r.errors.length > 0) failures++;

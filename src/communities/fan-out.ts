@@ -18,7 +18,7 @@ import { XdsErrorCode } from '../domain/error-codes';
 import type { RegistryObject } from '../domain/metadata';
 import { reachesPatient, type Principal } from '../domain/principal';
 import type { RegistryErrorDetail } from '../domain/registry-error';
-import { toStoredQuery, type RegistryQuery } from '../domain/registry-query';
+import { checkStoredQuery } from '../domain/registry-query';
 import type { StoredQuery } from '../domain/stored-queries';
 import { backoffDelayMs } from '../jobs/job-options';
 import { JobWaitTimeout, type JobQueue } from '../jobs/job-queue';
@@ -73,7 +73,7 @@ export interface FanOutRequest {
   /** Unique per consumer request (e.g. its WS-Addressing MessageID); a retry with the same id reuses finished calls. */
   requestId: string;
   /** The typed query (MHD) or the ITI-18 parameters (XDS); checked once here, before any call. */
-  query: RegistryQuery;
+  query: StoredQuery;
   /** Explicit homeCommunityIds, or every community of the directory. This community's own id is skipped (answered locally by the caller). */
   communities: 'all' | readonly string[];
   /** Who asks: a patient-context caller gets only its patient's objects. */
@@ -138,7 +138,7 @@ export class CommunityFanOut {
    * an error entry of the result.
    */
   async query(request: FanOutRequest): Promise<FanOutResult> {
-    const query = toStoredQuery(request.query);
+    const query = checkStoredQuery(request.query);
     const local = this.deps.localCommunityId;
     const snapshot = this.deps.directory.snapshot();
     const named = request.communities === 'all' ? [...snapshot.byId.keys()] : [...new Set(request.communities)];

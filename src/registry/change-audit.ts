@@ -5,7 +5,7 @@
  */
 import type { AuditFacts, AuditScope } from '../audit/audit-scope';
 import { RegistryError } from '../domain/registry-error';
-import { isStoredQueryRequest, type RegistryQuery } from '../domain/registry-query';
+import type { StoredQuery } from '../domain/stored-queries';
 import type { DeleteResult, UpdateRequest, UpdateResult } from './lifecycle-types';
 
 /**
@@ -55,9 +55,7 @@ export async function auditedRead<R>(audit: AuditScope, read: () => Promise<R>):
 }
 
 /** The one patient a query names (the record's patient), if it names exactly one. */
-export function queriedPatient(query: RegistryQuery): string | undefined {
-  const values = isStoredQueryRequest(query)
-    ? (query.params['$XDSDocumentEntryPatientId'] ?? query.params['$XDSFolderPatientId'] ?? []).flat()
-    : (query.name === 'GetAll' ? undefined : 'documents' in query ? query.documents.patientIds : 'folders' in query ? query.folders.patientIds : undefined) ?? [];
+export function queriedPatient(query: StoredQuery): string | undefined {
+  const values = (query.name === 'GetAll' ? undefined : 'documents' in query ? query.documents.patientIds : 'folders' in query ? query.folders.patientIds : undefined) ?? [];
   return values.length === 1 ? values[0] : undefined;
 }

@@ -6,6 +6,7 @@
  */
 import type { AffinityProfile } from '../domain/affinity-profile';
 import type { AvailabilityStatus, DocumentEntry, Folder, ObjectKind, SubmissionSet } from '../domain/metadata';
+import type { Principal } from '../domain/principal';
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { StoreTransaction } from '../domain/store-transaction';
 import type { PatientPolicy } from './patient-feed';
@@ -109,6 +110,8 @@ export interface LifecycleOptions {
   homeCommunityId: string;
   /** Current time as XDS DTM (injectable for tests). */
   now?: () => string;
+  /** Who asks (default: the system): a caller bound to one patient reaches only that patient's objects. */
+  principal?: Principal;
 }
 
 export interface LifecycleCall<R> {

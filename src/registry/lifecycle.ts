@@ -4,6 +4,7 @@
  * transaction. A rejected request throws RegistryError and changes nothing.
  */
 import { XdsErrorCode } from '../domain/error-codes';
+import { SYSTEM_PRINCIPAL } from '../domain/principal';
 import { RegistryError } from '../domain/registry-error';
 import { asRegistryError } from './lifecycle-errors';
 import { checkUpdateRequest, prepareUpdate } from './lifecycle-request';
@@ -36,10 +37,11 @@ export async function updateDocumentSet(
         throw RegistryError.of(XdsErrorCode.XDSDuplicateUniqueIdInRegistry, `submission set uniqueId ${ss.uniqueId} is already registered`, ss.uniqueId);
       }
       await tx.insertObjects({ submissionSets: [ss] });
+      const principal = options.principal ?? SYSTEM_PRINCIPAL;
       const newVersions = [];
-      for (const op of update.newVersions) newVersions.push(await applyNewVersion(tx, op, { homeCommunityId: options.homeCommunityId, now }));
+      for (const op of update.newVersions) newVersions.push(await applyNewVersion(tx, op, { homeCommunityId: options.homeCommunityId, now, principal }));
       const statusChanges = [];
-      for (const op of update.statusChanges) statusChanges.push(await applyStatusChange(tx, op, ss));
+      for (const op of update.statusChanges) statusChanges.push(await applyStatusChange(tx, op, ss, principal));
       const result: UpdateResult = { submissionSet: ss.entryUuid, patientId: ss.patientId, ids: update.ids, newVersions, statusChanges, warnings };
       await call.withinTransaction?.(tx.transaction, result);
       return result;

@@ -5,6 +5,7 @@
  */
 import { XdsErrorCode } from '../domain/error-codes';
 import { AvailabilityStatus, type Association, type DocumentEntry, type Folder } from '../domain/metadata';
+import { reachesPatient, type Principal } from '../domain/principal';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import type { PreparedNewVersion } from './lifecycle-request';
 import { propagateMemberships } from './lifecycle-propagation';
@@ -14,6 +15,7 @@ import type { RegistrySession, VersionRow } from './ports';
 export interface NewVersionContext {
   homeCommunityId: string;
   now: string;
+  principal: Principal;
 }
 
 /**
@@ -55,7 +57,8 @@ async function insertVersion(tx: RegistrySession, object: VersionedObject, membe
 export async function applyNewVersion(tx: RegistrySession, op: PreparedNewVersion, ctx: NewVersionContext): Promise<NewVersionOutcome> {
   const { kind, logicalId, entryUuid } = op.object;
   const locked = await tx.lockLatestVersion({ logicalId: logicalId! }, [kind]);
-  if (!locked) {
+  // Another patient's object answers a caller bound to one patient exactly as an unregistered one.
+  if (!locked || !reachesPatient(ctx.principal, locked.latest.patientId)) {
     throw RegistryError.of(XdsErrorCode.XDSMetadataUpdateError, `no ${kind} with logicalID ${logicalId} is registered`, entryUuid);
   }
   const previous = locked.latest;

@@ -15,8 +15,7 @@ import { acceptedPatientCx, type PatientPolicy } from './patient-feed';
 import type { PatientRow, RegistrySession, RegistryStore, StoredQueryOptions, StoredQueryResult } from './ports';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { XdsErrorCode } from '../domain/error-codes';
-import type { RegistryQuery } from '../domain/registry-query';
-import { StoredQueryId } from '../domain/stored-queries';
+import type { StoredQuery } from '../domain/stored-queries';
 import { AccessDeniedError } from '../domain/access-denied';
 import { requireOwnCommunity } from '../domain/community';
 import { normalizeCx, parseCx } from '../domain/hl7v2';
@@ -120,7 +119,7 @@ export class Registry {
    * ITI-18 / ITI-51 stored query (and MHD searches mapped onto them). A patient-context
    * principal sees only its own patient's objects.
    */
-  query(request: RegistryQuery, principal: Principal, options: QueryCall = {}): Promise<StoredQueryResult> {
+  query(request: StoredQuery, principal: Principal, options: QueryCall = {}): Promise<StoredQueryResult> {
     const { audit, crossCommunity, ...queryOptions } = options;
     const run = async () => {
       if (crossCommunity) requireOwnCommunity(request.homeCommunityId, this.options.homeCommunityId, false);
@@ -149,20 +148,6 @@ export class Registry {
     if (patientId !== undefined) audit.note({ patientId });
     await audit.succeeded();
     return result;
-  }
-
-  /**
-   * The patient of a document, as `principal` may see it: `found: false` when the registry
-   * lists no such document for this caller (for a patient-context caller, also when the
-   * document is another patient's; repositories answer that exactly like an unknown document).
-   */
-  async documentPatient(documentUniqueId: string, principal: Principal): Promise<{ found: boolean; patientId?: string }> {
-    const r = await this.query(
-      { queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[documentUniqueId]] } },
-      principal,
-    );
-    const entry = r.objects.find((o) => o.kind === 'DocumentEntry');
-    return entry ? { found: true, patientId: entry.patientId } : { found: false };
   }
 
   /** The checks that need no database, for a caller about to stream document bytes. */
@@ -225,7 +210,7 @@ export class Registry {
       if (!reachesPatient(principal, normalizeCx(patientId) ?? patientId)) {
         throw RegistryError.of(XdsErrorCode.XDSPatientIdDoesNotMatch, `the SubmissionSet is about ${patientId}, not the patient the caller is limited to`, patientId);
       }
-      return updateDocumentSet(this.store, request, this.options, lifecycleCall);
+      return updateDocumentSet(this.store, request, { ...this.options, principal }, lifecycleCall);
     };
     if (!audit) return update(call);
     audit.note({ patientId: request.submissionSet.patientId });

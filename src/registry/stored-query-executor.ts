@@ -1,13 +1,14 @@
 /**
- * Runs a Registry Stored Query (ITI-18 / ITI-51, or MHD's typed query) for either front end:
- * the query is checked here (typed, or ITI-18 parameters), then the store's query engine
- * answers it within the registry's limits.
+ * Runs a Registry Stored Query (ITI-18 / ITI-51 from the XDS front end, MHD's searches) on the
+ * typed query every front end builds: the query rules are checked here, then the store's query
+ * engine answers it within the registry's limits.
  */
-import { toStoredQuery, type RegistryQuery } from '../domain/registry-query';
+import { checkStoredQuery } from '../domain/registry-query';
+import type { StoredQuery } from '../domain/stored-queries';
 import type { RegistrySession, StoredQueryOptions, StoredQueryResult } from './ports';
 
 export type { StoredQueryResult };
 
-export async function runStoredQuery(session: RegistrySession, request: RegistryQuery, options: StoredQueryOptions): Promise<StoredQueryResult> {
-  return session.runQuery(toStoredQuery(request), options, request.homeCommunityId);
+export async function runStoredQuery(session: RegistrySession, query: StoredQuery, options: StoredQueryOptions): Promise<StoredQueryResult> {
+  return session.runQuery(checkStoredQuery(query), options, query.homeCommunityId);
 }

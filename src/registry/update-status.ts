@@ -5,25 +5,29 @@
  */
 import { XdsErrorCode } from '../domain/error-codes';
 import { AssociationType, AvailabilityStatus, type SubmissionSet } from '../domain/metadata';
+import { reachesPatient, type Principal } from '../domain/principal';
 import { RegistryError } from '../domain/registry-error';
 import { shortStatus } from '../domain/short-status';
 import { newEntryUuid } from './identifiers';
 import type { StatusChangeOperation, StatusChangeOutcome } from './lifecycle-types';
 import type { RegistrySession } from './ports';
 
-/** Why an object that is no DocumentEntry or Folder cannot have its status changed. */
-async function unversionedTarget(tx: RegistrySession, id: string): Promise<RegistryError> {
+/** Why an object that is no DocumentEntry or Folder (that `principal` may reach) cannot have its status changed. */
+async function unreachableTarget(tx: RegistrySession, id: string, principal: Principal): Promise<RegistryError> {
   const kind = await tx.unversionedKind(id.toLowerCase());
-  if (kind) {
+  const visible = kind !== undefined && (principal.patientId === undefined || (await tx.objectsOfPatient([id.toLowerCase()], principal.patientId)).size > 0);
+  if (kind && visible) {
     return RegistryError.of(XdsErrorCode.XDSMetadataUpdateOperationError, `the availabilityStatus of ${kind} ${id} cannot be changed by this registry`, id);
   }
   return RegistryError.of(XdsErrorCode.UnresolvedReferenceException, `no DocumentEntry or Folder ${id} is registered`, id);
 }
 
-export async function applyStatusChange(tx: RegistrySession, op: StatusChangeOperation, submissionSet: SubmissionSet): Promise<StatusChangeOutcome> {
+export async function applyStatusChange(tx: RegistrySession, op: StatusChangeOperation, submissionSet: SubmissionSet, principal: Principal): Promise<StatusChangeOutcome> {
   const named = 'entryUuid' in op.target ? op.target.entryUuid : op.target.logicalId;
   const locked = await tx.lockLatestVersion(op.target, ['DocumentEntry', 'Folder']);
-  if (!locked) throw await unversionedTarget(tx, named);
+  // Another patient's object answers a caller bound to one patient exactly as an unregistered
+  // one, before any check that would describe it (its versions, its patient).
+  if (!locked || !reachesPatient(principal, locked.latest.patientId)) throw await unreachableTarget(tx, named, principal);
   const { latest } = locked;
   if (locked.named !== undefined && locked.named !== latest.entryUuid) {
     throw RegistryError.of(

@@ -40,7 +40,7 @@ function unknownDocument(key: RemoteDocumentKey): RegistryError {
 async function remoteEntry(deps: RemoteReadDeps, key: RemoteDocumentKey, principal: Principal, identity: CallerIdentity): Promise<DocumentEntry> {
   const result = await deps.fanOut.query({
     requestId: randomUUID(),
-    query: { queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', homeCommunityId: key.homeCommunityId, params: { $XDSDocumentEntryUniqueId: [[key.documentUniqueId]] } },
+    query: { name: 'GetDocuments', queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', metadataLevel: 1, documentIds: { by: 'uniqueId', values: [key.documentUniqueId] } },
     communities: [key.homeCommunityId],
     principal,
     identity,

@@ -12,7 +12,7 @@ import { requireOwnCommunity } from '../domain/community';
 import { reachesPatient, type Principal } from '../domain/principal';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { XdsErrorCode } from '../domain/error-codes';
-import { StoredQueryId } from '../domain/stored-query-catalog';
+import { StoredQueryId, type StoredQuery } from '../domain/stored-queries';
 import { itemsStatus } from '../domain/submission';
 import type { Registry } from '../registry/registry';
 import { StorageError } from '../storage-error';
@@ -38,7 +38,8 @@ export interface Retrieved<R extends DocumentRequest> {
 /** The patient of each document `principal` may see (a patient-context caller: only its own patient's). */
 async function patientsOf(registry: Registry, uniqueIds: readonly string[], principal: Principal): Promise<Map<string, string>> {
   if (uniqueIds.length === 0) return new Map();
-  const result = await registry.query({ queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[...new Set(uniqueIds)]] } }, principal);
+  const query: StoredQuery = { name: 'GetDocuments', queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', metadataLevel: 1, documentIds: { by: 'uniqueId', values: [...new Set(uniqueIds)] } };
+  const result = await registry.query(query, principal);
   return new Map(result.objects.flatMap((o) => (o.kind === 'DocumentEntry' ? [[o.uniqueId, o.patientId] as const] : [])));
 }
 

@@ -5,6 +5,7 @@
  * the console.
  */
 import { DOMParser, type Document } from '@xmldom/xmldom';
+import { decodeUtf8Strict } from '../bytes';
 import { XmlSafetyError } from './xml-errors';
 import { scanXml, type XmlStructureLimits } from './xml-scan';
 import { installXmldomRegexCache } from './xmldom-regex-cache';
@@ -31,8 +32,6 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   allowProcessingInstructions: true,
 });
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
 /**
  * Bytes to text. SOAP 1.2 messages are UTF-8 in practice (IHE requires it), so that is the only
  * encoding accepted; a UTF-16/UTF-32 byte order mark or invalid UTF-8 is an ENCODING error rather
@@ -45,7 +44,7 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
     throw new XmlSafetyError('ENCODING', 'only UTF-8 XML is accepted (found a UTF-16/UTF-32 byte pattern)');
   }
   try {
-    return utf8.decode(bytes);
+    return decodeUtf8Strict(bytes);
   } catch (err) {
     throw new XmlSafetyError('ENCODING', 'XML is not valid UTF-8', { cause: err });
   }

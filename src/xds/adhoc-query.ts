@@ -1,5 +1,6 @@
 /**
- * ITI-18 request: query:AdhocQueryRequest -> the registry's StoredQueryRequest.
+ * ITI-18 request: query:AdhocQueryRequest -> its parameters (StoredQueryRequest), which
+ * stored-query-request.ts turns into the registry's typed query.
  *
  *   <query:AdhocQueryRequest>
  *     <query:ResponseOption returnType="LeafClass|ObjectRef" returnComposedObjects="true"/>
@@ -8,12 +9,13 @@
  *       ...
  */
 import type { Element } from '@xmldom/xmldom';
-import type { ReturnType, StoredQueryRequest } from '../domain/stored-queries';
+import type { ReturnType } from '../domain/stored-queries';
 import { childNamed, childrenNamed, simpleText, SoapFault } from '../soap';
 import { withCodeKeys } from './coded-values';
 import { XDS_NS } from './namespaces';
 import { requireAttribute, requireChild } from './payload';
 import { parseSlotValues } from './slot-values';
+import type { StoredQueryRequest } from './stored-query-request';
 
 /** rim:Value texts of a rim:Slot (its rim:ValueList children). */
 function slotValueTexts(slot: Element): string[] {

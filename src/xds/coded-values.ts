@@ -1,16 +1,25 @@
 /**
  * Coded query parameters ($XDSDocumentEntryClassCode, ...ConfidentialityCode, $XDSFolderCodeList,
  * ...): on the ITI-18 wire a code is an HL7 v2 CE, `code^^codingScheme` (the display component
- * left empty). The registry keys codes its own way (domain/codes.ts codeKey), so each value is
- * rewritten into that form here. The `code^^^scheme` spelling, which some senders use, is read
- * as well. A value without its coding scheme (`code`, `code^^`) is refused rather than matched
- * in any scheme: ITI-18 codes every code parameter with its scheme, and a sender that leaves it
- * out would otherwise get an answer to a question it did not ask.
+ * left empty). Each value is rewritten into the registry's key `code^^^scheme` here (codeKey),
+ * which stored-query-request.ts reads into the typed query's code (parseCodeKey). The
+ * `code^^^scheme` spelling, which some senders use, is read as well. A value without its coding
+ * scheme (`code`, `code^^`) is refused rather than matched in any scheme: ITI-18 codes every code
+ * parameter with its scheme, and a sender that leaves it out would otherwise get an answer to a
+ * question it did not ask.
  */
 import { codeKey } from '../domain/codes';
 import { XdsErrorCode } from '../domain/error-codes';
 import { RegistryError } from '../domain/registry-error';
 import { querySpecById } from '../domain/stored-queries';
+
+/** Reads the key `code^^^scheme` (scheme optional: parameter requests built in code may leave it out). */
+export function parseCodeKey(value: string): { code: string; scheme?: string } {
+  const i = value.indexOf('^^^');
+  if (i < 0) return { code: value };
+  const scheme = value.slice(i + 3);
+  return scheme ? { code: value.slice(0, i), scheme } : { code: value.slice(0, i) };
+}
 
 /** `name` is the parameter, named in the error. */
 export function codeValueToKey(value: string, name: string): string {

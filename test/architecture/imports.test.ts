@@ -80,6 +80,14 @@ describe('architecture: imports', () => {
     assert.deepEqual(offending, []);
   });
 
+  it('only the XDS front end reads the ITI-18 parameter syntax (slots, CE codes); the core takes the typed query', () => {
+    const readers = ['slot-values', 'coded-values', 'adhoc-query', 'stored-query-request'].map((f) => path.join(SRC, 'xds', `${f}.ts`));
+    for (const reader of readers) assert.ok(fs.existsSync(reader), `${path.relative(SRC, reader)} is gone: update this rule`);
+    const offending = [...graph].flatMap(([f, targets]) =>
+      folderOf(f) === 'xds' ? [] : targets.filter((t) => readers.includes(t)).map((t) => `${path.relative(SRC, f)} imports ${path.relative(SRC, t)}`));
+    assert.deepEqual(offending, []);
+  });
+
   for (const [core, name] of [['registry', 'the registry'], ['audit', 'the audit layer']] as const) {
     it(`${name} reaches its store only through its ports (${core}/ports.ts)`, () => {
       const store = path.join(SRC, 'store') + path.sep;

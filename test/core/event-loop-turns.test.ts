@@ -31,4 +31,13 @@ describe('EventLoopTurns', () => {
     for (let step = 0; step < 100; step++) await turns.yield();
     assert.equal(timerRan, false);
   });
+
+  it('starts its first slice at the first step, not when it was made: time spent waiting before the loop is not holding the loop', async () => {
+    const turns = new EventLoopTurns(10);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    let handedOver = false;
+    setImmediate(() => (handedOver = true));
+    for (let step = 0; step < 3; step++) await turns.yield();
+    assert.equal(handedOver, false);
+  });
 });

@@ -9,6 +9,7 @@ import type { RepositoryService } from '../../src/repository/repository-service'
 import { describeEachStore } from '../support/databases';
 import { association, documentEntry, patientCx, sha1, submission } from '../support/metadata-builders';
 import { withRepositoryAndPatient } from '../support/repository-fixture';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 
 const APPROVED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved';
 const DEPRECATED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated';
@@ -22,7 +23,7 @@ describeEachStore('core: provide, find, retrieve', (ctx) => {
   withRepositoryAndPatient(ctx, (s) => ({ registry, repo, patient } = s));
 
   const find = (status: string, principal = SYSTEM_PRINCIPAL) =>
-    registry.query({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[status]] } }, principal);
+    registry.query(validateStoredQuery({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[status]] } }), principal);
 
   it('a provided document is found by FindDocuments and retrieved by its uniqueId', async () => {
     const d = documentEntry(patient, { hash: sha1('zpráva'), size: Buffer.byteLength('zpráva') });

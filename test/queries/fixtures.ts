@@ -11,7 +11,8 @@ import {
   type Folder,
   type SubmissionSet,
 } from '../../src/domain/metadata';
-import { StoredQueryId, type StoredQueryName, type StoredQueryRequest } from '../../src/domain/stored-queries';
+import { StoredQueryId, type StoredQueryName } from '../../src/domain/stored-queries';
+import type { StoredQueryRequest } from '../../src/xds/stored-query-request';
 import type { SqlExecutor } from '../../src/store/sql/database';
 import { insertAssociation, insertDocumentEntry, insertFolder, insertSubmissionSet } from '../../src/store/sql/registry-rows';
 

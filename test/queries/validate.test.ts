@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { DocumentEntryType } from '../../src/domain/metadata';
 import { RegistryError } from '../../src/domain/registry-error';
-import { QUERY_SPECS, StoredQueryId, validateStoredQuery, type StoredQueryOf } from '../../src/domain/stored-queries';
+import { QUERY_SPECS, StoredQueryId, type StoredQueryOf } from '../../src/domain/stored-queries';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 import { APPROVED, C, DEPRECATED, PATIENT_A, key, request } from './fixtures';
 
 function rejects(fn: () => unknown, code: string, context?: RegExp): void {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { AssociationType, AvailabilityStatus, type DocumentEntry, type Folder } from '../../src/domain/metadata';
-import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
+import { SYSTEM_PRINCIPAL, type Principal } from '../../src/domain/principal';
 import { RegistryError } from '../../src/domain/registry-error';
 import type { Submission } from '../../src/domain/submission';
 import type { NewVersionOperation, UpdateRequest } from '../../src/registry/lifecycle-types';
@@ -198,6 +199,58 @@ describeEachStore('registry lifecycle (ITI-57 update, ITI-62 delete)', (ctx) => 
     it('rejects an update for an unknown patient (XDSUnknownPatientId)', async () => {
       const { id } = await registeredDocument();
       await rejects(() => update({ statusChanges: [{ target: { entryUuid: id }, originalStatus: Approved, newStatus: Deprecated }] }, patientCx()), 'XDSUnknownPatientId');
+    });
+  });
+
+  describe('a caller bound to one patient (ITI-57)', () => {
+    let other: string;
+    /** Bound to `other`, with a SubmissionSet about `other`: the registry refuses nothing on the SubmissionSet. */
+    const boundToOther = () => ({ subject: 'clinician', patientId: other });
+    const updateAs = (req: Omit<UpdateRequest, 'submissionSet'>, principal: Principal) =>
+      registry.updateDocumentSet({ submissionSet: submissionSet(other), ...req }, principal);
+    /** The error with the named id replaced, to compare the answers for two different ids. */
+    const shape = (err: RegistryError, id: string) => JSON.stringify(err.errors).split(id).join('<id>');
+    const unknownUuid = () => `urn:uuid:${randomUUID()}`;
+
+    beforeEach(async () => {
+      other = patientCx();
+      await registry.registerPatient(other);
+    });
+
+    it('names another patient\'s object in a status change: the answer of an unregistered one (UnresolvedReferenceException)', async () => {
+      const { id, doc } = await registeredDocument();
+      await update({ newVersions: [newDocumentVersion(doc, id)] });
+      const deprecate = (target: { entryUuid: string } | { logicalId: string }) => updateAs({ statusChanges: [{ target, originalStatus: Approved, newStatus: Deprecated }] }, boundToOther());
+      const missing = unknownUuid();
+      const unknown = shape(await rejects(() => deprecate({ entryUuid: missing }), 'UnresolvedReferenceException'), missing);
+      // The latest version, an older one (no "not the latest version") and the logicalID alike.
+      assert.equal(shape(await rejects(() => deprecate({ logicalId: id }), 'UnresolvedReferenceException'), id), unknown);
+      assert.equal(shape(await rejects(() => deprecate({ entryUuid: id }), 'UnresolvedReferenceException'), id), unknown);
+      // The patient's SubmissionSet is not another patient's object either.
+      const { setId } = await registeredDocument();
+      assert.equal(shape(await rejects(() => deprecate({ entryUuid: setId }), 'UnresolvedReferenceException'), setId), unknown);
+    });
+
+    it('names another patient\'s object in a new version: the answer of an unregistered logicalID (XDSMetadataUpdateError)', async () => {
+      const { id, doc } = await registeredDocument();
+      const asOther = (logicalId: string) => updateAs({ newVersions: [newDocumentVersion(doc, logicalId, 1, { patientId: other, sourcePatientId: other })] }, boundToOther());
+      // The error's location is the request's new entryUUID, a fresh one per request.
+      const withoutLocation = (err: RegistryError, named: string) => shape(new RegistryError(err.errors.map(({ location: _, ...e }) => e)), named);
+      const missing = unknownUuid();
+      const unknown = withoutLocation(await rejects(() => asOther(missing), 'XDSMetadataUpdateError'), missing);
+      assert.equal(withoutLocation(await rejects(() => asOther(id), 'XDSMetadataUpdateError'), id), unknown);
+    });
+
+    it('a fully privileged caller still learns the patient mismatch the TF asks for', async () => {
+      const { id, doc } = await registeredDocument();
+      await rejects(() => updateAs({ statusChanges: [{ target: { entryUuid: id }, originalStatus: Approved, newStatus: Deprecated }] }, SYSTEM_PRINCIPAL), 'XDSPatientIdDoesNotMatch');
+      await rejects(() => updateAs({ newVersions: [newDocumentVersion(doc, id, 1, { patientId: other, sourcePatientId: other })] }, SYSTEM_PRINCIPAL), 'XDSPatientIDReconciliationError');
+    });
+
+    it('updates its own patient\'s objects', async () => {
+      const { id } = await registeredDocument(other);
+      const r = await updateAs({ statusChanges: [{ target: { entryUuid: id }, originalStatus: Approved, newStatus: Deprecated }] }, boundToOther());
+      assert.equal(r.statusChanges[0]!.entryUuid, id);
     });
   });
 

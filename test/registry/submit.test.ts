@@ -9,6 +9,7 @@ import type { SqlExecutor } from '../../src/store/sql/database';
 import { describeEachStore } from '../support/databases';
 import { association, documentEntry, folder, patientCx, sha1, submission } from '../support/metadata-builders';
 import { countRows, testRegistry, withFreshPatient } from '../support/registry-fixture';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 
 async function status(db: SqlExecutor, entryUuid: string): Promise<string | undefined> {
   const r = await db.query<{ status: string }>(
@@ -119,7 +120,7 @@ describeEachStore('registry submit', (ctx) => {
 
   /** The entryUUIDs GetDocuments returns for a uniqueId (each registration's newest version). */
   async function entriesOf(uniqueId: string): Promise<string[]> {
-    const r = await registry.query({ queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[uniqueId]] } }, SYSTEM_PRINCIPAL);
+    const r = await registry.query(validateStoredQuery({ queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[uniqueId]] } }), SYSTEM_PRINCIPAL);
     return r.objects.map((o) => o.entryUuid).sort();
   }
 
@@ -132,7 +133,7 @@ describeEachStore('registry submit', (ctx) => {
       assert.equal(await countRows(ctx.db, 'document_entries'), before + 1);
       assert.notEqual(again[d.entryUuid], first[d.entryUuid]);
       assert.deepEqual(await entriesOf(d.uniqueId), [first[d.entryUuid], again[d.entryUuid]].sort());
-      const found = await registry.query({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[AvailabilityStatus.Approved]] } }, SYSTEM_PRINCIPAL);
+      const found = await registry.query(validateStoredQuery({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[AvailabilityStatus.Approved]] } }), SYSTEM_PRINCIPAL);
       assert.ok([first[d.entryUuid], again[d.entryUuid]].every((id) => found.objects.some((o) => o.entryUuid === id)));
       const r = await ctx.db.query<{ target_id: string; metadata: { submissionSetStatus?: string } }>(
         'SELECT target_id, metadata FROM associations WHERE target_id = ANY($1::text[]) ORDER BY seq', [[first[d.entryUuid], again[d.entryUuid]]]);

@@ -1,8 +1,11 @@
 import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/store/sql/database';
 import { Registry } from '../../src/registry/registry';
+import type { StoredQuery } from '../../src/domain/stored-queries';
+import type { StoredQueryOptions } from '../../src/registry/ports';
 import { runStoredQuery } from '../../src/registry/stored-query-executor';
 import { SqlRegistryStore } from '../../src/store/sql/registry/sql-registry-store';
+import { validateStoredQuery, type StoredQueryRequest } from '../../src/xds/stored-query-request';
 import { patientCx } from './metadata-builders';
 
 /** A registry on the Czech default profile over the given database. */
@@ -11,9 +14,12 @@ export function testRegistry(db: Database, env: Record<string, string> = {}): Re
   return Registry.fromConfig(new SqlRegistryStore(db), config);
 }
 
-/** The registry's stored-query executor over the given database, without a Registry around it. */
-export function runStoredQueryOn(db: Database, ...query: Parameters<typeof runStoredQuery> extends [unknown, ...infer Rest] ? Rest : never): ReturnType<typeof runStoredQuery> {
-  return runStoredQuery(new SqlRegistryStore(db).session, ...query);
+/**
+ * The registry's stored-query executor over the given database, without a Registry around it.
+ * An ITI-18 parameter request is read as the XDS front end reads it; its refusal rejects.
+ */
+export async function runStoredQueryOn(db: Database, query: StoredQuery | StoredQueryRequest, options: StoredQueryOptions): ReturnType<typeof runStoredQuery> {
+  return runStoredQuery(new SqlRegistryStore(db).session, 'params' in query ? validateStoredQuery(query) : query, options);
 }
 
 export async function countRows(db: Database, table: string): Promise<number> {

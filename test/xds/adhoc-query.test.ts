@@ -2,10 +2,11 @@
 // syntax and CE codes; the domain's parameter table turns them into values.
 import assert from 'node:assert/strict';
 import { AvailabilityStatus, DocumentEntryType } from '../../src/domain/metadata';
-import { StoredQueryId, validateStoredQuery } from '../../src/domain/stored-queries';
+import { StoredQueryId } from '../../src/domain/stored-queries';
 import { parseXml } from '../../src/soap/safe-xml';
 import { readAdhocQueryRequest } from '../../src/xds/adhoc-query';
 import { XDS_NS } from '../../src/xds/namespaces';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 import { quoted, slot } from './support/messages';
 
 const PATIENT = '7608139877^^^&1.2.203.999.1.1&ISO';

@@ -8,6 +8,7 @@ import { documentRequests, newPatient, oid, provideSingle, quoted, registered, s
 import { registryResult } from './support/responses';
 import { StoredQueryId } from '../../src/domain/stored-query-catalog';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 
 interface EventRow {
   patient_id: string | null;
@@ -137,7 +138,7 @@ describeEachStoreOverHttp('xds ATNA audit events', (ctx) => {
 
   it('ITI-62: the deletion event', async () => {
     const doc = await provided();
-    const q = await ctx.gw.registry.query({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[doc.entryUuid]] } }, SYSTEM_PRINCIPAL);
+    const q = await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[doc.entryUuid]] } }), SYSTEM_PRINCIPAL);
     const ids = [q.objects.find((o) => o.kind === 'SubmissionSet')!.entryUuid, doc.entryUuid, q.objects.find((o) => o.kind === 'Association')!.entryUuid];
     const r = registryResult(await sendFixture(ctx.baseUrl, 'registry', 'iti62-delete-document-set.xml', { OBJECT_REFS: xml(ids.map((id) => `<rim:ObjectRef id="${id}"/>`).join('')) }));
     assert.equal(r.status, 'Success', JSON.stringify(r.errors));

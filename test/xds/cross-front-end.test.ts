@@ -13,6 +13,7 @@ import { documentBytes, feedPatient, freshBundle, request, RID_SYSTEM, type Json
 import { idsOf, provideSingle, quoted, registered, sendFixture, slot, storedQuery, XDS_TRANSACTIONS } from './support/messages';
 import { queryObjects, registryResult } from './support/responses';
 import { readAll } from './support/soap-client';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 
 const APPROVED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved';
 
@@ -29,7 +30,7 @@ describeEachStoreOverHttp('xds <-> mhd: one registry, two front ends', (ctx) => 
     const { reply, submitted } = await provideSingle(ctx.baseUrl, { patient });
     assert.equal(registryResult(reply, XDS_TRANSACTIONS.provideAndRegister.response).status, 'Success');
 
-    const found = await ctx.gw.registry.query({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[APPROVED]] } }, SYSTEM_PRINCIPAL);
+    const found = await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[patient]], $XDSDocumentEntryStatus: [[APPROVED]] } }), SYSTEM_PRINCIPAL);
     assert.deepEqual(found.objects.map((o) => (o.kind === 'DocumentEntry' ? o.uniqueId : '')), [submitted.docUid]);
 
     const search = await request(`${ctx.fhir}/DocumentReference?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${rid}`)}&status=current`);

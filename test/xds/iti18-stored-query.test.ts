@@ -10,6 +10,7 @@ import { fillFixture } from './support/fixtures';
 import { documentParts, idsOf, newPatient, oid, provideSingle, quoted, registered, sendFixture, slot, storedQuery, XDS_TRANSACTIONS } from './support/messages';
 import { errorCodes, queryObjects, registryResult, type ReadResponse } from './support/responses';
 import type { SoapReply } from './support/soap-client';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 
 const APPROVED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved';
 const LOINC = '2.16.840.1.113883.6.1';
@@ -67,8 +68,8 @@ describeEachStoreOverHttp('xds ITI-18 Registry Stored Query', (ctx) => {
     s.d4 = (await registered(ctx.gw, c.submitted.docUid)).entryUuid;
     s.dq = (await registered(ctx.gw, q.submitted.docUid)).entryUuid;
     s.folder = (await registered(ctx.gw, s.uid.folder, 'GetFolders')).entryUuid;
-    const sets = await ctx.gw.registry.query({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'ObjectRef', params: { $uuid: [[s.d1, s.d3, s.d4]] } }, { subject: 'test' });
-    const setOf = async (doc: string) => (await ctx.gw.registry.query({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[doc]] } }, { subject: 'test' })).objects.find((o) => o.kind === 'SubmissionSet')!.entryUuid;
+    const sets = await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'ObjectRef', params: { $uuid: [[s.d1, s.d3, s.d4]] } }), { subject: 'test' });
+    const setOf = async (doc: string) => (await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[doc]] } }), { subject: 'test' })).objects.find((o) => o.kind === 'SubmissionSet')!.entryUuid;
     assert.ok(sets.refs.length > 0);
     s.ssA = await setOf(s.d1);
     s.ssB = await setOf(s.d3);

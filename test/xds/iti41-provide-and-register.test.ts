@@ -11,6 +11,7 @@ import { fillFixture } from './support/fixtures';
 import { documentParts, newPatient, oid, provideSingle, registered, sendFixture, sha1, singleSubmission, XDS_TRANSACTIONS, type Packaging } from './support/messages';
 import { errorCodes, faultOf, registryResult, relatesToOf } from './support/responses';
 import { postRaw, readAll, readReply, sendSoap } from './support/soap-client';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 
 const RESPONSE = XDS_TRANSACTIONS.provideAndRegister.response;
 
@@ -80,7 +81,7 @@ describeEachStoreOverHttp('xds ITI-41 Provide and Register Document Set-b', (ctx
         [after.document_entries, after.submission_sets, after.repository_documents, after.blobs],
         [before.document_entries + 1, before.submission_sets + 1, before.repository_documents, before.blobs],
       );
-      const entries = await ctx.gw.registry.query({ queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[first.submitted.docUid]] } }, SYSTEM_PRINCIPAL);
+      const entries = await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryUniqueId: [[first.submitted.docUid]] } }), SYSTEM_PRINCIPAL);
       assert.equal(new Set(entries.objects.map((o) => o.entryUuid)).size, 2);
       assert.deepEqual(await stored(first.submitted.docUid), content);
     });

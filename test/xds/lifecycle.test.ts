@@ -8,6 +8,7 @@ import { describeEachStoreOverHttp } from '../support/http-gateway';
 import { xml } from './support/fixtures';
 import { newPatient, oid, provideSingle, registered, sendFixture, sha1, XDS_TRANSACTIONS, type SingleSubmission } from './support/messages';
 import { errorCodes, registryResult } from './support/responses';
+import { validateStoredQuery } from '../../src/xds/stored-query-request';
 
 describeEachStoreOverHttp('xds ITI-57 / ITI-62 / ITI-86 lifecycle', (ctx) => {
   let patient: string;
@@ -70,7 +71,7 @@ describeEachStoreOverHttp('xds ITI-57 / ITI-62 / ITI-86 lifecycle', (ctx) => {
     const refs = (...ids: string[]) => xml(ids.map((id) => `<rim:ObjectRef id="${id}"/>`).join(''));
 
     async function setAndMembership(docUuid: string): Promise<{ set: string; association: string }> {
-      const r = await ctx.gw.registry.query({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[docUuid]] } }, SYSTEM_PRINCIPAL);
+      const r = await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[docUuid]] } }), SYSTEM_PRINCIPAL);
       return { set: r.objects.find((o) => o.kind === 'SubmissionSet')!.entryUuid, association: r.objects.find((o) => o.kind === 'Association')!.entryUuid };
     }
 

@@ -2,13 +2,12 @@
  * A request body's bytes as text: FHIR bodies are UTF-8 (FHIR R4 http.html); invalid UTF-8 is
  * refused, not patched over, and an empty body is named as such.
  */
+import { decodeUtf8Strict } from '../../bytes';
 import { FhirHttpError } from './http-error';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function decodeUtf8(body: Uint8Array): string {
   try {
-    return utf8.decode(body);
+    return decodeUtf8Strict(body);
   } catch {
     throw FhirHttpError.of(400, 'structure', 'the request body is not valid UTF-8');
   }

@@ -8,7 +8,6 @@
  */
 import type { Communities } from '../../communities/communities';
 import type { RegistryObject } from '../../domain/metadata';
-import type { StoredQueryRequest } from '../../domain/stored-queries';
 import { itemsStatus } from '../../domain/submission';
 import type { StoredQueryResult } from '../../registry/stored-query-executor';
 import { childNamed, el, serializeXml } from '../../soap';
@@ -20,6 +19,7 @@ import type { AuditedXdsHandler, XdsServices } from '../../xds/handler';
 import { XDS_NS } from '../../xds/namespaces';
 import { requirePayload } from '../../xds/payload';
 import { rejectionOf } from '../../xds/registry-response';
+import { requestedPatient, validateStoredQuery } from '../../xds/stored-query-request';
 import { adhocQueryResponse, checkTransaction, objectRefList } from '../../xds/transactions/registry-stored-query';
 import { callerIdentityOf } from './caller-identity';
 
@@ -32,9 +32,12 @@ export function initiatingStoredQuery(services: XdsServices, communities: Commun
     const text = serializeXml(childNamed(payload, XDS_NS.rim, 'AdhocQuery') ?? payload);
     call.audit.note({ query: { text } });
     try {
-      const { homeCommunityId: home, ...query } = readAdhocQueryRequest(payload) as StoredQueryRequest;
-      call.audit.note({ query: { text, storedQueryId: query.queryId, ...(home !== undefined ? { homeCommunityId: home } : {}) } });
-      checkTransaction(query.queryId, transaction);
+      const { homeCommunityId: home, ...adhoc } = readAdhocQueryRequest(payload);
+      call.audit.note({ query: { text, storedQueryId: adhoc.queryId, ...(home !== undefined ? { homeCommunityId: home } : {}) } });
+      checkTransaction(adhoc.queryId, transaction);
+      const patient = requestedPatient(adhoc);
+      if (patient !== undefined) call.audit.note({ patientId: patient });
+      const query = validateStoredQuery(adhoc);
       const asksLocal = home === undefined || home === local;
       const [localResult, remote] = await Promise.all([
         // The registry records the consumer's search (ITI-18) before its result comes back.

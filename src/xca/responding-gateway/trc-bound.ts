@@ -7,9 +7,9 @@
  */
 import { AccessDeniedError } from '../../domain/access-denied';
 import { normalizeCx } from '../../domain/hl7v2';
-import { queriedPatient } from '../../registry/change-audit';
 import { readAdhocQueryRequest } from '../../xds/adhoc-query';
 import type { AuditedXdsHandler } from '../../xds/handler';
+import { requestedPatient } from '../../xds/stored-query-request';
 
 export function trcBound(handler: AuditedXdsHandler): AuditedXdsHandler {
   return async (request, call) => {
@@ -17,7 +17,7 @@ export function trcBound(handler: AuditedXdsHandler): AuditedXdsHandler {
     if (principal.country !== undefined && request.payload) {
       let queried: string | undefined;
       try {
-        queried = queriedPatient(readAdhocQueryRequest(request.payload));
+        queried = requestedPatient(readAdhocQueryRequest(request.payload));
       } catch {
         // A malformed query is the handler's to answer with its RegistryError.
         queried = undefined;

@@ -8,7 +8,7 @@
  */
 import { XdsErrorCode } from '../../domain/error-codes';
 import { RegistryError, type RegistryErrorDetail } from '../../domain/registry-error';
-import { querySpecById, type StoredQueryName, type StoredQueryRequest } from '../../domain/stored-queries';
+import { querySpecById, type StoredQueryName } from '../../domain/stored-queries';
 import type { ResponseStatus } from '../../domain/submission';
 import type { StoredQueryResult } from '../../registry/stored-query-executor';
 import { childNamed, el, serializeXml, type XmlContent, type XmlElementSpec } from '../../soap';
@@ -20,6 +20,7 @@ import { registryObjectList } from '../ebrim';
 import { XDS_NS } from '../namespaces';
 import { requirePayload } from '../payload';
 import { registryResponseContent, rejectionOf } from '../registry-response';
+import { requestedPatient, validateStoredQuery, type StoredQueryRequest } from '../stored-query-request';
 
 export function adhocQueryResponse(status: ResponseStatus, errors: readonly RegistryErrorDetail[], list: XmlElementSpec): XmlContent {
   const content = registryResponseContent(status, errors);
@@ -67,8 +68,11 @@ export function registryStoredQuery(services: XdsServices, transaction: XdsTrans
       query = readAdhocQueryRequest(payload);
       call.audit.note({ query: { text: serializeXml(adhocQuery ?? payload), storedQueryId: query.queryId, ...(query.homeCommunityId !== undefined ? { homeCommunityId: query.homeCommunityId } : {}) } });
       checkTransaction(query.queryId, transaction);
+      const patientId = requestedPatient(query);
+      if (patientId !== undefined) call.audit.note({ patientId });
+      const typed = validateStoredQuery(query);
       // The registry records the search before its result comes back.
-      const result = await services.registry.query(query, call.principal, { audit: call.audit, ...(options.crossCommunity ? { crossCommunity: true } : {}) });
+      const result = await services.registry.query(typed, call.principal, { audit: call.audit, ...(options.crossCommunity ? { crossCommunity: true } : {}) });
       body = adhocQueryResponse('Success', [], resultList(result, query.returnType, homeCommunityId));
     } catch (err) {
       const errors = rejectionOf(err);

@@ -7,12 +7,13 @@ import { StoredQueryId } from '../../../src/domain/stored-queries';
 import { describeEachStoreOverHttp, type HttpGatewayContext } from '../../support/http-gateway';
 import { TEST_AUTHORITY } from '../../support/metadata-builders';
 import { APPROVED, DEPRECATED, FHIR_JSON, FHIR_XML, documentBytes, feedPatient, freshBundle, request, RID, RID_SYSTEM, withFreshIds, type Json } from './support';
+import { validateStoredQuery } from '../../../src/xds/stored-query-request';
 
 const PATIENT_CX = `${RID}^^^&${TEST_AUTHORITY}&ISO`;
 
 function findDocuments(ctx: HttpGatewayContext, status: string) {
   return ctx.gw.registry.query(
-    { queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[PATIENT_CX]], $XDSDocumentEntryStatus: [[status]] } },
+    validateStoredQuery({ queryId: StoredQueryId.FindDocuments, returnType: 'LeafClass', params: { $XDSDocumentEntryPatientId: [[PATIENT_CX]], $XDSDocumentEntryStatus: [[status]] } }),
     SYSTEM_PRINCIPAL,
   );
 }

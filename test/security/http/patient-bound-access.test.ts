@@ -2,6 +2,7 @@
 // end: the core, not the front end, confines ITI-57, ITI-62 and ITI-86 and Patient reads to that
 // patient; a refusal is answered with the transaction's XDS error and leaves its audit record.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { parseCx } from '../../../src/domain/hl7v2';
 import { patientResourceId } from '../../../src/domain/patient-resource-id';
 import { SYSTEM_PRINCIPAL } from '../../../src/domain/principal';
@@ -13,6 +14,7 @@ import { newPatient, oid, registered, sendFixture } from '../../xds/support/mess
 import type { SoapReply } from '../../xds/support/soap-client';
 import { DEFAULT_AUDIENCE, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
 import { bearer, errorCodes, publish, registryResult, retrieve, securityFaultCode, type Published } from './support';
+import { validateStoredQuery } from '../../../src/xds/stored-query-request';
 
 describe('security: a caller bound to one patient (oidc-provider)', function () {
   this.timeout(60_000);
@@ -48,7 +50,7 @@ describe('security: a caller bound to one patient (oidc-provider)', function () 
     /** The document's SubmissionSet, entry and their association: what ITI-62 deletes together. */
     async function documentSet(doc: Published): Promise<string[]> {
       const entry = (await registered(ctx.gw, doc.docUid)).entryUuid;
-      const r = await ctx.gw.registry.query({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[entry]] } }, SYSTEM_PRINCIPAL);
+      const r = await ctx.gw.registry.query(validateStoredQuery({ queryId: StoredQueryId.GetSubmissionSets, returnType: 'LeafClass', params: { $uuid: [[entry]] } }), SYSTEM_PRINCIPAL);
       return [entry, ...r.objects.filter((o) => o.kind === 'SubmissionSet' || o.kind === 'Association').map((o) => o.entryUuid)];
     }
     const deleteSet = async (doc: Published, token: string) =>
@@ -80,6 +82,21 @@ describe('security: a caller bound to one patient (oidc-provider)', function () 
 
       const own = registryResult(await deprecate(a.patient, (await registered(ctx.gw, a.docUid)).entryUuid, clinicianOfA));
       assert.equal(own.status, 'Success', JSON.stringify(own.errors));
+    });
+
+    it('ITI-57 under its own patient\'s SubmissionSet: another patient\'s object answers as an unknown one; a system caller gets XDSPatientIdDoesNotMatch', async () => {
+      const bEntry = (await registered(ctx.gw, b.docUid)).entryUuid;
+      const unknownEntry = `urn:uuid:${randomUUID()}`;
+      const answer = async (target: string, token: string) => {
+        const r = registryResult(await deprecate(a.patient, target, token));
+        assert.equal(r.status, 'Failure', JSON.stringify(r.errors));
+        return JSON.stringify(r.errors).split(target).join('<target>');
+      };
+      const forUnknown = await answer(unknownEntry, clinicianOfA);
+      assert.match(forUnknown, /UnresolvedReferenceException/);
+      assert.equal(await answer(bEntry, clinicianOfA), forUnknown);
+      assert.match(await answer(bEntry, system), /XDSPatientIdDoesNotMatch/);
+      assert.equal((await registered(ctx.gw, b.docUid)).availabilityStatus, 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved');
     });
 
     it('ITI-62: deletes its own patient\'s objects; another patient\'s read as unregistered (audited)', async () => {

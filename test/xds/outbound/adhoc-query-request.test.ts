@@ -1,7 +1,8 @@
 // The ITI-18 request an Initiating Gateway writes for a typed query reads back, through the
 // Responding Gateway's own reader and validation, as the same typed query.
 import assert from 'node:assert/strict';
-import { validateStoredQuery, type StoredQuery } from '../../../src/domain/stored-queries';
+import type { StoredQuery } from '../../../src/domain/stored-queries';
+import { validateStoredQuery } from '../../../src/xds/stored-query-request';
 import { StoredQueryId } from '../../../src/domain/stored-query-catalog';
 import { buildDocument } from '../../../src/soap';
 import { readAdhocQueryRequest } from '../../../src/xds/adhoc-query';

@@ -13,6 +13,7 @@ import { XDS_PATHS } from '../../../src/xds/routes';
 import { TEST_AUTHORITY } from '../../support/metadata-builders';
 import { escapeXml, fillFixture, xml, type FixtureValue } from './fixtures';
 import { sendSoap, type SendOptions, type SoapReply } from './soap-client';
+import { validateStoredQuery } from '../../../src/xds/stored-query-request';
 
 export { XDS_TRANSACTIONS };
 
@@ -120,7 +121,7 @@ export async function provideSingle(baseUrl: string, o: ProvideSingleOptions, op
 /** The registered object with this uniqueId (DocumentEntry, or with `by` another kind), asked of the registry directly. */
 export async function registered(gw: Gateway, uniqueId: string, by: 'GetDocuments' | 'GetFolders' = 'GetDocuments'): Promise<RegistryObject & { entryUuid: string }> {
   const param = by === 'GetDocuments' ? '$XDSDocumentEntryUniqueId' : '$XDSFolderUniqueId';
-  const r = await gw.registry.query({ queryId: StoredQueryId[by], returnType: 'LeafClass', params: { [param]: [[uniqueId]] } }, SYSTEM_PRINCIPAL);
+  const r = await gw.registry.query(validateStoredQuery({ queryId: StoredQueryId[by], returnType: 'LeafClass', params: { [param]: [[uniqueId]] } }), SYSTEM_PRINCIPAL);
   if (r.objects.length === 0) throw new Error(`${uniqueId} is not registered`);
   return r.objects[0]! as RegistryObject & { entryUuid: string };
 }
