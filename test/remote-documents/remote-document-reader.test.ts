@@ -40,7 +40,8 @@ describeEachStore('readRemoteDocument', (ctx) => {
     fanOut: {
       query: async (request: FanOutRequest) => {
         calls.metadata += 1;
-        const uniqueId = (request.query as unknown as { params: { $XDSDocumentEntryUniqueId: string[][] } }).params.$XDSDocumentEntryUniqueId[0]![0]!;
+        assert.equal(request.query.name, 'GetDocuments');
+        const uniqueId = (request.query as { documentIds: { values: string[] } }).documentIds.values[0]!;
         const entry = { ...documentEntry(remote.patientId, { uniqueId, repositoryUniqueId: '1.2.203.99.2.1', hash: remote.hash, size: remote.bytes.length }), kind: 'DocumentEntry' as const };
         // The fan-out leaves out what the caller may not see, as the real one does.
         return { objects: reachesPatient(request.principal, entry.patientId) ? [entry as RegistryObject] : [], objectRefs: [], errors: [], communities: [], includesLocal: false };
