@@ -1,7 +1,7 @@
 /**
  * The HCP identity this NCP asserts for a local caller. The rule:
  * - NameID = the caller's subject; subject-id = the display name (the subject when none);
- * - role = the caller's role when it is an ISCO-08 code (2.16.840.1.113883.2.9.6.2.7), otherwise
+ * - role = the caller's role when it is an ISCO-08 code (2.16.840.1.113883.2.9.6.2.7, bare or urn:oid:), otherwise
  *   221 "Medical Doctors" (the roles of the local token or XUA assertion are not ISCO-08);
  * - organisation = the caller's (id and name; the id when no name); a caller without one acts
  *   for this NCP's home community;
@@ -28,7 +28,7 @@ function purposeOf(caller: CallerProfessional): EhdsiPurposeOfUse {
 }
 
 export function hcpOfCaller(caller: CallerProfessional, defaults: HcpDefaults): HcpIdentity {
-  const role = caller.role && caller.role.scheme === ISCO_08 ? { code: caller.role.code, displayName: caller.role.display ?? caller.role.code } : DEFAULT_ROLE;
+  const role = caller.role && (caller.role.scheme === ISCO_08 || caller.role.scheme === `urn:oid:${ISCO_08}`) ? { code: caller.role.code, displayName: caller.role.display ?? caller.role.code } : DEFAULT_ROLE;
   const organizationId = caller.organization?.id ?? defaults.homeCommunityId;
   return {
     nameId: caller.subject,
