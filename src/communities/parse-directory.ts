@@ -113,12 +113,13 @@ function parseCommunity(homeCommunityId: string, entry: unknown): Community {
   if (!isObject(entry)) throw new DirectoryError(`${path} must be an object`);
   const f = new Fields(path, entry);
   f.only(['name', 'xca', 'mhd', 'ehdsi', 'tls', 'auth', 'timeoutMs']);
+  // First: an NCP entry's own rules name what it lacks more precisely than the generic check.
+  const ehdsi = parseEhdsi(f);
   const xcaFields = f.object('xca');
   const mhdFields = f.object('mhd');
   if (!xcaFields && !mhdFields) f.fail('xca', 'or .mhd must be given: the community has no endpoint');
   xcaFields?.only(['queryUrl', 'retrieveUrl']);
   mhdFields?.only(['baseUrl']);
-  const ehdsi = parseEhdsi(f);
   const tlsFields = f.object('tls');
   tlsFields?.only(['certFile', 'keyFile', 'caFile']);
   const tls = tlsFields && {

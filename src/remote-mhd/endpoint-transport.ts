@@ -21,11 +21,12 @@ export class EndpointTransport implements CommunityTransport {
     throw new CommunityCallError(`community ${community.homeCommunityId} has no endpoint this gateway can call`, false);
   }
 
-  query(community: Community, query: StoredQuery, identity: CallerIdentity, signal: AbortSignal) {
+  // async: a community no transport can call is a rejected call, as the port promises, not a throw.
+  async query(community: Community, query: StoredQuery, identity: CallerIdentity, signal: AbortSignal) {
     return this.pick(community).query(community, query, identity, signal);
   }
 
-  retrieve(community: Community, documents: readonly RemoteDocumentRequest[], identity: CallerIdentity, signal: AbortSignal) {
+  async retrieve(community: Community, documents: readonly RemoteDocumentRequest[], identity: CallerIdentity, signal: AbortSignal) {
     return this.pick(community).retrieve(community, documents, identity, signal);
   }
 }
