@@ -87,7 +87,7 @@ export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {})
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
 
-  router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base, services.erecept !== undefined))));
+  router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base, services.erecept !== undefined, services.ncpeh !== undefined))));
   for (const descriptor of fhirTransactions()) {
     const handlers = HANDLERS[descriptor.id] as Record<string, AuditedHandler>;
     for (const route of descriptor.fhir) {

@@ -143,6 +143,13 @@ describe('NCPeH outbound through the gateway: $ncp-identify, ITI-67/68 and ITI-1
     assert.match(served[0]!, /"value": ?"AT"/);
   });
 
+  it('the CapabilityStatement declares Patient/$ncp-identify', async () => {
+    const r = await request(`${gw.baseUrl}/fhir/metadata`, { headers: auth(doctor) });
+    assert.equal(r.status, 200);
+    const patient = (JSON.parse(r.body.toString()) as { rest: Array<{ resource: Array<{ type: string; operation?: Array<{ name: string }> }> }> }).rest[0]!.resource.find((x) => x.type === 'Patient');
+    assert.deepEqual(patient?.operation?.map((o) => o.name), ['ncp-identify']);
+  });
+
   it('$ncp-identify: nobody matched is an empty Bundle; a country without an NCP is 404; bad parameters are 400', async () => {
     const nobody = await identify(doctor, [{ name: 'country', valueCode: 'AT' }, { name: 'identifier', valueIdentifier: { system: `urn:oid:${PATIENT.root}`, value: '999' } }]);
     assert.equal(nobody.status, 200, nobody.body.toString());
