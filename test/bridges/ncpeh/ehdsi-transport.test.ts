@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Community } from '../../../src/communities/community';
 import { CommunityCallError, type CallerIdentity } from '../../../src/communities/ports';
 import { EhdsiTransport } from '../../../src/bridges/ncpeh/outbound/ehdsi-transport';
+import { HcpAssertions } from '../../../src/bridges/ncpeh/outbound/hcp-assertions';
 import { hcpOfCaller } from '../../../src/bridges/ncpeh/outbound/hcp-of-caller';
 import { EHDSI_CLASS } from '../../../src/bridges/ncpeh/outbound/ncp-client';
 import { parseNcpehOutboundConfig } from '../../../src/bridges/ncpeh/outbound/ncpeh-config';
@@ -55,6 +56,28 @@ describe('NCPeH outbound: the HCP identity of a local caller', () => {
     assert.equal(hcpOfCaller({ subject: 'x', emergency: true }, DEFAULTS).purposeOfUse, 'EMERGENCY');
     assert.equal(hcpOfCaller({ subject: 'x', purposeOfUse: [{ code: 'ETREAT', scheme: 'http://terminology.hl7.org/CodeSystem/v3-ActReason' }] }, DEFAULTS).purposeOfUse, 'EMERGENCY');
     assert.equal(hcpOfCaller({ subject: 'x', purposeOfUse: [{ code: 'TREAT', scheme: 'x' }] }, DEFAULTS).purposeOfUse, 'TREATMENT');
+  });
+});
+
+describe('NCPeH outbound: HCP assertions reused per professional', () => {
+  it('signs once per professional within 30 minutes, then anew; another professional gets their own', async () => {
+    const cz = await testNcp('CZ', CZ_HCID);
+    try {
+      let t = 0;
+      let signed = 0;
+      const counting = { ...cz.issuer, hcpAssertion: (hcp: Parameters<typeof cz.issuer.hcpAssertion>[0]) => (signed++, cz.issuer.hcpAssertion(hcp)) };
+      const hcps = new HcpAssertions(counting, () => t);
+      const novak = hcpOfCaller(CALLER.professional!, DEFAULTS);
+      const first = hcps.of(novak);
+      t = 29 * 60_000;
+      assert.equal(hcps.of({ ...novak }).id, first.id);
+      assert.notEqual(hcps.of({ ...novak, nameId: 'dr.other' }).id, first.id);
+      t = 31 * 60_000;
+      assert.notEqual(hcps.of(novak).id, first.id);
+      assert.equal(signed, 3);
+    } finally {
+      await cz.cleanup();
+    }
   });
 });
 

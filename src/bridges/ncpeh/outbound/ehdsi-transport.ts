@@ -23,6 +23,7 @@ import { adhocQueryRequest } from '../../../xds/outbound/adhoc-query-request';
 import { readAdhocQueryResponse } from '../../../xds/outbound/adhoc-query-response';
 import { readRetrieveDocumentSetResponse, retrieveDocumentSetRequest } from '../../../xds/outbound/retrieve-document-set';
 import { exchange, NcpCallError, type HttpPost } from '../soap-exchange';
+import { HcpAssertions } from './hcp-assertions';
 import { hcpOfCaller, type HcpDefaults } from './hcp-of-caller';
 import { PatientsOfDocuments } from './patients-of-documents';
 
@@ -46,8 +47,11 @@ function postWithin(community: Community, signal: AbortSignal): HttpPost {
 
 export class EhdsiTransport implements CommunityTransport {
   private readonly patients = new PatientsOfDocuments();
+  private readonly hcps: HcpAssertions;
 
-  constructor(private readonly options: EhdsiTransportOptions) {}
+  constructor(private readonly options: EhdsiTransportOptions) {
+    this.hcps = new HcpAssertions(options.issuer);
+  }
 
   async query(community: Community, query: StoredQuery, identity: CallerIdentity, signal: AbortSignal): Promise<RemoteQueryAnswer> {
     const xca = this.endpoints(community);
@@ -96,7 +100,7 @@ export class EhdsiTransport implements CommunityTransport {
   private securityHeader(community: Community, identity: CallerIdentity, patientId: string): string {
     if (!identity.professional) refuse(community, 'the caller is unknown: an eHDSI request needs the health professional it is made for');
     const { issuer, hcpDefaults } = this.options;
-    const hcp = issuer.hcpAssertion(hcpOfCaller(identity.professional, hcpDefaults));
+    const hcp = this.hcps.of(hcpOfCaller(identity.professional, hcpDefaults));
     return issuer.securityHeader(hcp.xml, issuer.trcAssertion(hcp, patientId).xml);
   }
 

@@ -14,6 +14,7 @@ import type { EhdsiAssertionIssuer } from '../../../security/ehdsi';
 import type { PatientDiscoveryRequest } from '../xcpd/client';
 import type { DiscoveredPatient } from '../xcpd/model';
 import { communityPost } from './community-post';
+import { HcpAssertions } from './hcp-assertions';
 import { hcpOfCaller, type HcpDefaults } from './hcp-of-caller';
 import { createNcpClient } from './ncp-client';
 
@@ -34,7 +35,11 @@ export type IdentifiedPatient = DiscoveredPatient & { patientId: string };
 const oidOf = (urn: string): string => urn.replace(/^urn:oid:/, '');
 
 export class NcpIdentification {
-  constructor(private readonly deps: NcpIdentificationDeps) {}
+  private readonly hcps: HcpAssertions;
+
+  constructor(private readonly deps: NcpIdentificationDeps) {
+    this.hcps = new HcpAssertions(deps.issuer);
+  }
 
   /** The directory entry of the NCP, or undefined when the directory has none. */
   ncp(target: NcpTarget): Community | undefined {
@@ -55,7 +60,7 @@ export class NcpIdentification {
     const record = (patientId: string | undefined, failure: string | undefined) => this.deps.audit.record(discoveryCallRecord(community, principal, patientId, failure));
     let patients: IdentifiedPatient[];
     try {
-      patients = await client.identify(endpoints, issuer.hcpAssertion(hcpOfCaller(professionalOf(principal), hcpDefaults)), request);
+      patients = await client.identify(endpoints, this.hcps.of(hcpOfCaller(professionalOf(principal), hcpDefaults)), request);
     } catch (err) {
       await record(undefined, (err as Error).message);
       throw err;
