@@ -161,11 +161,14 @@ describe('NCPeH outbound through the gateway: $ncp-identify, ITI-67/68 and ITI-1
     assert.match(noIdentifier.body.toString(), /at least one identifier/);
   });
 
-  it('a patient-context token may not identify anybody at a foreign NCP (403, nothing sent)', async () => {
+  it('a patient-context token, or one without a grant to search Patient, may not identify anybody at a foreign NCP (403, nothing sent)', async () => {
     const before = ncp.seen.length;
     const patientToken = await idp.token({ scope: 'patient/*.rs', patient: 'urn:oid:1.2.203.24341.1.1|7001011234' });
     const r = await identify(patientToken, maria);
     assert.equal(r.status, 403, r.body.toString());
+    const documentsOnly = await idp.token({ scope: 'user/DocumentReference.rs user/Binary.r' });
+    const noGrant = await identify(documentsOnly, maria);
+    assert.equal(noGrant.status, 403, noGrant.body.toString());
     assert.equal(ncp.seen.length, before);
   });
 
@@ -191,6 +194,9 @@ describe('NCPeH outbound through the gateway: $ncp-identify, ITI-67/68 and ITI-1
     assert.ok(queries.length >= 1);
     assert.ok(queries.every((t) => /urn:iso:std:iso:3166/.test(t) && /MUDr\. Jan Kolář/.test(t)));
     assert.ok((await auditRecords('ITI-39')).some((t) => t.includes(ncp.url) && /urn:iso:std:iso:3166/.test(t)));
+    // The doctor's own requests name the country asked as a participant too.
+    assert.ok((await auditRecords('ITI-67')).some((t) => /"display": ?"responding country"/.test(t) && /"value": ?"AT"/.test(t)));
+    assert.ok((await auditRecords('ITI-68')).some((t) => /"display": ?"responding country"/.test(t) && t.includes(SUMMARY.uniqueId)));
   });
 
   it('ITI-18 on the Initiating Gateway with home = the NCP finds the ePrescription; ITI-43 retrieves it through ITI-39', async () => {
