@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const loaded = loadConfig();
   // A bad community directory stops the start here, before any store is started for nothing.
   if (loaded.communitiesFile) CommunityDirectory.load(loaded.communitiesFile);
+  // So does a signing key that does not belong to its certificate (NCPEH_SIGNING_*).
+  const ehdsi = ehdsiTransportOf(loaded.ncpeh, loaded.homeCommunityId);
   const logger = createLogger(loaded.logLevel);
   const store = await startEmbeddedStore(loaded, logger);
   const config = store.config;
@@ -33,7 +35,6 @@ async function main(): Promise<void> {
   }
   // Other communities: XCA (ITI-38/39) where the directory gives XCA endpoints, their MHD server otherwise.
   // Foreign countries' NCPs (directory entries with `ehdsi`): XCA with this NCP's HCP + TRC assertions.
-  const ehdsi = ehdsiTransportOf(config.ncpeh, config.homeCommunityId);
   const communityTransport = new EndpointTransport({
     xca: new XcaTransport(),
     mhd: new MhdTransport(new MhdClient(), new MappingsByBase(config.profile.patientIdSystems)),

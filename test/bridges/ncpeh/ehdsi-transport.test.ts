@@ -18,6 +18,7 @@ import { EndpointTransport } from '../../../src/remote-mhd/endpoint-transport';
 import { collectBytes } from '../../../src/bytes';
 import { createPki, type Pki } from '../../security/support/pki';
 import { testNcp, type TestNcp } from '../../security/support/ehdsi-parties';
+import { runGatewayToExit } from '../../support/gateway-process';
 import { startForeignNcp, type ForeignNcp } from './simulator/foreign-ncp';
 
 const CZ_HCID = 'urn:oid:1.2.203.24341';
@@ -90,6 +91,22 @@ describe('NCPeH outbound settings (NCPEH_SIGNING_CERT_FILE ...)', () => {
   it('unset means no outbound eHDSI; set, reads the files with country CZ and facility type Hospital by default', () => {
     assert.equal(parseNcpehOutboundConfig({}), undefined);
     assert.deepEqual(parseNcpehOutboundConfig({ NCPEH_SIGNING_CERT_FILE: cert, NCPEH_SIGNING_KEY_FILE: cert }), { signingCertPem: 'PEM', signingKeyPem: 'PEM', country: 'CZ', facilityType: 'Hospital' });
+  });
+
+  it('a signing key that does not belong to its certificate stops the gateway before it starts a store', async function () {
+    this.timeout(30_000);
+    const [a, b] = [await testNcp('CZ', CZ_HCID), await testNcp('CZ', CZ_HCID, 'other')];
+    try {
+      const otherKey = path.join(dir, 'other.key');
+      fs.writeFileSync(otherKey, b.cert.privateKeyPem);
+      const { code, output } = await runGatewayToExit({ NCPEH_SIGNING_CERT_FILE: a.certFile, NCPEH_SIGNING_KEY_FILE: otherKey, DATA_DIR: path.join(dir, 'data'), HOST: '127.0.0.1', PORT: '0' });
+      assert.equal(code, 1);
+      assert.match(output, /signing key does not belong to the certificate/);
+      assert.equal(fs.existsSync(path.join(dir, 'data')), false, 'a store was started');
+    } finally {
+      await a.cleanup();
+      await b.cleanup();
+    }
   });
 
   it('refuses a missing key file, a country that is no ISO code and an unknown facility type, naming the variable', () => {
