@@ -172,7 +172,7 @@ describe('NCPeH outbound through the gateway: $ncp-identify, ITI-67/68 and ITI-1
     assert.equal(ncp.seen.length, before);
   });
 
-  it('ITI-67 with hcid = the NCP finds the Patient Summary with a TRC for the patient named; ITI-68 reads it through ITI-39', async () => {
+  it('ITI-67 with hcid = the NCP finds the Patient Summary with a TRC for the patient named; ITI-68 reads it through ITI-39 into the cache', async () => {
     const before = ncp.seen.length;
     const search = await request(`${gw.baseUrl}/fhir/DocumentReference?patient.identifier=${encodeURIComponent(PATIENT_TOKEN)}&status=current&hcid=${encodeURIComponent(AT_HCID)}`, { headers: auth(doctor) });
     assert.equal(search.status, 200, search.body.toString());
@@ -183,6 +183,11 @@ describe('NCPeH outbound through the gateway: $ncp-identify, ITI-67/68 and ITI-1
     assert.equal(read.status, 200, read.body.toString());
     assert.deepEqual(read.body, SUMMARY.content);
     const seen = ncp.seen.slice(before);
+    // Kept in the remote-document cache: a second read asks the NCP nothing.
+    const again = await request(summary.content![0]!.attachment.url, { headers: auth(doctor) });
+    assert.equal(again.status, 200, again.body.toString());
+    assert.deepEqual(again.body, SUMMARY.content);
+    assert.equal(ncp.seen.length, before + seen.length);
     assert.ok(seen.some((s) => s.operation === 'CrossGatewayQuery'));
     assert.ok(seen.some((s) => s.operation === 'CrossGatewayRetrieve'));
     for (const s of seen) {
