@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 import { parseEreceptConfig, type EreceptConfig } from './bridges/erecept/erecept-config';
+import { parseNcpehOutboundConfig, type NcpehOutboundConfig } from './bridges/ncpeh/outbound/ncpeh-config';
 import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
 import { parseRemoteCacheConfig, type RemoteCacheConfig } from './remote-cache-config';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';
@@ -63,6 +64,8 @@ export interface Config {
   audit: AuditConfig;
   /** The eRecept bridge to SÚKL's CÚER (ERECEPT_*); absent: off, its FHIR routes answer 501. */
   erecept?: EreceptConfig;
+  /** This NCP's outbound eHDSI signing (NCPEH_SIGNING_CERT_FILE ...): unset, foreign NCPs are not called. */
+  ncpeh?: NcpehOutboundConfig;
   /** MHD_DEFAULT_COMMUNITIES: an ITI-67/66 search without `hcid` asks this community only (`local`) or every community of the directory too (`all`). */
   mhdDefaultCommunities: 'local' | 'all';
   /** Documents read from other communities: expiry and size limit (REMOTE_CACHE_*). */
@@ -198,5 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (blobActiveKeyId) config.blobActiveKeyId = blobActiveKeyId;
   const erecept = parseEreceptConfig(env);
   if (erecept) config.erecept = erecept;
+  const ncpeh = parseNcpehOutboundConfig(env);
+  if (ncpeh) config.ncpeh = ncpeh;
   return config;
 }

@@ -5,6 +5,7 @@
  * before any worker and stops after the last.
  */
 import cluster from 'node:cluster';
+import { ehdsiTransportOf } from './bridges/ncpeh/outbound/ncpeh-outbound';
 import { CommunityDirectory } from './communities/community-directory';
 import { loadConfig } from './config';
 import { MappingsByBase } from './fhir/http/fhir-base';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const loaded = loadConfig();
   // A bad community directory stops the start here, before any store is started for nothing.
   if (loaded.communitiesFile) CommunityDirectory.load(loaded.communitiesFile);
+  // So does a signing key that does not belong to its certificate (NCPEH_SIGNING_*).
+  const ehdsi = ehdsiTransportOf(loaded.ncpeh, loaded.homeCommunityId);
   const logger = createLogger(loaded.logLevel);
   const store = await startEmbeddedStore(loaded, logger);
   const config = store.config;
@@ -31,7 +34,12 @@ async function main(): Promise<void> {
     return;
   }
   // Other communities: XCA (ITI-38/39) where the directory gives XCA endpoints, their MHD server otherwise.
-  const communityTransport = new EndpointTransport({ xca: new XcaTransport(), mhd: new MhdTransport(new MhdClient(), new MappingsByBase(config.profile.patientIdSystems)) });
+  // Foreign countries' NCPs (directory entries with `ehdsi`): XCA with this NCP's HCP + TRC assertions.
+  const communityTransport = new EndpointTransport({
+    xca: new XcaTransport(),
+    mhd: new MhdTransport(new MhdClient(), new MappingsByBase(config.profile.patientIdSystems)),
+    ...(ehdsi ? { ehdsi } : {}),
+  });
   const gw = await openGateway(config, logger, { communityTransport }).catch(async (err: unknown) => {
     await store.stop();
     throw err;

@@ -80,8 +80,8 @@ function communityAgent(homeCommunityId: string): AuditEventAgent {
 }
 
 /** The country a cross-border requester acts from (eHDSI), so the patient's trail says where the request came from. */
-function countryAgent(country: string): AuditEventAgent {
-  return { type: { coding: [AgentType.Source] }, who: { identifier: { system: 'urn:iso:std:iso:3166', value: country }, display: 'requesting country' }, requestor: false };
+function countryAgent(country: string, side: 'requesting' | 'responding' = 'requesting'): AuditEventAgent {
+  return { type: { coding: [side === 'requesting' ? AgentType.Source : AgentType.Destination] }, who: { identifier: { system: 'urn:iso:std:iso:3166', value: country }, display: `${side} country` }, requestor: false };
 }
 
 /** The gateway as source.observer names it; on FHIR transactions its agent is named the same (val-audit-source). */
@@ -120,8 +120,13 @@ export function agentsOf(facts: AgentFacts, ctx: AuditContext): AuditEventAgent[
           ...(principal.homeCommunityId ? [communityAgent(principal.homeCommunityId)] : []),
           ...(principal.country ? [countryAgent(principal.country)] : []),
           gateway(serverType),
-          ...(facts.communities ?? []).map(respondingCommunityAgent),
+          ...(facts.communities ?? []).flatMap((c) => [respondingCommunityAgent(c), ...(c.country ? [countryAgent(c.country, 'responding')] : [])]),
         ]
-      : [gateway(clientType), systemAgent(serverType, facts.remote?.endpoint ?? 'unknown', facts.remote?.address)];
+      : [
+          gateway(clientType),
+          systemAgent(serverType, facts.remote?.endpoint ?? 'unknown', facts.remote?.address),
+          // A call to a foreign NCP: the patient's trail names the country asked.
+          ...(facts.remote?.country ? [countryAgent(facts.remote.country, 'responding')] : []),
+        ];
   return [...userAgents(principal, facts.purposes), ...parties];
 }

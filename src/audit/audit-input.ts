@@ -44,6 +44,8 @@ export interface AuditRemote {
   address?: string;
   /** The community it serves, when it is another community's gateway or MHD server. */
   homeCommunityId?: string;
+  /** ISO 3166 alpha-2 code of the country it is the National Contact Point of (eHDSI). */
+  country?: string;
 }
 
 export interface AuditInput {

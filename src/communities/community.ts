@@ -19,6 +19,11 @@ export interface Community {
   name: string;
   xca?: { queryUrl: string; retrieveUrl: string };
   mhd?: { baseUrl: string };
+  /**
+   * Set when the community is a foreign country's National Contact Point (eHDSI): its XCA
+   * endpoints are called with this NCP's signed HCP + TRC assertions, `xcpdUrl` answers ITI-55.
+   */
+  ehdsi?: { country: string; xcpdUrl: string };
   /** The files as configured (certFile, keyFile, caFile). */
   tls?: { certFile?: string; keyFile?: string; caFile?: string };
   /** TLS options with the files read (at load, so a missing file fails the load and names the field). */

@@ -26,7 +26,7 @@ import type { Community } from './community';
 import { queryCallRecord, type CommunityAuditTrail } from './community-audit';
 import type { CommunityDirectory } from './community-directory';
 import type { CommunityHealth } from './community-health';
-import { CommunityCallError, type CallerIdentity, type CommunityTransport, type RemoteObjectRef, type RemoteQueryAnswer } from './ports';
+import { CommunityCallError, professionalOf, type CallerIdentity, type CommunityTransport, type RemoteObjectRef, type RemoteQueryAnswer } from './ports';
 import { queriedPatients } from './queried-patients';
 
 export const COMMUNITY_QUERY_JOB = 'community.query';
@@ -166,7 +166,7 @@ export class CommunityFanOut {
     if (!health.tryAcquire(id)) return { outcome: 'unavailable', reason: 'circuit open: the community failed repeatedly and is not asked until its cool-down ends', latencyMs: 0 };
     const started = Date.now();
     const { attempts, backoffMs, keepResultMs, queueSlackMs } = this.options;
-    const identity = request.identity ?? {};
+    const identity: CallerIdentity = { ...request.identity, professional: professionalOf(request.principal) };
     const payload: CommunityQueryPayload = { requestId: request.requestId, homeCommunityId: id, query, identity, attempts };
     const result = await (async (): Promise<CommunityCallResult> => {
       let jobId: string;

@@ -8,6 +8,7 @@
  *       "name": "Nemocnice Sever",
  *       "xca": { "queryUrl": "https://…/xca/responding-gateway", "retrieveUrl": "https://…/xca/responding-gateway" },
  *       "mhd": { "baseUrl": "https://…/fhir" },
+ *       "ehdsi": { "country": "AT", "xcpdUrl": "https://…/xcpd" },   (a foreign NCP: needs xca, no auth)
  *       "tls": { "certFile": "…", "keyFile": "…", "caFile": "…" },
  *       "auth": { "type": "client-credentials", "tokenUrl": "…", "clientId": "…", "clientSecretFile": "…", "scope": "…" },
  *       "timeoutMs": 10000
@@ -90,6 +91,20 @@ function parseAuth(f: Fields | undefined): CommunityAuth {
   }
 }
 
+/** A foreign NCP: reached over XCA with eHDSI assertions, which are its only authentication. */
+function parseEhdsi(f: Fields): Community['ehdsi'] {
+  const e = f.object('ehdsi');
+  if (!e) return undefined;
+  e.only(['country', 'xcpdUrl']);
+  const country = e.string('country', true);
+  if (!/^[A-Z]{2}$/.test(country)) e.fail('country', `must be an ISO 3166 alpha-2 code (AT, DK, ...), got "${country.slice(0, 20)}"`);
+  if (!f.object('xca')) f.fail('xca', 'must be given for an eHDSI NCP (its ITI-38/39 endpoints)');
+  if (f.object('mhd')) f.fail('mhd', 'cannot be given for an eHDSI NCP (NCPs speak XCA only)');
+  const auth = f.object('auth');
+  if (auth && auth.value.type !== 'none') auth.fail('type', 'must be none for an eHDSI NCP (the HCP and TRC assertions are its authentication)');
+  return { country, xcpdUrl: e.url('xcpdUrl') };
+}
+
 function parseCommunity(homeCommunityId: string, entry: unknown): Community {
   const path = JSON.stringify(homeCommunityId);
   if (!/^urn:oid:/.test(homeCommunityId) || !isOidSyntax(homeCommunityId.slice('urn:oid:'.length))) {
@@ -97,7 +112,9 @@ function parseCommunity(homeCommunityId: string, entry: unknown): Community {
   }
   if (!isObject(entry)) throw new DirectoryError(`${path} must be an object`);
   const f = new Fields(path, entry);
-  f.only(['name', 'xca', 'mhd', 'tls', 'auth', 'timeoutMs']);
+  f.only(['name', 'xca', 'mhd', 'ehdsi', 'tls', 'auth', 'timeoutMs']);
+  // First: an NCP entry's own rules name what it lacks more precisely than the generic check.
+  const ehdsi = parseEhdsi(f);
   const xcaFields = f.object('xca');
   const mhdFields = f.object('mhd');
   if (!xcaFields && !mhdFields) f.fail('xca', 'or .mhd must be given: the community has no endpoint');
@@ -124,6 +141,7 @@ function parseCommunity(homeCommunityId: string, entry: unknown): Community {
     name: f.string('name', true),
     ...(xcaFields ? { xca: { queryUrl: xcaFields.url('queryUrl'), retrieveUrl: xcaFields.url('retrieveUrl') } } : {}),
     ...(mhdFields ? { mhd: { baseUrl: mhdFields.url('baseUrl') } } : {}),
+    ...(ehdsi ? { ehdsi } : {}),
     ...(tls ? { tls } : {}),
     tlsOptions,
     auth: parseAuth(f.object('auth')),

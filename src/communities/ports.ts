@@ -9,12 +9,30 @@ import type { RegistryObject } from '../domain/metadata';
 import type { RegistryErrorDetail } from '../domain/registry-error';
 import type { StoredQuery } from '../domain/stored-queries';
 import type { ResponseStatus } from '../domain/submission';
+import type { Principal } from '../domain/principal';
 import type { Community } from './community';
+
+/** Who the caller is, as a transport that issues its own assertions for them (eHDSI) must state it. */
+export type CallerProfessional = Pick<Principal, 'subject' | 'displayName' | 'organization' | 'role' | 'purposeOfUse' | 'emergency'>;
+
+/** The principal's part a transport may state to the remote community (plain JSON). */
+export function professionalOf(p: Principal): CallerProfessional {
+  return {
+    subject: p.subject,
+    ...(p.displayName !== undefined ? { displayName: p.displayName } : {}),
+    ...(p.organization ? { organization: p.organization } : {}),
+    ...(p.role ? { role: p.role } : {}),
+    ...(p.purposeOfUse ? { purposeOfUse: p.purposeOfUse } : {}),
+    ...(p.emergency ? { emergency: true } : {}),
+  };
+}
 
 /** The caller's identity as forwarded to the remote community (JSON: it travels in job payloads). */
 export interface CallerIdentity {
   /** The caller's XUA assertion (saml:Assertion XML), forwarded when the community's auth is saml-forward. */
   samlAssertion?: string;
+  /** The caller (set by the community core from the request's principal). */
+  professional?: CallerProfessional;
 }
 
 export interface RemoteObjectRef {

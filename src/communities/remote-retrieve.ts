@@ -17,7 +17,7 @@ import { retrieveCallRecord, type CommunityAuditTrail } from './community-audit'
 import type { CommunityDirectory } from './community-directory';
 import type { CommunityHealth } from './community-health';
 import type { CommunityFanOut } from './fan-out';
-import { CommunityCallError, type CallerIdentity, type CommunityTransport, type RemoteDocument, type RemoteDocumentRequest } from './ports';
+import { CommunityCallError, professionalOf, type CallerIdentity, type CommunityTransport, type RemoteDocument, type RemoteDocumentRequest } from './ports';
 
 export interface RemoteRetrieveRequest {
   /** Unique per consumer request (its MessageID). */
@@ -82,7 +82,7 @@ export class RemoteRetrieval {
     }
     const started = Date.now();
     try {
-      const answer = await transport.retrieve(community, request.documents, request.identity ?? {}, AbortSignal.timeout(community.timeoutMs));
+      const answer = await transport.retrieve(community, request.documents, { ...request.identity, professional: professionalOf(request.principal) }, AbortSignal.timeout(community.timeoutMs));
       health.record(id, 'answered', Date.now() - started);
       await finish(undefined);
       let disposed: Promise<void> | undefined;

@@ -6,7 +6,8 @@
  * parses is what is declared), and what is only known at run time (date, version, base URL),
  * and the AuditEvent resource of the Audit Record Repository (ITI-20 create, ITI-81
  * search and read) with the parameters of its own table (http/audit-event-search.ts), and, when
- * the eRecept bridge is configured, MedicationRequest and MedicationDispense (fhir/erecept).
+ * the eRecept bridge is configured, MedicationRequest and MedicationDispense (fhir/erecept),
+ * and, when outbound eHDSI is configured, Patient's $ncp-identify (fhir/ncpeh).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,7 +56,12 @@ const ERECEPT_RESOURCES = [
   { type: 'MedicationDispense', documentation: "eRecept bridge: a pharmacy's dispense recorded in CÚER (ZalozitVydej)", interaction: [{ code: 'create' }] },
 ];
 
-export function capabilityStatement(fhirBase: string, withErecept = false): Record<string, unknown> {
+const NCP_IDENTIFY_OPERATION = {
+  name: 'ncp-identify',
+  definition: 'Patient/$ncp-identify (POST): identifies a foreign patient at the NCP of their country (XCPD); Parameters country or hcid, identifier 1..*, given, family, gender, birthDate; answers a searchset Bundle of Patients',
+};
+
+export function capabilityStatement(fhirBase: string, withErecept = false, withNcpeh = false): Record<string, unknown> {
   const { $comment: _comment, rest, ...content } = statement;
   return {
     ...content,
@@ -65,7 +71,10 @@ export function capabilityStatement(fhirBase: string, withErecept = false): Reco
     rest: rest.map((r) => ({
       ...r,
       resource: [
-        ...r.resource.map((res) => (res.type === 'DocumentReference' || res.type === 'List' ? { ...res, searchParam: searchParams(res.type) } : res)),
+        ...r.resource.map((res) => {
+          if (res.type === 'DocumentReference' || res.type === 'List') return { ...res, searchParam: searchParams(res.type) };
+          return res.type === 'Patient' && withNcpeh ? { ...res, operation: [NCP_IDENTIFY_OPERATION] } : res;
+        }),
         { ...AUDIT_EVENT, searchParam: auditSearchParams() },
         ...(withErecept ? ERECEPT_RESOURCES : []),
       ],

@@ -9,6 +9,7 @@
  *   GET    /fhir/DocumentReference[/_search]    ITI-67 (POST for _search), read by id
  *   GET    /fhir/List[/_search]                 ITI-66 (POST for _search), read by id
  *   PUT    /fhir/Patient?identifier=s|v         ITI-104 Patient Identity Feed; read, search by identifier
+ *   POST   /fhir/Patient/$ncp-identify          a foreign patient identified at their country's NCP (XCPD, fhir/ncpeh)
  *   POST   /fhir/AuditEvent                     ITI-20 RESTful (store another actor's event)
  *   GET    /fhir/AuditEvent[/_search]           ITI-81 Retrieve ATNA Audit Event (POST for _search), read by id
  *   POST, GET, PUT /fhir/MedicationRequest…, POST /fhir/MedicationDispense
@@ -34,6 +35,7 @@ import { ereceptHandlers } from './erecept/erecept-handlers';
 import { fhirErrors } from './http/error-handler';
 import { FHIR_PATH, isFhirPath } from './http/fhir-base';
 import { FhirHttpError } from './http/http-error';
+import { ncpIdentify } from './ncpeh/ncp-identify';
 import { putPatient, readPatient, searchPatient } from './pixm/patient-feed';
 import { provideDocumentBundle } from './mhd/provide-document-bundle';
 import { sendResource } from './http/respond';
@@ -69,6 +71,7 @@ const HANDLERS: FhirHandlers = {
   'ITI-20': { create: createAuditEvent },
   'ITI-81': { search: searchAuditEvents, searchByPost: searchAuditEventsByPost, read: readAuditEvent },
   ...ereceptHandlers,
+  'NCP-IDENTIFY': { identify: ncpIdentify },
 };
 
 /** The handler, run only once the caller's grants cover `access` (403 otherwise, see security/authorize.ts). */
@@ -84,7 +87,7 @@ export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {})
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
 
-  router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base, services.erecept !== undefined))));
+  router.get('/metadata', on(async (ctx) => sendResource(ctx, 200, capabilityStatement(mhdRequest(ctx, services).base, services.erecept !== undefined, services.ncpeh !== undefined))));
   for (const descriptor of fhirTransactions()) {
     const handlers = HANDLERS[descriptor.id] as Record<string, AuditedHandler>;
     for (const route of descriptor.fhir) {

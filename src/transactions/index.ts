@@ -24,13 +24,14 @@ import { ITI_20, ITI_81 } from './atna';
 import { ERP_CANCEL, ERP_CHANGE, ERP_DISPENSE, ERP_PRESCRIBE, ERP_READ, ERP_SEARCH } from './erecept';
 import type { FhirRoute, SoapBinding, TransactionDescriptor } from './descriptor';
 import { ITI_65, ITI_66, ITI_67, ITI_68 } from './mhd';
+import { NCP_IDENTIFY } from './ncpeh';
 import { ITI_104 } from './pixm';
 import { ITI_38, ITI_39, ITI_55 } from './xca';
 import { ITI_18, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86 } from './xds-b';
 
 export type { Access, FhirInteraction, ProtectedResource } from './access';
 export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, RestInteraction, SoapBinding, SoapEndpointName, TransactionDescriptor } from './descriptor';
-export { ERP_CANCEL, ERP_CHANGE, ERP_DISPENSE, ERP_PRESCRIBE, ERP_READ, ERP_SEARCH };
+export { ERP_CANCEL, ERP_CHANGE, ERP_DISPENSE, ERP_PRESCRIBE, ERP_READ, ERP_SEARCH, NCP_IDENTIFY };
 export { ITI_18, ITI_20, ITI_38, ITI_39, ITI_41, ITI_42, ITI_43, ITI_51, ITI_55, ITI_57, ITI_62, ITI_65, ITI_66, ITI_67, ITI_68, ITI_81, ITI_86, ITI_104 };
 
 /** Every transaction, by id. Within a front end, served in this order. */
@@ -59,6 +60,7 @@ export const TRANSACTIONS = {
   [ERP_CHANGE.id]: ERP_CHANGE,
   [ERP_CANCEL.id]: ERP_CANCEL,
   [ERP_DISPENSE.id]: ERP_DISPENSE,
+  [NCP_IDENTIFY.id]: NCP_IDENTIFY,
 } as const satisfies Record<string, TransactionDescriptor>;
 
 export type TransactionId = keyof typeof TRANSACTIONS;

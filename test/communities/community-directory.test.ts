@@ -56,6 +56,12 @@ describe('community directory', () => {
     assert.deepEqual(parsed.get(A) && parseDirectory(JSON.stringify({ [A]: entry() })).get(A)!.auth, { type: 'none' });
   });
 
+  it('reads a foreign NCP entry (eHDSI country and XCPD endpoint)', () => {
+    const parsed = parseDirectory(JSON.stringify({ [A]: entry({ name: 'NCP Austria', ehdsi: { country: 'AT', xcpdUrl: 'https://ncp.at/xcpd' } }), [B]: entry() }));
+    assert.deepEqual(parsed.get(A)!.ehdsi, { country: 'AT', xcpdUrl: 'https://ncp.at/xcpd' });
+    assert.equal(parsed.get(B)!.ehdsi, undefined);
+  });
+
   const bad: Array<[string, unknown, RegExp]> = [
     ['a key that is no homeCommunityId', { '1.2.3': entry() }, /"1\.2\.3" is not a homeCommunityId/],
     ['no endpoint', { [A]: { name: 'x' } }, /"urn:oid:1\.2\.203\.99\.1"\.xca or \.mhd must be given/],
@@ -69,6 +75,11 @@ describe('community directory', () => {
     ['a bad timeout', { [A]: entry({ timeoutMs: -5 }) }, /\.timeoutMs must be a positive integer/],
     ['a misspelt field', { [A]: entry({ timeout: 5 }) }, /\.timeout is not a known field/],
     ['not an object', [entry()], /must be a JSON object/],
+    ['an eHDSI NCP with a country that is no ISO code', { [A]: entry({ ehdsi: { country: 'Austria', xcpdUrl: 'https://ncp.at/xcpd' } }) }, /\.ehdsi\.country must be an ISO 3166 alpha-2 code/],
+    ['an eHDSI NCP without its XCPD URL', { [A]: entry({ ehdsi: { country: 'AT' } }) }, /\.ehdsi\.xcpdUrl must be a non-empty string/],
+    ['an eHDSI NCP without XCA endpoints', { [A]: { name: 'NCP AT', ehdsi: { country: 'AT', xcpdUrl: 'https://ncp.at/xcpd' } } }, /\.xca must be given for an eHDSI NCP/],
+    ['an eHDSI NCP with an MHD server', { [A]: entry({ mhd: { baseUrl: 'https://ncp.at/fhir' }, ehdsi: { country: 'AT', xcpdUrl: 'https://ncp.at/xcpd' } }) }, /\.mhd cannot be given for an eHDSI NCP/],
+    ['an eHDSI NCP with another authentication', { [A]: entry({ auth: { type: 'saml-forward' }, ehdsi: { country: 'AT', xcpdUrl: 'https://ncp.at/xcpd' } }) }, /\.auth\.type must be none for an eHDSI NCP/],
   ];
   for (const [what, json, message] of bad) {
     it(`refuses ${what}, naming the field`, () => {

@@ -2,6 +2,7 @@
  * What the MHD handlers work with: the core services and the per-request view of them
  * (the FHIR base the caller reached, the mapping built on it, the caller's Principal).
  */
+import type { NcpIdentification } from '../../bridges/ncpeh/outbound/ncp-identification';
 import type Koa from 'koa';
 import type { AuditTrail } from '../../audit/audit-trail';
 import type { EreceptBridge } from '../../bridges/erecept/erecept-bridge';
@@ -43,6 +44,8 @@ export interface MhdServices {
   remote?: RemoteReadDeps;
   /** MHD_DEFAULT_COMMUNITIES: who a search without `hcid` asks. */
   defaultCommunities?: 'local' | 'all';
+  /** Foreign patients' identification at other countries' NCPs ($ncp-identify); absent when not configured (501). */
+  ncpeh?: NcpIdentification;
 }
 
 export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
@@ -66,6 +69,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     defaultCommunities: config.mhdDefaultCommunities,
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
     ...(gw.erecept ? { erecept: gw.erecept } : {}),
+    ...(gw.ncpeh ? { ncpeh: gw.ncpeh } : {}),
   };
 }
 

@@ -88,6 +88,7 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
       'ERP-CHANGE': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest/AAAAAAAAAAAA`, { method: 'PUT', json: { resourceType: 'MedicationRequest' } })],
       'ERP-CANCEL': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest/AAAAAAAAAAAA/$cancel`, { method: 'POST' })],
       'ERP-DISPENSE': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationDispense`, { method: 'POST', json: { resourceType: 'MedicationDispense' } })],
+      'NCP-IDENTIFY': ['NCPeH outbound not configured', () => request(`${ctx.fhir}/Patient/$ncp-identify`, { method: 'POST', json: { resourceType: 'Parameters', parameter: [{ name: 'country', valueCode: 'AT' }] } })],
     };
     for (const descriptor of fhirTransactions().filter((d) => d.audit !== undefined)) {
       const [how, act] = refusals[descriptor.id] ?? ['(no refusal case)', undefined];

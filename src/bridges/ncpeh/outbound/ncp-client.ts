@@ -9,6 +9,7 @@
  * with the NCP's certificates) is the HttpPost the caller gives, e.g. communityPost().
  */
 import type { Element } from '@xmldom/xmldom';
+import { collectBytes } from '../../../bytes';
 import type { StoredQuery } from '../../../domain/stored-queries';
 import { StoredQueryId } from '../../../domain/stored-query-catalog';
 import type { RegistryObject } from '../../../domain/metadata';
@@ -60,11 +61,6 @@ function cxOfPatient(p: DiscoveredPatient): string {
   return cx;
 }
 
-async function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks);
-}
 
 export function createNcpClient(options: NcpClientOptions) {
   const discover = createXcpdClient({ post: options.post, self: options.self });
@@ -114,7 +110,7 @@ export function createNcpClient(options: NcpClientOptions) {
           if (answer.status === 'Failure') throw new NcpCallError(`${ncp.homeCommunityId} returned no document: ${answer.errors.map((e) => `${e.code}: ${e.context}`).join('; ')}`, false);
           const out: RetrievedDocument[] = [];
           for (const d of answer.documents) {
-            out.push({ homeCommunityId: d.homeCommunityId ?? ncp.homeCommunityId, repositoryUniqueId: d.repositoryUniqueId, documentUniqueId: d.documentUniqueId, mimeType: d.mimeType, content: await bytesOf(d.open()) });
+            out.push({ homeCommunityId: d.homeCommunityId ?? ncp.homeCommunityId, repositoryUniqueId: d.repositoryUniqueId, documentUniqueId: d.documentUniqueId, mimeType: d.mimeType, content: await collectBytes(d.open()) });
           }
           return out;
         },

@@ -46,6 +46,8 @@ export interface SeenRequest {
   assertions: string[];
   /** The TRC's patient, for ITI-38/39. */
   trcPatient?: string;
+  /** What the HCP assertion says of the professional. */
+  hcp?: { nameId?: string; role?: string; organization?: string; purposeOfUse?: string };
   clientCertificateCn?: string;
 }
 
@@ -66,6 +68,22 @@ const firstText = (parent: Element | undefined, ns: string, local: string): stri
 interface CheckedHeader {
   kinds: string[];
   trcPatient?: string;
+  hcp?: SeenRequest['hcp'];
+}
+
+function hcpOf(a: Element): NonNullable<SeenRequest['hcp']> {
+  const attribute = (name: string) => firstText(byTag(a, SAML, 'Attribute').find((at) => at.getAttribute('Name') === name), SAML, 'AttributeValue');
+  const coded = (local: string) => byTag(a, HL7, local)[0]?.getAttribute('code') ?? undefined;
+  const out: NonNullable<SeenRequest['hcp']> = {};
+  const nameId = firstText(a, SAML, 'NameID');
+  const organization = attribute('urn:oasis:names:tc:xspa:1.0:subject:organization');
+  const role = coded('Role');
+  const purposeOfUse = coded('PurposeOfUse');
+  if (nameId) out.nameId = nameId;
+  if (role) out.role = role;
+  if (organization) out.organization = organization;
+  if (purposeOfUse) out.purposeOfUse = purposeOfUse;
+  return out;
 }
 
 /** The simulator's own check of the eHDSI header: signatures by the trusted key, TRC bound to the HCP assertion. */
@@ -74,6 +92,7 @@ function checkHeader(xml: string, trustedSignerPem: string, needTrc: boolean): C
   const assertions = byTag(doc as unknown as Element, SAML, 'Assertion');
   const kinds: string[] = [];
   let hcpId: string | undefined;
+  let hcp: SeenRequest['hcp'];
   let trc: Element | undefined;
   for (const a of assertions) {
     const signature = Array.from(a.childNodes).find((n) => (n as Element).localName === 'Signature') as Element | undefined;
@@ -83,15 +102,18 @@ function checkHeader(xml: string, trustedSignerPem: string, needTrc: boolean): C
     if (!sig.checkSignature(a.toString())) fault('an assertion signature does not verify');
     const kind = byTag(a, SAML, 'Issuer')[0]?.getAttribute('NameQualifier') ?? '';
     kinds.push(kind);
-    if (kind === 'urn:ehdsi:assertions:hcp') hcpId = a.getAttribute('ID') ?? undefined;
+    if (kind === 'urn:ehdsi:assertions:hcp') {
+      hcpId = a.getAttribute('ID') ?? undefined;
+      hcp = hcpOf(a);
+    }
     if (kind === 'urn:ehdsi:assertions:trc') trc = a;
   }
   if (!hcpId) fault('no HCP assertion');
-  if (!needTrc) return { kinds };
+  if (!needTrc) return { kinds, ...(hcp ? { hcp } : {}) };
   if (!trc) fault('no TRC assertion');
   if (firstText(trc, SAML, 'AssertionIDRef') !== hcpId) fault('the TRC does not refer to the HCP assertion');
   const patient = byTag(trc, SAML, 'Attribute').find((at) => at.getAttribute('Name') === 'urn:oasis:names:tc:xspa:1.0:subject:subject-id');
-  return { kinds, trcPatient: firstText(patient, SAML, 'AttributeValue') };
+  return { kinds, trcPatient: firstText(patient, SAML, 'AttributeValue'), ...(hcp ? { hcp } : {}) };
 }
 
 function discoveryAnswer(o: ForeignNcpOptions, requestXml: string): string {
@@ -174,7 +196,7 @@ export async function startForeignNcp(o: ForeignNcpOptions): Promise<ForeignNcp>
     const p = o.patient;
     if (needTrc && checked.trcPatient !== `${p.extension}^^^&${p.root}&ISO`) fault(`the TRC names ${checked.trcPatient}, not the patient asked about`);
     const cert = (req as { socket: { getPeerCertificate(): { subject?: { CN?: string } } } }).socket.getPeerCertificate();
-    seen.push({ operation, assertions: checked.kinds, ...(checked.trcPatient ? { trcPatient: checked.trcPatient } : {}), ...(cert.subject?.CN ? { clientCertificateCn: cert.subject.CN } : {}) });
+    seen.push({ operation, assertions: checked.kinds, ...(checked.trcPatient ? { trcPatient: checked.trcPatient } : {}), ...(checked.hcp ? { hcp: checked.hcp } : {}), ...(cert.subject?.CN ? { clientCertificateCn: cert.subject.CN } : {}) });
     return answer(xml);
   };
 
