@@ -77,3 +77,8 @@ export function formatWhen(iso: string, lang: Lang): string {
 export function purposeText(code: string, lang: Lang): string {
   return PURPOSE_LABELS[lang][code] ?? code;
 }
+
+/** A calendar day (YYYY-MM-DD) as people read it. */
+export function formatDay(day: string, lang: Lang): string {
+  return new Date(`${day}T12:00:00Z`).toLocaleDateString(LOCALE[lang], { timeZone: 'Europe/Prague', day: 'numeric', month: 'numeric', year: 'numeric' });
+}

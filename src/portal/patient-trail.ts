@@ -153,7 +153,9 @@ export class PatientTrail {
   async documentHistory(user: SignedIn, uniqueId: string, to: string): Promise<TrailRow[] | undefined> {
     const { found } = await this.registry.documentPatient(uniqueId, user.principal);
     if (!found) return undefined;
-    const result = await this.audit.search({ ...this.query(user, { to }, 100, 0), entity: [[uniqueId]] });
+    // Audit records name an OID uniqueId as urn:oid:… (audit/entities.ts); either form is the document.
+    const names = /^\d+(\.\d+)+$/.test(uniqueId) ? [uniqueId, `urn:oid:${uniqueId}`] : [uniqueId];
+    const result = await this.audit.search({ ...this.query(user, { to }, 100, 0), entity: [names] });
     return this.rows(result.events);
   }
 }

@@ -32,5 +32,5 @@ export function parsePortalConfig(env: Env, oauth: { issuers: { issuer: string }
   if (!url.pathname.endsWith('/portal/callback')) throw new Error(`PORTAL_REDIRECT_URL must end in /portal/callback (got ${redirectUrl})`);
   const sessionSeconds = Number(env.PORTAL_SESSION_SECONDS ?? 1800);
   if (!(sessionSeconds > 0)) throw new Error(`PORTAL_SESSION_SECONDS must be a positive number (got ${env.PORTAL_SESSION_SECONDS})`);
-  return { issuer, clientId, clientSecret, redirectUrl, resource: oauth.audiences[0]!, sessionSeconds, scope: env.PORTAL_SCOPE ?? 'openid launch/patient' };
+  return { issuer, clientId, clientSecret, redirectUrl, resource: oauth.audiences[0]!, sessionSeconds, scope: env.PORTAL_SCOPE ?? 'openid profile launch/patient' };
 }

@@ -102,7 +102,8 @@ export function portalRouter(config: PortalConfig, deps: PortalDeps, logger: Log
     ctx.set('Cache-Control', 'no-store');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+    // form-action names the issuer: sign-out posts here and is redirected on to the issuer's end-session page.
+    ctx.set('Content-Security-Policy', `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self' ${new URL(config.issuer).origin}`);
     try {
       await next();
     } catch (err) {

@@ -3,7 +3,7 @@
  * that load's ATC_LOG_READ record and answers the first page); every later request names the
  * view, so filtering, paging and document histories are not audited again.
  */
-import { formatWhen, KIND_LABELS, purposeText, TEXT, type Lang } from '../labels';
+import { formatDay, formatWhen, KIND_LABELS, purposeText, TEXT, type Lang } from '../labels';
 import type { AccessKind, TrailRow } from '../trail-row';
 import { accessChart } from './chart';
 import { getJson, h, SignedOut } from './dom';
@@ -105,7 +105,7 @@ function rowCells(r: TrailRow): HTMLTableRowElement {
     'tr',
     { class: [r.emergency ? 'emer' : '', r.failed ? 'failed' : ''].join(' ').trim() },
     h('td', { 'data-label': t.when }, h('time', { datetime: r.recorded }, formatWhen(r.recorded, state.lang))),
-    h('td', { 'data-label': t.what }, KIND_LABELS[state.lang][r.kind], ...flags.map((f) => (f ? h('span', {}, ' ', f) : null))),
+    h('td', { 'data-label': t.what }, KIND_LABELS[state.lang][r.kind], r.kind === 'OTHER' && r.transaction ? ` (${r.transaction})` : null, ...flags.map((f) => (f ? h('span', {}, ' ', f) : null))),
     h('td', { 'data-label': t.who }, r.person ?? '—', r.role ? h('span', { class: 'role' }, ` (${r.role})`) : null),
     h('td', { 'data-label': t.organization }, r.organization?.name ?? r.organization?.id ?? '—'),
     h('td', { 'data-label': t.from }, r.community ?? t.thisCommunity),
@@ -115,9 +115,10 @@ function rowCells(r: TrailRow): HTMLTableRowElement {
 
 function trailTable(rows: readonly TrailRow[], caption: string): HTMLElement {
   const t = TEXT[state.lang];
+  // Focusable and named: a table wider than a phone scrolls, and keyboard users must reach that too.
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${caption}: ${UI[state.lang].table}` },
     h(
       'table',
       {},
@@ -145,7 +146,7 @@ function summarySection(): HTMLElement {
     'section',
     { class: 'summary', 'aria-labelledby': 'summary-line' },
     h('p', { id: 'summary-line', class: 'summary-line' }, u.summary(s.total, s.organizations.length, s.days, !s.organizationsComplete)),
-    accessChart(s.perDay, u.chart(s.days), (day, n) => u.dayBar(formatWhen(`${day}T12:00:00Z`, state.lang).split(' ')[0]!.replace(/,$/, ''), n)),
+    accessChart(s.perDay, u.chart(s.days), (day, n) => u.dayBar(formatDay(day, state.lang), n)),
   );
 }
 
@@ -198,7 +199,7 @@ function documentsSection(): HTMLElement {
       'li',
       { class: 'doc' },
       h('h3', {}, title),
-      h('p', { class: 'meta' }, [d.type, d.date ? formatWhen(d.date, state.lang) : u.unknownDate, d.author, d.organization].filter(Boolean).join(' · ')),
+      h('p', { class: 'meta' }, [d.type, d.date ? formatDay(d.date.slice(0, 10), state.lang) : u.unknownDate, d.author, d.organization].filter(Boolean).join(' · ')),
       h('button', { type: 'button', 'aria-expanded': open ? 'true' : 'false', 'aria-label': `${open ? u.hideHistory : u.history}: ${title}`, onclick: () => void toggleHistory(d.uniqueId) }, open ? u.hideHistory : u.history),
       open === 'loading' ? h('p', {}, u.loading) : open ? (open.length ? trailTable(open, `${u.history}: ${title}`) : h('p', {}, u.noHistory)) : null,
     );
