@@ -85,7 +85,12 @@ describe('patient portal in a browser (chromium, oidc-provider, gateway process)
       const times = await page.$$eval('.trail tbody time', (ts) => ts.map((t) => t.getAttribute('datetime') ?? ''));
       assert.deepEqual(times, [...times].sort().reverse());
       await screenshot(page, 'trail-cs');
-      if (process.env.PORTAL_README_SCREENSHOT === '1') await page.screenshot({ path: path.join(ROOT, 'docs', 'portal.png') });
+      // The README's picture, from this test's own fixtures (no real person's data): PORTAL_README_SCREENSHOT=1.
+      if (process.env.PORTAL_README_SCREENSHOT === '1') {
+        await page.setViewportSize({ width: 1000, height: 640 });
+        fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+        await page.screenshot({ path: path.join(ROOT, 'docs', 'portal.png') });
+      }
     } finally {
       await context.close();
     }
