@@ -82,7 +82,7 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
   const soapSecurity = { authenticator: new SoapAuthentication(security), policy: security.policy };
   for (const soap of [xdsRouter(gw, soapSecurity, logger), xcaRouter(gw, soapSecurity, logger)]) app.use(soap.routes()).use(soap.allowedMethods());
 
-  const portal = parsePortalConfig(process.env, gw.config.security.oauth);
+  const portal = parsePortalConfig(process.env, gw.config.security.oauth, gw.config.workers);
   if (portal) {
     const communityName = (id: string) => gw.communities.directory.get(id)?.name;
     const router = portalRouter(portal, { audit: gw.audit.trail, registry: gw.registry, security, communityName }, logger);

@@ -19,9 +19,11 @@ export interface PortalConfig {
   scope: string;
 }
 
-export function parsePortalConfig(env: Env, oauth: { issuers: { issuer: string }[]; audiences: string[] } | undefined): PortalConfig | undefined {
+export function parsePortalConfig(env: Env, oauth: { issuers: { issuer: string }[]; audiences: string[] } | undefined, workers = 1): PortalConfig | undefined {
   const clientId = env.PORTAL_CLIENT_ID;
   if (!clientId) return undefined;
+  // Sessions live in one process's memory (sessions.ts); cluster workers get connections round-robin.
+  if (workers > 1) throw new Error('PORTAL_CLIENT_ID needs WORKERS=1: portal sessions are kept in the memory of one gateway process');
   if (!oauth || oauth.issuers.length === 0) throw new Error('PORTAL_CLIENT_ID needs OAUTH_ISSUERS: the portal signs patients in with the gateway\'s configured issuer');
   const issuer = env.PORTAL_ISSUER ?? oauth.issuers[0]!.issuer;
   if (!oauth.issuers.some((i) => i.issuer === issuer)) throw new Error(`PORTAL_ISSUER ${issuer} is not one of OAUTH_ISSUERS`);

@@ -166,8 +166,12 @@ export function portalRouter(config: PortalConfig, deps: PortalDeps, logger: Log
       const patientName = text(result.claims.name);
       // A fresh id after sign-in: an id planted before it (session fixation) is worth nothing.
       const session = sessions.create(identity.expiresAt?.getTime());
+      // The audit records of this session name the person who looks: the representative, or the patient by name.
+      const looker = representative
+        ? { subject: representative.subject, ...(representative.name ? { displayName: representative.name } : {}) }
+        : { ...(principal.displayName ?? patientName ? { displayName: principal.displayName ?? patientName } : {}) };
       session.user = {
-        principal: { ...principal, patientId: principal.patientId },
+        principal: { ...principal, ...looker, patientId: principal.patientId },
         accessToken: result.accessToken,
         ...(result.idToken ? { idToken: result.idToken } : {}),
         ...(representative ? { representative } : {}),

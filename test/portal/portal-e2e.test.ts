@@ -193,6 +193,10 @@ describe('patient portal in a browser (chromium, oidc-provider, gateway process)
     const { context, page } = await signIn(browser, world.base, 'zastupce-a');
     try {
       assert.equal(await page.textContent('.representative'), 'Jste přihlášen(a) jako zástupce: Petr Testový');
+      // The representative's own look at the trail is recorded under their name.
+      await page.reload();
+      await page.selectOption('#f-kind', 'ATC_LOG_READ');
+      await rowsUntil(page, (rows) => rows.some((r) => r.includes('Náhled do záznamu přístupů') && r.includes('Petr Testový')));
     } finally {
       await context.close();
     }

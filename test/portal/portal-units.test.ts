@@ -19,7 +19,9 @@ describe('portal configuration', () => {
     assert.throws(() => parsePortalConfig({ PORTAL_CLIENT_ID: 'p', PORTAL_CLIENT_SECRET: 's' }, oauth), /PORTAL_REDIRECT_URL/);
     assert.throws(() => parsePortalConfig({ PORTAL_CLIENT_ID: 'p', PORTAL_CLIENT_SECRET: 's', PORTAL_REDIRECT_URL: 'https://gw/elsewhere' }, oauth), /\/portal\/callback/);
     assert.throws(() => parsePortalConfig({ PORTAL_CLIENT_ID: 'p', PORTAL_CLIENT_SECRET: 's', PORTAL_REDIRECT_URL: 'https://gw/portal/callback', PORTAL_ISSUER: 'https://other' }, oauth), /not one of OAUTH_ISSUERS/);
-    const c = parsePortalConfig({ PORTAL_CLIENT_ID: 'p', PORTAL_CLIENT_SECRET: 's', PORTAL_REDIRECT_URL: 'https://gw/portal/callback' }, oauth)!;
+    const complete = { PORTAL_CLIENT_ID: 'p', PORTAL_CLIENT_SECRET: 's', PORTAL_REDIRECT_URL: 'https://gw/portal/callback' };
+    assert.throws(() => parsePortalConfig(complete, oauth, 4), /WORKERS=1/);
+    const c = parsePortalConfig(complete, oauth)!;
     assert.equal(c.issuer, 'https://idp.example');
     assert.equal(c.resource, 'urn:gw');
     assert.equal(c.sessionSeconds, 1800);
