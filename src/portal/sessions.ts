@@ -34,17 +34,22 @@ export interface PortalSession {
 }
 
 const MAX_VIEWS = 50;
+/** Anyone may start a sign-in (each opens a session): a bound keeps that from filling the memory. */
+const MAX_SESSIONS = 100_000;
 
 export class SessionStore {
   private readonly sessions = new Map<string, PortalSession>();
+  private swept = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly idleMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(endsAt = Number.POSITIVE_INFINITY): PortalSession {
+  /** A new session, or undefined while the store is full. */
+  create(endsAt = Number.POSITIVE_INFINITY): PortalSession | undefined {
     this.sweep();
+    if (this.sessions.size >= MAX_SESSIONS) return undefined;
     const session: PortalSession = { id: randomBytes(32).toString('base64url'), expiresAt: 0, endsAt, views: new Map() };
     this.touch(session);
     this.sessions.set(session.id, session);
@@ -79,6 +84,9 @@ export class SessionStore {
 
   private sweep(): void {
     const now = this.now();
+    // A full pass at most once a second: sign-in storms must not make every create() walk the map.
+    if (now - this.swept < 1000) return;
+    this.swept = now;
     for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
   }
 }

@@ -32,7 +32,7 @@ describe('portal sessions', () => {
   it('end after idle time, never after their hard end, and keep a bounded number of views', () => {
     let now = 1_000_000;
     const store = new SessionStore(60_000, () => now);
-    const s = store.create(now + 90_000);
+    const s = store.create(now + 90_000)!;
     assert.equal(s.id.length, 43);
     now += 50_000;
     assert.equal(store.get(s.id), s, 'activity within the idle time keeps it');
@@ -40,10 +40,10 @@ describe('portal sessions', () => {
     assert.equal(store.get(s.id), s, 'still before the hard end');
     now += 10_001;
     assert.equal(store.get(s.id), undefined, 'the hard end (token expiry) is not extended by activity');
-    const t = store.create();
+    const t = store.create()!;
     now += 60_000;
     assert.equal(store.get(t.id), undefined, 'idle for the whole idle time');
-    const u = store.create();
+    const u = store.create()!;
     for (let i = 0; i < 60; i++) store.addView(u, `v${i}`, 'x');
     assert.equal(u.views.size, 50);
     assert.ok(!u.views.has('v0') && u.views.has('v59'));
