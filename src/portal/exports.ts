@@ -1,12 +1,12 @@
 /** The shown trail as CSV (for a spreadsheet) and as print-ready HTML (the browser's "Save as PDF"). */
-import { formatWhen, KIND_LABELS, purposeText, TEXT, type Lang } from './labels';
+import { formatWhen, kindText, purposeText, TEXT, type Lang } from './labels';
 import type { TrailRow } from './trail-row';
 
 function cells(row: TrailRow, lang: Lang): string[] {
   const t = TEXT[lang];
   return [
     formatWhen(row.recorded, lang),
-    KIND_LABELS[lang][row.kind],
+    kindText(row, lang),
     row.person ?? '',
     row.role ?? '',
     row.organization?.name ?? row.organization?.id ?? '',
@@ -35,7 +35,8 @@ export function trailPrintHtml(rows: readonly TrailRow[], lang: Lang, patient: s
   const t = TEXT[lang];
   const head = headers(lang).map((h) => `<th scope="col">${html(h)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr${r.failed || r.emergency ? ' class="flag"' : ''}>${cells(r, lang).map((c, i) => `<td>${html(i === 6 && r.emergency ? `${c} (${t.emergency})` : c)}</td>`).join('')}</tr>`)
+    // Emergency and failed rows in bold: the purpose and outcome cells say which.
+    .map((r) => `<tr${r.failed || r.emergency ? ' class="flag"' : ''}>${cells(r, lang).map((c) => `<td>${html(c)}</td>`).join('')}</tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

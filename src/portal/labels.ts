@@ -1,5 +1,5 @@
 /** The portal's words in Czech (first) and English: the page, the CSV and the print view use the same. */
-import type { AccessKind } from './trail-row';
+import type { AccessKind, TrailRow } from './trail-row';
 
 export type Lang = 'cs' | 'en';
 
@@ -81,4 +81,9 @@ export function purposeText(code: string, lang: Lang): string {
 /** A calendar day (YYYY-MM-DD) as people read it. */
 export function formatDay(day: string, lang: Lang): string {
   return new Date(`${day}T12:00:00Z`).toLocaleDateString(LOCALE[lang], { timeZone: 'Europe/Prague', day: 'numeric', month: 'numeric', year: 'numeric' });
+}
+
+/** What happened, as a row names it: an event without an ATC code by its transaction. */
+export function kindText(row: Pick<TrailRow, 'kind' | 'transaction'>, lang: Lang): string {
+  return row.kind === 'OTHER' && row.transaction ? `${KIND_LABELS[lang].OTHER} (${row.transaction})` : KIND_LABELS[lang][row.kind];
 }

@@ -3,7 +3,7 @@
  * that load's ATC_LOG_READ record and answers the first page); every later request names the
  * view, so filtering, paging and document histories are not audited again.
  */
-import { formatDay, formatWhen, KIND_LABELS, purposeText, TEXT, type Lang } from '../labels';
+import { formatDay, formatWhen, KIND_LABELS, kindText, purposeText, TEXT, type Lang } from '../labels';
 import type { AccessKind, TrailRow } from '../trail-row';
 import { accessChart } from './chart';
 import { getJson, h, SignedOut } from './dom';
@@ -105,7 +105,7 @@ function rowCells(r: TrailRow): HTMLTableRowElement {
     'tr',
     { class: [r.emergency ? 'emer' : '', r.failed ? 'failed' : ''].join(' ').trim() },
     h('td', { 'data-label': t.when }, h('time', { datetime: r.recorded }, formatWhen(r.recorded, state.lang))),
-    h('td', { 'data-label': t.what }, KIND_LABELS[state.lang][r.kind], r.kind === 'OTHER' && r.transaction ? ` (${r.transaction})` : null, ...flags.map((f) => (f ? h('span', {}, ' ', f) : null))),
+    h('td', { 'data-label': t.what }, kindText(r, state.lang), ...flags.map((f) => (f ? h('span', {}, ' ', f) : null))),
     h('td', { 'data-label': t.who }, r.person ?? '—', r.role ? h('span', { class: 'role' }, ` (${r.role})`) : null),
     h('td', { 'data-label': t.organization }, r.organization?.name ?? r.organization?.id ?? '—'),
     h('td', { 'data-label': t.from }, r.community ?? t.thisCommunity),
