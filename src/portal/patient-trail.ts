@@ -55,9 +55,17 @@ function xcnName(xcn: string | undefined): string | undefined {
   return name || xcn;
 }
 
+/** XDS DTM (YYYYMMDDhhmmss, UTC) -> ISO, so the page shows dates one way. */
+function dtmToIso(dtm: string): string {
+  const m = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?/.exec(dtm);
+  if (!m) return dtm;
+  return `${m[1]}-${m[2] ?? '01'}-${m[3] ?? '01'}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}Z`;
+}
+
 function documentOf(d: DocumentEntry): PortalDocument {
   const author = d.authors[0];
-  const date = d.creationTime ?? d.serviceStartTime;
+  const dtm = d.creationTime ?? d.serviceStartTime;
+  const date = dtm ? dtmToIso(dtm) : undefined;
   const type = d.typeCode?.display ?? d.classCode?.display ?? d.typeCode?.code;
   const authorName = xcnName(author?.person);
   const org = author?.institutions[0]?.split('^')[0];
@@ -69,13 +77,6 @@ function documentOf(d: DocumentEntry): PortalDocument {
     ...(authorName ? { author: authorName } : {}),
     ...(org ? { organization: org } : {}),
   };
-}
-
-/** XDS DTM (YYYYMMDDhhmmss, UTC) -> ISO, so the page shows dates one way. */
-function dtmToIso(dtm: string): string {
-  const m = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?/.exec(dtm);
-  if (!m) return dtm;
-  return `${m[1]}-${m[2] ?? '01'}-${m[3] ?? '01'}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}Z`;
 }
 
 export class PatientTrail {
@@ -145,7 +146,7 @@ export class PatientTrail {
     );
     return result.objects
       .filter((o): o is DocumentEntry & { kind: 'DocumentEntry' } => o.kind === 'DocumentEntry')
-      .map((d) => documentOf({ ...d, ...(d.creationTime ? { creationTime: dtmToIso(d.creationTime) } : {}) }))
+      .map(documentOf)
       .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
   }
 

@@ -112,6 +112,9 @@ describe('patient portal in a browser (chromium, oidc-provider, gateway process)
 
       const docs = page.locator('.documents li.doc');
       assert.equal(await docs.count(), 2);
+      // Newest first, as the registry has them: title, type, date, author, organization.
+      assert.equal(await docs.first().locator('h3').textContent(), 'Propouštěcí zpráva – interna');
+      assert.match((await docs.first().locator('.meta').textContent()) ?? '', /^Propouštěcí zpráva · \d{1,2}\. \d{1,2}\. \d{4} · MUDr\. Jan Dvořák · Nemocnice Ukázka$/);
       await docs.first().locator('button').click();
       await docs.first().locator('table').waitFor();
       const history = await docs.first().locator('tbody tr').allInnerTexts();

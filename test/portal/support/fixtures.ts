@@ -6,7 +6,7 @@ import type { AuditEvent } from '../../../src/audit/fhir-audit-event';
 import { SqlAuditEvents } from '../../../src/store/sql/audit/sql-audit-events';
 import { PostgresDatabase } from '../../../src/store/sql/postgres';
 import { freePort, startGateway, type GatewayProcess } from '../../support/gateway-process';
-import { newRid, publishDocument, RID_SYSTEM, type Published } from '../../support/mhd-publish';
+import { COMPREHENSIVE_BUNDLE, newRid, publishDocument, RID_SYSTEM, type Published } from '../../support/mhd-publish';
 import { createPgSchema, type PgSchema } from '../../support/pg-schema';
 import { DEFAULT_AUDIENCE, startOidcProvider, type TestOidcProvider } from '../../security/support/oidc-provider';
 
@@ -80,7 +80,7 @@ export async function startPortalWorld(postgresUrl: string): Promise<PortalWorld
   });
   const fhir = `${base}/fhir`;
   const documents = {
-    a: [await publishDocument(fhir, rids.a, Buffer.from('Propouštěcí zpráva')), await publishDocument(fhir, rids.a, Buffer.from('Laboratorní výsledky'))],
+    a: [await publishDocument(fhir, rids.a, Buffer.from('Propouštěcí zpráva'), undefined, 'text/plain', COMPREHENSIVE_BUNDLE), await publishDocument(fhir, rids.a, Buffer.from('Laboratorní výsledky'))],
     b: [await publishDocument(fhir, rids.b, Buffer.from('Ambulantní zpráva'))],
   };
   await readAsClinicians({ base, idp }, rids.a);
