@@ -24,6 +24,7 @@ RUN npm ci --omit=dev \
  && npm cache clean --force
 # config.ts resolves ihe-profiles/ relative to dist/src/, i.e. /app/ihe-profiles.
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/portal-assets ./dist/portal-assets
 COPY --from=build /app/ihe-profiles ./ihe-profiles
 # wsdl/ may not exist yet in the source tree; the build stage creates it empty in that case.
 COPY --from=build /app/wsdl ./wsdl

@@ -14,6 +14,8 @@ import { SoapAuthentication } from '../security/soap-authentication';
 import { XDS_PATHS } from '../xds/routes';
 import { XCA_PATHS, xcaRouter } from '../xca/routes';
 import { refusalResponder } from './refusals';
+import { parsePortalConfig } from '../portal/portal-config';
+import { portalRouter } from '../portal/routes';
 
 export interface AppContext {
   app: Koa;
@@ -24,10 +26,13 @@ export interface AppContext {
 const SOAP_PATHS: ReadonlySet<string> = new Set([...Object.values(XDS_PATHS), ...Object.values(XCA_PATHS)]);
 const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics', `${FHIR_PATH}/metadata`]);
 
+/** The patient portal signs its users in itself (an OpenID Connect session, src/portal). */
+const isPortalPath = (path: string) => path === '/portal' || path.startsWith('/portal/');
+
 /** Which requests need credentials: all but the operational endpoints and service descriptions (WSDL, CapabilityStatement). */
 const PROTECTED_PATHS: ProtectedPaths = {
   isSoap: (path) => SOAP_PATHS.has(path),
-  isPublic: (method, path) => (method === 'GET' || method === 'HEAD') && (PUBLIC_PATHS.has(path) || SOAP_PATHS.has(path)),
+  isPublic: (method, path) => isPortalPath(path) || ((method === 'GET' || method === 'HEAD') && (PUBLIC_PATHS.has(path) || SOAP_PATHS.has(path))),
 };
 
 export function createApp(gw: Gateway, logger: Logger): AppContext {
@@ -76,6 +81,13 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
   app.use(mhdRoutes(gw, logger));
   const soapSecurity = { authenticator: new SoapAuthentication(security), policy: security.policy };
   for (const soap of [xdsRouter(gw, soapSecurity, logger), xcaRouter(gw, soapSecurity, logger)]) app.use(soap.routes()).use(soap.allowedMethods());
+
+  const portal = parsePortalConfig(process.env, gw.config.security.oauth, gw.config.workers);
+  if (portal) {
+    const communityName = (id: string) => gw.communities.directory.get(id)?.name;
+    const router = portalRouter(portal, { audit: gw.audit.trail, registry: gw.registry, security, communityName }, logger);
+    app.use(router.routes()).use(router.allowedMethods());
+  }
 
   const router = new Router();
   router.get('/health', async (ctx) => {

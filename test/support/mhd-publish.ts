@@ -50,8 +50,11 @@ export interface Published {
   content: Buffer;
 }
 
-/** Feeds the patient (ITI-104) and publishes `content` for it (ITI-65, a Minimal-metadata Bundle). */
-export async function publishDocument(fhirBase: string, rid: string, content: Buffer, tls?: ClientTls, contentType = 'text/plain'): Promise<Published> {
+/** The ITI-65 Bundles under fixtures/mhd: Minimal metadata (the default) or Comprehensive (title, type, author...). */
+export const COMPREHENSIVE_BUNDLE = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'mhd', 'comprehensive-bundle.json');
+
+/** Feeds the patient (ITI-104) and publishes `content` for it (ITI-65, a Minimal-metadata Bundle unless `bundleFile` names another). */
+export async function publishDocument(fhirBase: string, rid: string, content: Buffer, tls?: ClientTls, contentType = 'text/plain', bundleFile = FIXTURE): Promise<Published> {
   const json = { 'content-type': 'application/fhir+json' };
   const fed = await request(`${fhirBase}/Patient?identifier=${encodeURIComponent(`${RID_SYSTEM}|${rid}`)}`, {
     method: 'PUT', headers: json, body: JSON.stringify({ resourceType: 'Patient', identifier: [{ system: RID_SYSTEM, value: rid }], name: [{ family: 'Testová', given: ['Eva'] }] }), ...(tls ? { tls } : {}),
@@ -59,17 +62,24 @@ export async function publishDocument(fhirBase: string, rid: string, content: Bu
   if (fed.status !== 200 && fed.status !== 201) throw new Error(`ITI-104 answered ${fed.status}: ${fed.body.toString()}`);
   // Fresh entryUUIDs (the fullUrls) too: the registry keeps them.
   const fresh = new Map<string, string>();
-  const text = fs.readFileSync(FIXTURE, 'utf8').replace(/urn:uuid:[0-9a-f-]{36}/g, (u) => fresh.get(u) ?? (fresh.set(u, `urn:uuid:${randomUUID()}`), fresh.get(u)!));
+  const text = fs.readFileSync(bundleFile, 'utf8').replace(/urn:uuid:[0-9a-f-]{36}/g, (u) => fresh.get(u) ?? (fresh.set(u, `urn:uuid:${randomUUID()}`), fresh.get(u)!));
   const bundle = JSON.parse(text) as { entry: Array<{ resource: Record<string, unknown> & { resourceType: string } }> };
   const documentUniqueId = uniqueOid();
   for (const { resource } of bundle.entry) {
     if (resource.resourceType === 'List') (resource.identifier as Array<{ value: string }>)[0]!.value = `urn:oid:${uniqueOid()}`;
     if (resource.resourceType === 'DocumentReference') {
       (resource.masterIdentifier as { value: string }).value = `urn:oid:${documentUniqueId}`;
-      (resource.content as Array<{ attachment: { contentType: string } }>)[0]!.attachment.contentType = contentType;
+      const attachment = (resource.content as Array<{ attachment: { contentType: string; size?: number; hash?: string } }>)[0]!.attachment;
+      attachment.contentType = contentType;
+      // The fixture's size and hash describe its own bytes, not `content`.
+      delete attachment.size;
+      delete attachment.hash;
     }
     if (resource.resourceType === 'Binary') Object.assign(resource, { contentType, data: content.toString('base64') });
     if (resource.resourceType === 'Patient') resource.identifier = [{ system: RID_SYSTEM, value: rid }];
+    // A Comprehensive Bundle names its patient by identifier rather than a Patient entry.
+    const subject = resource.subject as { identifier?: { value: string } } | undefined;
+    if (subject?.identifier) subject.identifier.value = rid;
   }
   const posted = await request(fhirBase, { method: 'POST', headers: json, body: JSON.stringify(bundle), ...(tls ? { tls } : {}) });
   if (posted.status !== 200) throw new Error(`ITI-65 answered ${posted.status}: ${posted.body.toString()}`);

@@ -82,6 +82,8 @@ export interface TestOidcProvider {
   audience: string;
   /** Registered clients: `system` may ask for any scope, `patientApp` only patient/ and launch scopes. */
   clients: { system: TestClient; patientApp: TestClient };
+  /** The web client's secret (when `webClient` was given). */
+  webClientSecret?: string;
   /** Credentials a resource server (the gateway) uses at the introspection endpoint. */
   introspectionClient: { clientId: string; clientSecret: string };
   /** client_credentials grant; returns the access token. */
@@ -93,7 +95,29 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
+/** A person a browser can sign in as (authorization-code grant, oidc-provider's devInteractions login: any password). */
+export interface TestAccount {
+  /** SMART `patient` claim of the access tokens issued to this account. */
+  patient?: string;
+  /** The ID token's `name`. */
+  name?: string;
+  /** RFC 8693 `act` of the ID token: who acts for the account's subject (a representative). */
+  act?: { sub: string; name?: string };
+  /** Access-token lifetime for this account; default the provider's `ttlSeconds`. */
+  accessTokenTtlSeconds?: number;
+}
+
+/** A confidential web client using the authorization-code grant (with PKCE), e.g. the patient portal. */
+export interface TestWebClient {
+  clientId: string;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+}
+
 export interface StartOidcProviderOptions {
+  /** Registers this web client and enables browser sign-in for `accounts`. */
+  webClient?: TestWebClient;
+  accounts?: Record<string, TestAccount>;
   /** Default audience, see TestOidcProvider.audience. Default DEFAULT_AUDIENCE. */
   audience?: string;
   /** Default token lifetime in seconds. Default 300. */
@@ -126,7 +150,11 @@ function memoryAdapter() {
     async findByUserCode() {
       return undefined;
     }
-    async findByUid() {
+    /** Sessions are found by their uid during a browser sign-in (the authorization-code grant). */
+    async findByUid(uid: string) {
+      for (const [key, entry] of store) {
+        if (key.startsWith(`${this.model}:`) && entry.payload.uid === uid && entry.expiresAt > Date.now()) return entry.payload;
+      }
       return undefined;
     }
     async consume(id: string) {
@@ -170,6 +198,20 @@ export async function startOidcProvider(options: StartOidcProviderOptions = {}):
     },
   };
   const introspectionClient = { clientId: 'hie-gateway-rs', clientSecret: secret() };
+  const accounts = options.accounts ?? {};
+  const web = options.webClient;
+  const webClientSecret = web ? secret() : undefined;
+  const webMetadata: ClientMetadata[] = web
+    ? [{
+        client_id: web.clientId,
+        client_secret: webClientSecret!,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [web.redirectUri],
+        post_logout_redirect_uris: [web.postLogoutRedirectUri],
+        token_endpoint_auth_method: 'client_secret_basic',
+      }]
+    : [];
   const metadataOf = (c: TestClient): ClientMetadata => ({
     client_id: c.clientId,
     client_secret: c.clientSecret,
@@ -194,13 +236,34 @@ export async function startOidcProvider(options: StartOidcProviderOptions = {}):
 
   const configuration: Configuration = {
     adapter: memoryAdapter(),
-    clients: [metadataOf(clients.system), metadataOf(clients.patientApp), metadataOf(introspectionClient)],
+    clients: [metadataOf(clients.system), metadataOf(clients.patientApp), metadataOf(introspectionClient), ...webMetadata],
+    findAccount: (_ctx, id) => {
+      const account = accounts[id];
+      if (!account) return undefined;
+      return { accountId: id, claims: () => ({ sub: id, ...(account.name ? { name: account.name } : {}), ...(account.act ? { act: account.act } : {}) }) };
+    },
+    claims: { openid: ['sub'], profile: ['name', 'act'] },
+    // The web client reads name and act from the ID token itself (no userinfo call).
+    conformIdTokenClaims: false,
+    // The test's web client needs no consent screen: its grant covers what it asks for.
+    loadExistingGrant: async (ctx) => {
+      const oidc = ctx.oidc;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(oidc.client!.clientId);
+      if (grantId) return oidc.provider.Grant.find(grantId);
+      if (!web || oidc.client?.clientId !== web.clientId || !oidc.session?.accountId) return undefined;
+      const grant = new oidc.provider.Grant({ clientId: web.clientId, accountId: oidc.session.accountId });
+      grant.addOIDCScope('openid profile launch/patient');
+      grant.addOIDCClaims(['name', 'act']);
+      grant.addResourceScope(audience, 'launch/patient');
+      await grant.save();
+      return grant;
+    },
     jwks: { keys: [rsa as JWK, ec as JWK] },
     // Statics are what client `scope` allow-lists are checked against.
-    scopes: ['openid', ...scopes],
+    scopes: ['openid', 'profile', ...scopes],
     cookies: { keys: [secret()] },
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: !!web },
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,
@@ -221,14 +284,17 @@ export async function startOidcProvider(options: StartOidcProviderOptions = {}):
       },
     },
     ttl: {
+      AccessToken: (_ctx, token) => accounts[(token as { accountId?: string }).accountId ?? '']?.accessTokenTtlSeconds ?? defaultTtl,
       ClientCredentials: (ctx) => {
         const asked = Number(formOf(ctx).ttl);
         return Number.isSafeInteger(asked) && asked > 0 ? asked : defaultTtl;
       },
     },
-    extraTokenClaims: (ctx) => {
+    extraTokenClaims: (ctx, token) => {
       const form = formOf(ctx);
       const claims: Record<string, unknown> = {};
+      const account = accounts[(token as { accountId?: string }).accountId ?? ''];
+      if (account?.patient) claims.patient = account.patient;
       if (typeof form.extra_claims === 'string') Object.assign(claims, JSON.parse(form.extra_claims));
       if (typeof form.patient === 'string') claims.patient = form.patient;
       if (typeof form.purpose_of_use === 'string') claims.purpose_of_use = JSON.parse(form.purpose_of_use);
@@ -281,6 +347,7 @@ export async function startOidcProvider(options: StartOidcProviderOptions = {}):
     audience,
     clients,
     introspectionClient,
+    ...(webClientSecret ? { webClientSecret } : {}),
     async token(request) {
       const client = all.find((c) => c.clientId === (request.clientId ?? clients.system.clientId));
       if (!client) throw new Error(`unknown test client ${request.clientId}`);
