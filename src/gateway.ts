@@ -28,6 +28,10 @@ import { migrate } from './store/sql/migrate';
 import { PgliteDatabase } from './store/sql/pglite';
 import { PostgresDatabase } from './store/sql/postgres';
 import { whenDatabaseAnswers } from './store/sql/wait-for-database';
+import { SqlSubscriptionStore } from './store/sql/subscriptions/sql-subscription-store';
+import type { DeliveryJobs } from './subscriptions/delivery';
+import { openSubscriptions } from './subscriptions/open-subscriptions';
+import type { Subscriptions } from './subscriptions/subscriptions';
 
 /** Which store the gateway runs on, as /health and the start-up log name it. */
 export interface StoreDescription {
@@ -50,6 +54,8 @@ export interface Gateway {
   remoteDocuments: RemoteDocumentCache;
   /** Other communities: the directory, their health, and the fan-out that asks them. */
   communities: Communities;
+  /** DSUBm subscriptions: their events commit with registry changes; delivery starts with the FHIR front end. */
+  subscriptions: Subscriptions;
   close(): Promise<void>;
 }
 
@@ -98,6 +104,8 @@ async function migrateWhenReady(db: Database, config: Config, logger: Logger): P
 
 /** The BullMQ queue of community calls (beside the default queue of audit forwarding). */
 const COMMUNITY_QUEUE = 'hie-gateway-communities';
+/** Subscription notifications: a queue of their own, so a slow subscriber holds up neither audit nor community calls. */
+const SUBSCRIPTION_QUEUE = 'hie-gateway-subscriptions';
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Older than any in-flight upload: a blob this old without an index row is an orphan. */
@@ -123,8 +131,12 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
   // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
   const communities = openCommunities(config, communityJobs, audit.trail, logger, options.communityTransport);
+  const subscriptionJobs = createJobQueue<DeliveryJobs>({ ...queueOptions, queueName: SUBSCRIPTION_QUEUE, concurrency: 32 });
+  const subscriptions = openSubscriptions(config.subscriptions, new SqlSubscriptionStore(db), subscriptionJobs, audit.trail, logger);
+  registry.observeChanges(subscriptions.subscriptions.observer());
   await jobs.start();
   await communityJobs.start();
+  await subscriptionJobs.start();
   audit.start();
   const sweeper = setInterval(() => {
     repository.sweepOrphans(ORPHAN_AGE_MS).then(
@@ -159,10 +171,13 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
     ...(erecept ? { erecept } : {}),
     remoteDocuments,
     communities,
+    subscriptions: subscriptions.subscriptions,
     async close() {
       clearInterval(sweeper);
       erecept?.close();
       communities.close();
+      await subscriptions.close();
+      await subscriptionJobs.close();
       await communityJobs.close();
       await audit.close();
       await jobs.close();

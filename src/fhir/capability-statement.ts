@@ -8,6 +8,8 @@
  * search and read) with the parameters of its own table (http/audit-event-search.ts), and, when
  * the eRecept bridge is configured, MedicationRequest and MedicationDispense (fhir/erecept).
  */
+import { SUBSCRIPTION_TOPICS } from '../domain/subscription';
+import { Backport, MQTT_CHANNEL } from './subscriptions/backport';
 import fs from 'node:fs';
 import path from 'node:path';
 import statement from '../../ihe-profiles/mhd-capability-statement.json';
@@ -55,6 +57,28 @@ const ERECEPT_RESOURCES = [
   { type: 'MedicationDispense', documentation: "eRecept bridge: a pharmacy's dispense recorded in CÚER (ZalozitVydej)", interaction: [{ code: 'create' }] },
 ];
 
+/**
+ * DSUBm Resource Notification Broker: the Subscription resource, and the topics offered as
+ * the backport's topic-canonical extensions on it (R4 has no SubscriptionTopic resource).
+ */
+const SUBSCRIPTION = {
+  type: 'Subscription',
+  profile: Backport.subscriptionProfile,
+  documentation: `DSUBm (ITI-110 create and delete, ITI-113 search and read, ITI-114 $status, $events, $get-ws-binding-token). Channels: rest-hook (https, or http on loopback), websocket, and MQTT (backport-channel-type ${MQTT_CHANNEL.system}|mqtt). A subscription is its creator's; a patient-context caller subscribes only to its own patient.`,
+  extension: SUBSCRIPTION_TOPICS.map((t) => ({ url: Backport.capabilityTopic, valueCanonical: t.url })),
+  interaction: [{ code: 'create' }, { code: 'read' }, { code: 'delete' }, { code: 'search-type' }],
+  searchParam: [
+    { name: '_id', type: 'token' },
+    { name: 'status', type: 'token' },
+    { name: 'url', type: 'uri', documentation: 'the topic (criteria)' },
+  ],
+  operation: [
+    { name: 'status', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status' },
+    { name: 'events', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events' },
+    { name: 'get-ws-binding-token', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-get-ws-binding-token' },
+  ],
+};
+
 export function capabilityStatement(fhirBase: string, withErecept = false): Record<string, unknown> {
   const { $comment: _comment, rest, ...content } = statement;
   return {
@@ -67,6 +91,7 @@ export function capabilityStatement(fhirBase: string, withErecept = false): Reco
       resource: [
         ...r.resource.map((res) => (res.type === 'DocumentReference' || res.type === 'List' ? { ...res, searchParam: searchParams(res.type) } : res)),
         { ...AUDIT_EVENT, searchParam: auditSearchParams() },
+        SUBSCRIPTION,
         ...(withErecept ? ERECEPT_RESOURCES : []),
       ],
     })),

@@ -11,6 +11,8 @@
  *   PUT    /fhir/Patient?identifier=s|v         ITI-104 Patient Identity Feed; read, search by identifier
  *   POST   /fhir/AuditEvent                     ITI-20 RESTful (store another actor's event)
  *   GET    /fhir/AuditEvent[/_search]           ITI-81 Retrieve ATNA Audit Event (POST for _search), read by id
+ *   POST, GET, DELETE /fhir/Subscription[/{id}]  DSUBm ITI-110 create/delete, ITI-113 search/read
+ *   GET /fhir/Subscription/{id}/$status, $events; POST …/$get-ws-binding-token  ITI-114
  *   POST, GET, PUT /fhir/MedicationRequest…, POST /fhir/MedicationDispense
  *                                                eRecept bridge to SÚKL's CÚER (fhir/erecept/erecept-handlers.ts)
  *
@@ -40,6 +42,7 @@ import { sendResource } from './http/respond';
 import { refuseUnstorableUrl } from './http/unstorable-text';
 import { retrieveDocument } from './mhd/retrieve-document';
 import { searchHandlers } from './http/search-resources';
+import { subscriptionHandlers } from './subscriptions/subscription-handlers';
 import { mhdRequest, mhdServices, type MhdHandler, type MhdOptions } from './http/services';
 
 export type { MhdOptions } from './http/services';
@@ -69,6 +72,7 @@ const HANDLERS: FhirHandlers = {
   'ITI-20': { create: createAuditEvent },
   'ITI-81': { search: searchAuditEvents, searchByPost: searchAuditEventsByPost, read: readAuditEvent },
   ...ereceptHandlers,
+  ...subscriptionHandlers,
 };
 
 /** The handler, run only once the caller's grants cover `access` (403 otherwise, see security/authorize.ts). */
@@ -81,6 +85,8 @@ function permitted(access: readonly Access[], handler: AuditedHandler): AuditedH
 
 export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {}): Koa.Middleware {
   const services = mhdServices(gw, options);
+  // Notifications are rendered by this front end: delivery starts once it exists.
+  gw.subscriptions.startDelivery(services.notifications);
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
 
@@ -100,6 +106,7 @@ export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {})
       }
       if (route.method === 'GET') router.get(route.path, middleware);
       else if (route.method === 'POST') router.post(route.path, middleware);
+      else if (route.method === 'DELETE') router.delete(route.path, middleware);
       else router.put(route.path, middleware);
     }
   }

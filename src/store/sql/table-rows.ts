@@ -19,6 +19,20 @@ export interface TableRows {
   ifAbsent?: boolean;
 }
 
+/**
+ * Writes that are more than an INSERT of given rows (the subscription events a submission
+ * matches: an UPDATE numbering them, then their INSERT): named steps, each a CTE of the
+ * statement in this order, referring to the steps before it by name. `param` adds a value
+ * and returns its placeholder. Names must be unique in the statement (prefix them).
+ */
+export interface StatementSteps {
+  steps: (param: (value: unknown) => string) => ReadonlyArray<{ name: string; sql: string }>;
+}
+
+export type StatementPart = TableRows | StatementSteps;
+
+const isSteps = (p: StatementPart): p is StatementSteps => 'steps' in p;
+
 /** One table's INSERT; `values` collects its parameters (the rows, then any bytes). */
 function insertFromJson(t: TableRows, values: unknown[]): string {
   const cols = Object.entries(t.columns);
@@ -44,12 +58,13 @@ function insertFromJson(t: TableRows, values: unknown[]): string {
   return `INSERT INTO ${t.table} (${names}) SELECT ${select} FROM jsonb_to_recordset(${json}) AS x(${record})${conflict}`;
 }
 
-export async function insertTables(db: SqlExecutor, tables: readonly TableRows[]): Promise<void> {
-  const parts = tables.filter((t) => t.rows.length > 0);
+export async function insertTables(db: SqlExecutor, tables: readonly StatementPart[]): Promise<void> {
+  const parts = tables.filter((t) => isSteps(t) || t.rows.length > 0);
   if (parts.length === 0) return;
   const values: unknown[] = [];
-  const statements = parts.map((t) => insertFromJson(t, values));
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const statements = parts.flatMap((t, i) => (isSteps(t) ? [...t.steps(param)] : [{ name: `w${i}`, sql: insertFromJson(t, values) }]));
   const last = statements.pop()!;
-  const sql = statements.length === 0 ? last : `WITH ${statements.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}`;
+  const sql = statements.length === 0 ? last.sql : `WITH ${statements.map((s) => `${s.name} AS (${s.sql})`).join(', ')} ${last.sql}`;
   await db.query(sql, values);
 }
