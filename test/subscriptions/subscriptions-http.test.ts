@@ -7,11 +7,13 @@ import { randomInt, randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import WebSocket from 'ws';
 import { AccessDeniedError } from '../../src/domain/access-denied';
+import { AvailabilityStatus } from '../../src/domain/metadata';
+import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
 import { topicByUrl } from '../../src/domain/subscription';
 import { feedPatient, request, RID_SYSTEM, type Json } from '../fhir/http/support';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
 import { publishDocument } from '../support/mhd-publish';
-import { TEST_AUTHORITY } from '../support/metadata-builders';
+import { submissionSet, TEST_AUTHORITY } from '../support/metadata-builders';
 import { provideSingle, registered } from '../xds/support/messages';
 import { eventsOf, startReceiver, statusOf, subscriptionResource, TOPIC, waitFor, type RestHookReceiver } from './support';
 
@@ -159,6 +161,28 @@ describeEachStoreOverHttp('DSUBm subscriptions over HTTP', (ctx) => {
     await waitFor('the retried notification', () => eventsOf(hook.received.map((x) => x.bundle)).length === 1);
     await waitFor('active again', async () => (await statusOfSubscription(s.id)) === 'active');
     assert.equal(idOf(eventsOf(hook.received.map((x) => x.bundle))[0]!.focus), entryUuid);
+  });
+
+  it('a MinUpdate subscription hears of a status change (ITI-57) as an update event; a create-only one does not', async () => {
+    const rid = await ridWithPatient();
+    const [withUpdates, createOnly] = [await receiver(), await receiver()];
+    const filter = `DocumentReference?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${rid}`)}`;
+    await subscribe(subscriptionResource({ topic: TOPIC.documentOrChangeOfPatient, filter, channel: 'rest-hook', endpoint: withUpdates.url, payload: 'id-only' }));
+    await subscribe(subscriptionResource({ topic: TOPIC.documentOfPatient, filter, channel: 'rest-hook', endpoint: createOnly.url, payload: 'id-only' }));
+    const published = await publishDocument(ctx.fhir, rid, Buffer.from('to be deprecated'));
+    const entry = await registered(ctx.gw, published.documentUniqueId);
+    const patientCx = `${rid}^^^&${TEST_AUTHORITY}&ISO`;
+    await ctx.gw.registry.changeAvailabilityStatus(
+      submissionSet(patientCx),
+      { target: { entryUuid: entry.entryUuid }, originalStatus: AvailabilityStatus.Approved, newStatus: AvailabilityStatus.Deprecated },
+      SYSTEM_PRINCIPAL,
+    );
+    const requests = (r: RestHookReceiver) => r.received.map((x) => x.bundle).filter((b) => statusOf(b).type === 'event-notification').map((b) => b.entry[1].request);
+    await waitFor('the update event', () => requests(withUpdates).length === 2);
+    assert.deepEqual(requests(withUpdates).map((r: Json) => r.method), ['POST', 'PUT']);
+    await waitFor('the create event', () => requests(createOnly).length === 1);
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(requests(createOnly).length, 1, 'a create-only topic is not told of changes');
   });
 
   it('refuses what it cannot serve: unknown topic, a filter the topic lacks, plain http off loopback', async () => {
