@@ -24,18 +24,24 @@ export interface RestHookReceiver {
   received: Received[];
   /** Answer this status (e.g. 500) instead of 200, until set back to 200. */
   answer: number;
+  /** Wait this long before answering (a slow subscriber keeps notifications owed). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startReceiver(): Promise<RestHookReceiver> {
-  const receiver = { received: [] as Received[], answer: 200 } as RestHookReceiver;
+  const receiver = { received: [] as Received[], answer: 200, delayMs: 0 } as RestHookReceiver;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (receiver.answer === 200) receiver.received.push({ headers: req.headers, bundle: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json });
-      res.statusCode = receiver.answer;
-      res.end();
+      const answer = () => {
+        if (receiver.answer === 200) receiver.received.push({ headers: req.headers, bundle: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json });
+        res.statusCode = receiver.answer;
+        res.end();
+      };
+      if (receiver.delayMs > 0) setTimeout(answer, receiver.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
