@@ -45,6 +45,8 @@ export class SubscriptionDelivery {
   private scanning: Promise<void> | undefined;
   private rescan = false;
   private closed = false;
+  /** Subscriptions this process is sending for -> whether more was asked meanwhile. */
+  private readonly draining = new Map<string, boolean>();
 
   constructor(private readonly deps: DeliveryDeps) {}
 
@@ -89,8 +91,27 @@ export class SubscriptionDelivery {
     }));
   }
 
-  /** Sends a subscription's undelivered events, if no other process is doing so. */
+  /**
+   * Sends a subscription's undelivered events, if no other process is doing so. Within this
+   * process one drain per subscription runs at a time (the lease is the process's); a request
+   * meanwhile is answered by looking again once it ends.
+   */
   async drain(id: string): Promise<void> {
+    if (this.draining.has(id)) {
+      this.draining.set(id, true);
+      return;
+    }
+    this.draining.set(id, false);
+    try {
+      await this.drainOnce(id);
+    } finally {
+      const again = this.draining.get(id);
+      this.draining.delete(id);
+      if (again) this.wake();
+    }
+  }
+
+  private async drainOnce(id: string): Promise<void> {
     const { store, config } = this.deps;
     const claim = await store.claim(id, this.instance, config.leaseMs);
     if (!claim) return;

@@ -158,9 +158,10 @@ describeEachStoreOverHttp('DSUBm subscriptions over HTTP', (ctx) => {
     assert.deepEqual(statusOf(missed.resource!).events.map((x) => [x.number, idOf(x.focus)]), [[1, entryUuid]]);
 
     hook.answer = 200;
-    await waitFor('the retried notification', () => eventsOf(hook.received.map((x) => x.bundle)).length === 1);
+    await waitFor('the retried notification', () => eventsOf(hook.received.map((x) => x.bundle)).length > 0);
     await waitFor('active again', async () => (await statusOfSubscription(s.id)) === 'active');
-    assert.equal(idOf(eventsOf(hook.received.map((x) => x.bundle))[0]!.focus), entryUuid);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(eventsOf(hook.received.map((x) => x.bundle)).map((x) => idOf(x.focus)), [entryUuid], 'delivered once');
   });
 
   it('a MinUpdate subscription hears of a status change (ITI-57) as an update event; a create-only one does not', async () => {
@@ -218,4 +219,4 @@ describeEachStoreOverHttp('DSUBm subscriptions over HTTP', (ctx) => {
     assert.equal(await ctx.gw.subscriptions.remove({ subject: 'someone-else' }, created.id), false);
     assert.equal(await ctx.gw.subscriptions.remove(principal, created.id), true);
   });
-}, { MQTT_URL, MQTT_TOPIC_PREFIX: PREFIX, SUBSCRIPTION_POLL_MS: '200', SUBSCRIPTION_RETRY_MS: '100', SUBSCRIPTION_RETRY_MAX_MS: '400', SUBSCRIPTION_ERROR_AFTER: '2' }, {}, ['postgres']);
+}, { MQTT_URL, MQTT_TOPIC_PREFIX: PREFIX, SUBSCRIPTION_POLL_MS: '200', SUBSCRIPTION_RETRY_MS: '100', SUBSCRIPTION_RETRY_MAX_MS: '400', SUBSCRIPTION_ERROR_AFTER: '2' });

@@ -162,7 +162,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
   async claim(id: string, owner: string, leaseMs: number): Promise<DeliveryClaim | undefined> {
     const r = await this.db.query<{ delivered_through: string | number; failures: number }>(
       `UPDATE subscription_delivery SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
-       WHERE subscription_id = $1 AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
+       WHERE subscription_id = $1 AND (lease_until IS NULL OR lease_until < now())
        RETURNING delivered_through, failures`,
       [id, owner, leaseMs],
     );
