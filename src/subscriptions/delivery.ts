@@ -26,6 +26,8 @@ export const DELIVER_JOB = 'subscription.deliver';
 export type DeliveryJobs = { [DELIVER_JOB]: { subscriptionId: string } };
 
 const DUE_BATCH = 500;
+/** Least time between two looks for due subscriptions: under load, commits come faster than a look takes. */
+const SCAN_GAP_MS = 5;
 
 export interface DeliveryDeps {
   store: SubscriptionStore;
@@ -74,6 +76,7 @@ export class SubscriptionDelivery {
     }
     this.scanning = this.scan()
       .catch((err: unknown) => this.deps.logger.warn({ err }, 'looking for undelivered subscription events failed'))
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, SCAN_GAP_MS)))
       .finally(() => {
         this.scanning = undefined;
         if (this.rescan) {
@@ -115,17 +118,15 @@ export class SubscriptionDelivery {
     const { store, config } = this.deps;
     const claim = await store.claim(id, this.instance, config.leaseMs);
     if (!claim) return;
-    let subscription: SubscriptionRecord | undefined;
+    let subscription = claim.subscription;
     try {
-      subscription = await store.get(id);
-      if (!subscription || subscription.status === 'off') return await store.release(id, this.instance);
-      let through = claim.deliveredThrough;
-      for (;;) {
-        const events = await store.events(id, through, subscription.channel.maxCount);
-        if (events.length === 0) break;
-        through = events[events.length - 1]!.eventNumber;
+      if (subscription.status === 'off') return await store.release(id, this.instance);
+      const batch = subscription.channel.maxCount;
+      let events = await store.events(id, claim.deliveredThrough, batch);
+      while (events.length > 0) {
+        const through = events[events.length - 1]!.eventNumber;
         await this.send({ subscription, type: 'event-notification', events, eventsSinceStart: through });
-        await store.delivered(id, this.instance, through, config.leaseMs);
+        events = await store.delivered(id, this.instance, through, config.leaseMs, batch);
         if (subscription.status !== 'active') {
           await store.setStatus(id, 'active');
           subscription = { ...subscription, status: 'active' };

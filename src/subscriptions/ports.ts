@@ -6,6 +6,7 @@ import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
 import type { RegistryChange, SubscriptionEvent, SubscriptionRecord, SubscriptionStatus } from '../domain/subscription';
 
 export interface DeliveryClaim {
+  subscription: SubscriptionRecord;
   deliveredThrough: number;
   failures: number;
 }
@@ -26,12 +27,12 @@ export interface SubscriptionStore {
 
   /** Subscriptions with undelivered events whose next attempt is due and which no process holds. */
   due(limit: number): Promise<string[]>;
-  /** Takes the delivery of one subscription for `leaseMs`, unless another process holds it. */
+  /** Takes the delivery of one subscription for `leaseMs`, unless another process holds it; with the subscription as it is now. */
   claim(id: string, owner: string, leaseMs: number): Promise<DeliveryClaim | undefined>;
   /** Events after `after` (through `through` when given), in order. */
   events(id: string, after: number, limit: number, through?: number): Promise<SubscriptionEvent[]>;
-  /** Events up to `through` are delivered; the lease is renewed for `leaseMs`. */
-  delivered(id: string, owner: string, through: number, leaseMs: number): Promise<void>;
+  /** Events up to `through` are delivered, the lease is renewed for `leaseMs`; returns the next `limit` events (one statement per notification sent). */
+  delivered(id: string, owner: string, through: number, leaseMs: number, limit: number): Promise<SubscriptionEvent[]>;
   /** A failed attempt: returns the consecutive failures so far; the next attempt waits until `retryAt`. */
   failed(id: string, owner: string, error: string, retryAt: Date): Promise<number>;
   release(id: string, owner: string): Promise<void>;

@@ -160,14 +160,15 @@ export class SqlSubscriptionStore implements SubscriptionStore {
   }
 
   async claim(id: string, owner: string, leaseMs: number): Promise<DeliveryClaim | undefined> {
-    const r = await this.db.query<{ delivered_through: string | number; failures: number }>(
-      `UPDATE subscription_delivery SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
-       WHERE subscription_id = $1 AND (lease_until IS NULL OR lease_until < now())
-       RETURNING delivered_through, failures`,
+    const r = await this.db.query<SubscriptionRow & { delivered_through: string | number; failures: number }>(
+      `WITH c AS (UPDATE subscription_delivery SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
+         WHERE subscription_id = $1 AND (lease_until IS NULL OR lease_until < now())
+         RETURNING subscription_id, delivered_through, failures, last_error)
+       SELECT s.*, c.delivered_through, c.failures, c.last_error FROM c JOIN subscriptions s ON s.id = c.subscription_id`,
       [id, owner, leaseMs],
     );
     const row = r.rows[0];
-    return row ? { deliveredThrough: Number(row.delivered_through), failures: row.failures } : undefined;
+    return row ? { subscription: recordOf(row), deliveredThrough: Number(row.delivered_through), failures: row.failures } : undefined;
   }
 
   async events(id: string, after: number, limit: number, through?: number): Promise<SubscriptionEvent[]> {
@@ -179,13 +180,16 @@ export class SqlSubscriptionStore implements SubscriptionStore {
     return r.rows.map(eventOf);
   }
 
-  async delivered(id: string, owner: string, through: number, leaseMs: number): Promise<void> {
-    await this.db.query(
-      `UPDATE subscription_delivery SET delivered_through = GREATEST(delivered_through, $3), failures = 0, last_error = NULL, next_attempt_at = now(),
-         lease_until = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE subscription_id = $1 AND lease_owner = $2`,
-      [id, owner, through, leaseMs],
+  async delivered(id: string, owner: string, through: number, leaseMs: number, limit: number): Promise<SubscriptionEvent[]> {
+    const r = await this.db.query<Parameters<typeof eventOf>[0]>(
+      `WITH d AS (UPDATE subscription_delivery SET delivered_through = GREATEST(delivered_through, $3), failures = 0, last_error = NULL, next_attempt_at = now(),
+           lease_until = now() + make_interval(secs => $4::double precision / 1000)
+         WHERE subscription_id = $1 AND lease_owner = $2 RETURNING subscription_id)
+       SELECT e.* FROM subscription_events e JOIN d ON d.subscription_id = e.subscription_id
+       WHERE e.event_number > $3 ORDER BY e.event_number LIMIT $5`,
+      [id, owner, through, leaseMs, limit],
     );
+    return r.rows.map(eventOf);
   }
 
   async failed(id: string, owner: string, error: string, retryAt: Date): Promise<number> {
