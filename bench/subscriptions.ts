@@ -4,7 +4,9 @@
 // gateway process. During B a probe publishes one document at a time for its patient and
 // times, at a rest-hook receiver in this process, its notification: from the request's start
 // (an upper bound of commit-to-receipt) and from its response (after the commit).
-// Env: BENCH_STORE=postgres|pglite, BENCH_SECONDS (10 per run), BENCH_ROUNDS (2).
+// Env: BENCH_STORE=postgres|pglite, BENCH_SECONDS (10 per run), BENCH_ROUNDS (2),
+// BENCH_MATCHING=none: the 200 load subscriptions name other patients (the cost of matching
+// alone, no notification sent but the probe's).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SUBSCRIPTION_TOPICS } from '../src/domain/subscription';
@@ -71,7 +73,7 @@ async function inParallel<T>(items: readonly T[], n: number, task: (item: T) => 
 }
 
 async function subscribeAll(gw: BenchGateway, receiver: Receiver, probeRid: string): Promise<string[]> {
-  const loadRids = ridPatients(LOAD_PATIENTS);
+  const loadRids = process.env.BENCH_MATCHING === 'none' ? ridPatients(LOAD_PATIENTS).map((rid) => String(Number(rid) + 13 * 50_000_000)) : ridPatients(LOAD_PATIENTS);
   const others = Array.from({ length: SUBSCRIPTIONS - LOAD_PATIENTS - 1 }, (_, i) => String((869_230_770 + i) * 13));
   const wanted = [...loadRids.map((rid) => [rid, `${receiver.url}/load`]), ...others.map((rid) => [rid, `${receiver.url}/other`]), [probeRid, `${receiver.url}/probe`]] as Array<[string, string]>;
   const ids: string[] = [];
@@ -158,8 +160,9 @@ async function main(): Promise<void> {
     const rps = (r: Record<string, unknown>) => r.requestsPerSecond as number;
     const a = mean('A-no-subscriptions', rps);
     const b = mean('B-1000-subscriptions', rps);
-    await report(`subscriptions-${benchStore()}`, {
+    await report(`subscriptions-${benchStore()}${process.env.BENCH_MATCHING === 'none' ? '-match-only' : ''}`, {
       scenario: 'subscriptions',
+      matching: process.env.BENCH_MATCHING === 'none' ? 'probe only' : 'every submission notifies one subscriber',
       store: benchStore(),
       subscriptions: SUBSCRIPTIONS,
       secondsPerRun: SECONDS,

@@ -120,19 +120,18 @@ export class SubscriptionDelivery {
     if (!claim) return;
     let subscription = claim.subscription;
     try {
-      if (subscription.status === 'off') return await store.release(id, this.instance);
-      const batch = subscription.channel.maxCount;
-      let events = await store.events(id, claim.deliveredThrough, batch);
+      if (subscription.status === 'off' || claim.events.length === 0) return await store.release(id, this.instance);
+      let events = claim.events;
+      // delivered() releases the lease once nothing is left.
       while (events.length > 0) {
         const through = events[events.length - 1]!.eventNumber;
         await this.send({ subscription, type: 'event-notification', events, eventsSinceStart: through });
-        events = await store.delivered(id, this.instance, through, config.leaseMs, batch);
+        events = await store.delivered(id, this.instance, through, config.leaseMs, subscription.channel.maxCount);
         if (subscription.status !== 'active') {
           await store.setStatus(id, 'active');
           subscription = { ...subscription, status: 'active' };
         }
       }
-      await store.release(id, this.instance);
     } catch (err) {
       await this.failedAttempt(id, subscription, claim.failures, err);
     }

@@ -9,6 +9,8 @@ export interface DeliveryClaim {
   subscription: SubscriptionRecord;
   deliveredThrough: number;
   failures: number;
+  /** The first undelivered events, at most the channel's maxCount. */
+  events: SubscriptionEvent[];
 }
 
 export interface SubscriptionStore {
@@ -31,7 +33,11 @@ export interface SubscriptionStore {
   claim(id: string, owner: string, leaseMs: number): Promise<DeliveryClaim | undefined>;
   /** Events after `after` (through `through` when given), in order. */
   events(id: string, after: number, limit: number, through?: number): Promise<SubscriptionEvent[]>;
-  /** Events up to `through` are delivered, the lease is renewed for `leaseMs`; returns the next `limit` events (one statement per notification sent). */
+  /**
+   * Events up to `through` are delivered: returns the next `limit` events, with the lease
+   * renewed for `leaseMs` when there are any and released when there are none (one statement
+   * per notification sent).
+   */
   delivered(id: string, owner: string, through: number, leaseMs: number, limit: number): Promise<SubscriptionEvent[]>;
   /** A failed attempt: returns the consecutive failures so far; the next attempt waits until `retryAt`. */
   failed(id: string, owner: string, error: string, retryAt: Date): Promise<number>;

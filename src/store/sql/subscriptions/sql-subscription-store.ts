@@ -160,15 +160,19 @@ export class SqlSubscriptionStore implements SubscriptionStore {
   }
 
   async claim(id: string, owner: string, leaseMs: number): Promise<DeliveryClaim | undefined> {
-    const r = await this.db.query<SubscriptionRow & { delivered_through: string | number; failures: number }>(
+    const r = await this.db.query<SubscriptionRow & { delivered_through: string | number; failures: number; events: Array<Parameters<typeof eventOf>[0]> }>(
       `WITH c AS (UPDATE subscription_delivery SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
          WHERE subscription_id = $1 AND (lease_until IS NULL OR lease_until < now())
          RETURNING subscription_id, delivered_through, failures, last_error)
-       SELECT s.*, c.delivered_through, c.failures, c.last_error FROM c JOIN subscriptions s ON s.id = c.subscription_id`,
+       SELECT s.*, c.delivered_through, c.failures, c.last_error,
+         (SELECT coalesce(json_agg(e ORDER BY e.event_number), '[]'::json) FROM (
+            SELECT * FROM subscription_events WHERE subscription_id = c.subscription_id AND event_number > c.delivered_through
+            ORDER BY event_number LIMIT (s.channel->>'maxCount')::integer) e) AS events
+       FROM c JOIN subscriptions s ON s.id = c.subscription_id`,
       [id, owner, leaseMs],
     );
     const row = r.rows[0];
-    return row ? { subscription: recordOf(row), deliveredThrough: Number(row.delivered_through), failures: row.failures } : undefined;
+    return row ? { subscription: recordOf(row), deliveredThrough: Number(row.delivered_through), failures: row.failures, events: row.events.map(eventOf) } : undefined;
   }
 
   async events(id: string, after: number, limit: number, through?: number): Promise<SubscriptionEvent[]> {
@@ -181,12 +185,14 @@ export class SqlSubscriptionStore implements SubscriptionStore {
   }
 
   async delivered(id: string, owner: string, through: number, leaseMs: number, limit: number): Promise<SubscriptionEvent[]> {
+    // An event recorded after this statement's snapshot finds the lease released: its commit wakes delivery again.
     const r = await this.db.query<Parameters<typeof eventOf>[0]>(
-      `WITH d AS (UPDATE subscription_delivery SET delivered_through = GREATEST(delivered_through, $3), failures = 0, last_error = NULL, next_attempt_at = now(),
-           lease_until = now() + make_interval(secs => $4::double precision / 1000)
+      `WITH n AS (SELECT * FROM subscription_events WHERE subscription_id = $1 AND event_number > $3 ORDER BY event_number LIMIT $5),
+       d AS (UPDATE subscription_delivery SET delivered_through = GREATEST(delivered_through, $3), failures = 0, last_error = NULL, next_attempt_at = now(),
+           lease_owner = CASE WHEN EXISTS (SELECT 1 FROM n) THEN lease_owner END,
+           lease_until = CASE WHEN EXISTS (SELECT 1 FROM n) THEN now() + make_interval(secs => $4::double precision / 1000) END
          WHERE subscription_id = $1 AND lease_owner = $2 RETURNING subscription_id)
-       SELECT e.* FROM subscription_events e JOIN d ON d.subscription_id = e.subscription_id
-       WHERE e.event_number > $3 ORDER BY e.event_number LIMIT $5`,
+       SELECT n.* FROM n JOIN d ON d.subscription_id = n.subscription_id ORDER BY n.event_number`,
       [id, owner, through, leaseMs, limit],
     );
     return r.rows.map(eventOf);
