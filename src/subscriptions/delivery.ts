@@ -27,7 +27,7 @@ export type DeliveryJobs = { [DELIVER_JOB]: { subscriptionId: string } };
 
 const DUE_BATCH = 500;
 /** Least time between two looks for due subscriptions: under load, commits come faster than a look takes. */
-const SCAN_GAP_MS = 5;
+const SCAN_GAP_MS = 20;
 
 export interface DeliveryDeps {
   store: SubscriptionStore;
