@@ -28,6 +28,8 @@ export type DeliveryJobs = { [DELIVER_JOB]: { subscriptionId: string } };
 const DUE_BATCH = 500;
 /** Least time between two looks for due subscriptions: under load, commits come faster than a look takes. */
 const SCAN_GAP_MS = 20;
+/** How often each process looks for heartbeats due (periods are whole seconds). */
+const HEARTBEAT_CHECK_MS = 1000;
 
 export interface DeliveryDeps {
   store: SubscriptionStore;
@@ -44,6 +46,7 @@ export class SubscriptionDelivery {
   readonly instance = randomUUID();
   private renderer: NotificationRenderer | undefined;
   private poller: NodeJS.Timeout | undefined;
+  private heartbeats: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private rescan = false;
   private closed = false;
@@ -64,7 +67,38 @@ export class SubscriptionDelivery {
     this.renderer = renderer;
     this.poller = setInterval(() => this.wake(), this.deps.config.pollMs);
     this.poller.unref();
+    this.heartbeats = setInterval(() => {
+      this.heartbeat().catch((err: unknown) => this.deps.logger.warn({ err }, 'subscription heartbeats failed'));
+    }, HEARTBEAT_CHECK_MS);
+    this.heartbeats.unref();
     this.wake();
+  }
+
+  /**
+   * Heartbeats of rest-hook and MQTT subscriptions idle for their heartbeat period (a bound
+   * websocket gets its own from the socket's timer). One with events waiting is delivered
+   * instead: a notification is as good a sign of life.
+   */
+  private async heartbeat(): Promise<void> {
+    const { store, config } = this.deps;
+    for (const id of await store.heartbeatsDue(DUE_BATCH)) {
+      if (this.closed || this.draining.has(id)) continue;
+      const claim = await store.claim(id, this.instance, config.leaseMs);
+      if (!claim) continue;
+      if (claim.events.length > 0) {
+        await store.release(id, this.instance);
+        this.wake();
+        continue;
+      }
+      const s = claim.subscription;
+      try {
+        await this.send({ subscription: s, type: 'heartbeat', events: [], eventsSinceStart: s.eventsSinceStart });
+        await store.heartbeatSent(id, this.instance);
+        if (s.status !== 'active') await store.setStatus(id, 'active');
+      } catch (err) {
+        await this.failedAttempt(id, s, claim.failures, err);
+      }
+    }
   }
 
   /** Something committed: look for due subscriptions now (scans coalesce while one runs). */
@@ -187,6 +221,7 @@ export class SubscriptionDelivery {
   async close(): Promise<void> {
     this.closed = true;
     if (this.poller) clearInterval(this.poller);
+    if (this.heartbeats) clearInterval(this.heartbeats);
     await this.scanning;
   }
 }

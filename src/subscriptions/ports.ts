@@ -42,6 +42,10 @@ export interface SubscriptionStore {
   /** A failed attempt: returns the consecutive failures so far; the next attempt waits until `retryAt`. */
   failed(id: string, owner: string, error: string, retryAt: Date): Promise<number>;
   release(id: string, owner: string): Promise<void>;
+  /** rest-hook and MQTT subscriptions with a heartbeat period over since their last notification, which no process holds. */
+  heartbeatsDue(limit: number): Promise<string[]>;
+  /** A heartbeat went out: the period starts again, the lease is released. */
+  heartbeatSent(id: string, owner: string): Promise<void>;
   /** Delivered-through of a subscription (for $status). */
   deliveredThrough(id: string): Promise<number>;
 }

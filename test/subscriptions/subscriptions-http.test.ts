@@ -186,6 +186,16 @@ describeEachStoreOverHttp('DSUBm subscriptions over HTTP', (ctx) => {
     assert.equal(requests(createOnly).length, 1, 'a create-only topic is not told of changes');
   });
 
+  it('an idle rest-hook subscription with a heartbeat period gets heartbeats', async () => {
+    const hook = await receiver();
+    const rid = freshRid();
+    await subscribe(subscriptionResource({ topic: TOPIC.documentOfPatient, filter: `DocumentReference?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${rid}`)}`, channel: 'rest-hook', endpoint: hook.url, heartbeatSeconds: 1 }));
+    const types = () => hook.received.map((x) => statusOf(x.bundle).type);
+    await waitFor('two heartbeats', () => types().filter((t) => t === 'heartbeat').length >= 2, 15_000);
+    assert.equal(types()[0], 'handshake');
+    assert.ok(types().every((t) => t === 'handshake' || t === 'heartbeat'), types().join());
+  });
+
   it('refuses what it cannot serve: unknown topic, a filter the topic lacks, plain http off loopback', async () => {
     const bad = async (body: Json) => (await request(`${ctx.fhir}/Subscription`, { method: 'POST', json: body })).status;
     const rid = freshRid();

@@ -4,7 +4,7 @@
  * recorded for it; `subscription_events` one row per event, numbered per subscription, written
  * in the statement of the registry change that caused it. Delivery progress lives in
  * `subscription_delivery`, a row of its own so that a send in flight never holds the row a
- * submission updates. Matching reads the two partial indexes: by patient, and the
+ * submission updates; last_sent_at times heartbeats. Matching reads the two partial indexes: by patient, and the
  * multi-patient subscriptions by focus.
  */
 export const sql = `
@@ -53,6 +53,7 @@ CREATE TABLE subscription_delivery (
   failures integer NOT NULL DEFAULT 0,
   last_error text,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  last_sent_at timestamptz NOT NULL DEFAULT now(),
   lease_owner text,
   lease_until timestamptz
 );

@@ -188,7 +188,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
     // An event recorded after this statement's snapshot finds the lease released: its commit wakes delivery again.
     const r = await this.db.query<Parameters<typeof eventOf>[0]>(
       `WITH n AS (SELECT * FROM subscription_events WHERE subscription_id = $1 AND event_number > $3 ORDER BY event_number LIMIT $5),
-       d AS (UPDATE subscription_delivery SET delivered_through = GREATEST(delivered_through, $3), failures = 0, last_error = NULL, next_attempt_at = now(),
+       d AS (UPDATE subscription_delivery SET delivered_through = GREATEST(delivered_through, $3), failures = 0, last_error = NULL, next_attempt_at = now(), last_sent_at = now(),
            lease_owner = CASE WHEN EXISTS (SELECT 1 FROM n) THEN lease_owner END,
            lease_until = CASE WHEN EXISTS (SELECT 1 FROM n) THEN now() + make_interval(secs => $4::double precision / 1000) END
          WHERE subscription_id = $1 AND lease_owner = $2 RETURNING subscription_id)
@@ -209,6 +209,26 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 
   async release(id: string, owner: string): Promise<void> {
     await this.db.query('UPDATE subscription_delivery SET lease_owner = NULL, lease_until = NULL WHERE subscription_id = $1 AND lease_owner = $2', [id, owner]);
+  }
+
+  async heartbeatsDue(limit: number): Promise<string[]> {
+    const r = await this.db.query<{ id: string }>(
+      `SELECT s.id FROM subscriptions s JOIN subscription_delivery d ON d.subscription_id = s.id
+       WHERE (s.channel->>'heartbeatSeconds')::integer > 0 AND s.channel->>'type' <> 'websocket' AND s.status <> 'off'
+         AND d.last_sent_at + make_interval(secs => (s.channel->>'heartbeatSeconds')::double precision) <= now()
+         AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+       LIMIT $1`,
+      [limit],
+    );
+    return r.rows.map((x) => x.id);
+  }
+
+  async heartbeatSent(id: string, owner: string): Promise<void> {
+    await this.db.query(
+      `UPDATE subscription_delivery SET last_sent_at = now(), failures = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL
+       WHERE subscription_id = $1 AND lease_owner = $2`,
+      [id, owner],
+    );
   }
 
   async deliveredThrough(id: string): Promise<number> {
