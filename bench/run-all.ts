@@ -10,7 +10,7 @@ const SCENARIOS = [
   'mhd-iti65', 'mhd-iti67', 'mhd-iti67-tokens', 'mhd-iti68',
   'xds-iti41', 'xds-iti18', 'xds-iti43', 'xds-memory', 'heavy-input',
   'audit-forward', 'audit-overhead', 'audit-overhead-http',
-  'embedded-store',
+  'embedded-store', 'subscriptions',
 ];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);

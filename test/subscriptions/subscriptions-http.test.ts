@@ -127,6 +127,11 @@ describeEachStoreOverHttp('DSUBm subscriptions over HTTP', (ctx) => {
       const fullEntry = hookA.received.at(-1)!.bundle.entry[1];
       assert.equal(fullEntry.resource.resourceType, 'DocumentReference');
       assert.equal(fullEntry.resource.id, idOf(fullEntry.fullUrl));
+      // Each notification naming a patient's documents is audited as ITI-112, about that patient.
+      await waitFor('the ITI-112 records', async () => {
+        const r = await ctx.gw.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_events WHERE 'ITI-112' = ANY (subtypes) AND patient_id = $1`, [cx(r1)]);
+        return Number(r.rows[0]!.n) >= ofR1.length * 2;
+      });
       const idOnly = hookB.received.at(-1)!.bundle.entry[1];
       assert.equal(idOnly.resource, undefined);
       assert.match(idOnly.fullUrl, /\/DocumentReference\/[0-9a-f-]{36}$/);

@@ -18,7 +18,8 @@ const FILTER = `(c.interaction = 'create' OR s.on_update)
   AND (s.security_codes IS NULL OR s.security_codes && c.security)
   AND (s.event_codes IS NULL OR s.event_codes && c.event)
   AND (s.statuses IS NULL OR c.status = ANY (s.statuses))
-  AND (s.authors IS NULL OR EXISTS (SELECT 1 FROM unnest(s.authors) a WHERE strpos(c.authors, a) > 0))`;
+  AND (s.authors IS NULL OR EXISTS (SELECT 1 FROM unnest(s.authors) a WHERE strpos(c.authors, a) > 0))
+  AND (s.ends_at IS NULL OR s.ends_at > now())`;
 
 const HIT_COLUMNS = 's.id AS sid, c.ord, c.focus, c.id AS fid, c.patient, c.interaction';
 
