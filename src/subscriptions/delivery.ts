@@ -2,7 +2,7 @@
  * Delivers the events recorded with registry changes (the outbox of subscription_events):
  * at least once, in event order per subscription. A commit wakes delivery in the committing
  * process; a poll in every process catches what a killed process left. Each subscription with
- * undelivered events gets one job (idempotency key per subscription) on the JobQueue; the job
+ * undelivered events gets one job (idempotency key per subscription and lease period) on the JobQueue; the job
  * leases the subscription's delivery (one process at a time), sends its events in batches of
  * the channel's maxCount, and records progress after each send. A failed send is retried with
  * backoff; after SUBSCRIPTION_ERROR_AFTER failures in a row the subscription's status is
@@ -124,7 +124,10 @@ export class SubscriptionDelivery {
     const ids = await this.deps.store.due(DUE_BATCH);
     await Promise.all(ids.map((id) => {
       if (this.deps.sockets.has(id)) return this.drain(id);
-      return this.deps.jobs.enqueue(DELIVER_JOB, { subscriptionId: id }, { idempotencyKey: `subscription:${id}`, attempts: 1 });
+      // The key changes every lease period: a job a killed process left "active" in Redis
+      // (until BullMQ finds it stalled) holds up a subscription no longer than its lease.
+      const period = Math.floor(Date.now() / this.deps.config.leaseMs);
+      return this.deps.jobs.enqueue(DELIVER_JOB, { subscriptionId: id }, { idempotencyKey: `subscription:${id}:${period}`, attempts: 1 });
     }));
   }
 

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { startGateway, type GatewayProcess } from '../support/gateway-process';
+import { needRedisServer, startRedis, type RedisProcess } from '../support/redis-process';
 import { publishDocument } from '../support/mhd-publish';
 import { createPgSchema, type PgSchema } from '../support/pg-schema';
 import { needService } from '../support/services';
@@ -17,22 +18,34 @@ describe('subscriptions: a gateway killed mid-burst delivers what it owed once r
   this.timeout(180_000);
   let schema: PgSchema;
   let receiver: RestHookReceiver;
+  let redis: RedisProcess | undefined;
+  const schemas: PgSchema[] = [];
   const gateways: GatewayProcess[] = [];
 
   before(async function () {
     schema = await createPgSchema(await needService(this, 'postgres'));
+    schemas.push(schema);
     receiver = await startReceiver();
     // Slower than the submissions come: notifications are still owed when the kill comes.
     receiver.delayMs = 60;
   });
+  afterEach(async () => {
+    await Promise.all(gateways.splice(0).map((g) => g.stop('SIGKILL')));
+  });
   after(async () => {
-    await Promise.all(gateways.map((g) => g.stop('SIGKILL')));
     await receiver?.close();
-    await schema?.drop();
+    await redis?.kill();
+    await Promise.all(schemas.map((s) => s.drop()));
   });
 
-  it('every registered document reaches the subscriber, numbered 1..n', async () => {
-    const env = { DATABASE_URL: schema.url, AUTH: 'off', LOG_LEVEL: 'warn', SUBSCRIPTION_POLL_MS: '200', SUBSCRIPTION_LEASE_MS: '2000', SUBSCRIPTION_RETRY_MS: '100' };
+  for (const jobs of ['in-process', 'bullmq'] as const) it(`every registered document reaches the subscriber, numbered 1..n (${jobs} jobs)`, async function () {
+    if (jobs === 'bullmq') {
+      redis = await startRedis(needRedisServer(this));
+      schema = await createPgSchema(await needService(this, 'postgres'));
+      schemas.push(schema);
+      receiver.received.length = 0;
+    }
+    const env = { DATABASE_URL: schema.url, AUTH: 'off', LOG_LEVEL: 'warn', SUBSCRIPTION_POLL_MS: '200', SUBSCRIPTION_LEASE_MS: '2000', SUBSCRIPTION_RETRY_MS: '100', ...(redis ? { REDIS_URL: redis.url } : {}) };
     const first = await startGateway(env);
     gateways.push(first);
     const second = await startGateway(env);
