@@ -112,6 +112,7 @@ export class Registry {
         return [...(call.extraRows?.(registered, reregistered) ?? []), ...(audit?.changeRows() ?? []), ...(this.observer?.rowsFor(submissionChanges(registered)) ?? [])];
       } } : {}),
       ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
+      ...(this.observer ? { changedInTransaction: this.observer.recordIn } : {}),
       onReplay: () => {
         replayed = true;
       },

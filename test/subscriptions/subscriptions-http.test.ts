@@ -7,13 +7,13 @@ import { randomInt, randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import WebSocket from 'ws';
 import { AccessDeniedError } from '../../src/domain/access-denied';
-import { AvailabilityStatus } from '../../src/domain/metadata';
+import { AssociationType, AvailabilityStatus } from '../../src/domain/metadata';
 import { SYSTEM_PRINCIPAL } from '../../src/domain/principal';
 import { topicByUrl } from '../../src/domain/subscription';
 import { feedPatient, request, RID_SYSTEM, type Json } from '../fhir/http/support';
 import { describeEachStoreOverHttp } from '../support/http-gateway';
 import { publishDocument } from '../support/mhd-publish';
-import { submissionSet, TEST_AUTHORITY } from '../support/metadata-builders';
+import { association, documentEntry, submission, submissionSet, TEST_AUTHORITY } from '../support/metadata-builders';
 import { provideSingle, registered } from '../xds/support/messages';
 import { eventsOf, startReceiver, statusOf, subscriptionResource, TOPIC, waitFor, type RestHookReceiver } from './support';
 
@@ -189,6 +189,24 @@ describeEachStoreOverHttp('DSUBm subscriptions over HTTP', (ctx) => {
     await waitFor('the create event', () => requests(createOnly).length === 1);
     await new Promise((r) => setTimeout(r, 800));
     assert.equal(requests(createOnly).length, 1, 'a create-only topic is not told of changes');
+  });
+
+  it('a replacement (RPLC) tells a MinUpdate subscription of the new document and of the one it deprecated', async () => {
+    const rid = await ridWithPatient();
+    const hook = await receiver();
+    const filter = `DocumentReference?patient.identifier=${encodeURIComponent(`${RID_SYSTEM}|${rid}`)}`;
+    await subscribe(subscriptionResource({ topic: TOPIC.documentOrChangeOfPatient, filter, channel: 'rest-hook', endpoint: hook.url, payload: 'id-only' }));
+    const patientCx = `${rid}^^^&${TEST_AUTHORITY}&ISO`;
+    const original = documentEntry(patientCx, { entryUuid: `urn:uuid:${randomUUID()}` });
+    assert.equal((await ctx.gw.registry.submit(submission(patientCx, { documents: [original] }), SYSTEM_PRINCIPAL)).status, 'Success');
+    const replacement = documentEntry(patientCx, { entryUuid: `urn:uuid:${randomUUID()}` });
+    const replaced = await ctx.gw.registry.submit(submission(patientCx, { documents: [replacement], associations: [association(AssociationType.Replace, replacement.entryUuid, original.entryUuid)] }), SYSTEM_PRINCIPAL);
+    assert.equal(replaced.status, 'Success', JSON.stringify(replaced.errors));
+    const seen = () => hook.received.map((x) => x.bundle).filter((b) => statusOf(b).type === 'event-notification').map((b) => [b.entry[1].request.method, idOf(b.entry[1].fullUrl)]);
+    await waitFor('three events', () => seen().length >= 3);
+    const plain = (e: { entryUuid: string }) => e.entryUuid.replace('urn:uuid:', '');
+    assert.deepEqual(seen()[0], ['POST', plain(original)]);
+    assert.deepEqual(seen().slice(1).sort(), [['POST', plain(replacement)], ['PUT', plain(original)]]);
   });
 
   it('an idle rest-hook subscription with a heartbeat period gets heartbeats', async () => {
