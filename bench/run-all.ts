@@ -10,7 +10,7 @@ const SCENARIOS = [
   'mhd-iti65', 'mhd-iti67', 'mhd-iti67-tokens', 'mhd-iti68', 'mhd-iti68-small',
   'xds-iti41', 'xds-iti18', 'xds-iti43', 'xds-memory', 'heavy-input',
   'audit-forward', 'audit-overhead', 'audit-overhead-http',
-  'embedded-store',
+  'embedded-store', 'subscriptions',
   'xca-fanout', 'xca-remote-retrieve', 'xca-initiating-retrieve', 'ehdsi-assertions',
 ];
 

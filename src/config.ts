@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseSubscriptionsConfig, type SubscriptionsConfig } from './subscriptions-config';
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 import { parseEreceptConfig, type EreceptConfig } from './bridges/erecept/erecept-config';
@@ -70,6 +71,8 @@ export interface Config {
   mhdDefaultCommunities: 'local' | 'all';
   /** Documents read from other communities: expiry and size limit (REMOTE_CACHE_*). */
   remoteCache: RemoteCacheConfig;
+  /** DSUBm subscriptions: delivery pacing, websocket tokens, the MQTT broker (SUBSCRIPTION_*, MQTT_*). */
+  subscriptions: SubscriptionsConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     communityCallConcurrency: positiveInteger(env.COMMUNITY_CALL_CONCURRENCY, 'COMMUNITY_CALL_CONCURRENCY', 64),
     audit: parseAuditConfig(env, { homeCommunityId: env.HOME_COMMUNITY_ID ?? profile.homeCommunityId }),
     remoteCache: parseRemoteCacheConfig(env),
+    subscriptions: parseSubscriptionsConfig(env),
     mhdDefaultCommunities: parseDefaultCommunities(env.MHD_DEFAULT_COMMUNITIES),
   };
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;

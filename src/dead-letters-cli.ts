@@ -1,8 +1,8 @@
 /**
  * The operator's view of jobs that failed every attempt (`npm run dead-letters -- …`):
  *
- *   list   [--queue default|communities] [--limit N] [--payload]   one JSON line per dead letter, newest first
- *   replay <jobId> [--queue default|communities]                   back in the queue with its full attempts
+ *   list   [--queue default|communities|subscriptions] [--limit N] [--payload]   one JSON line per dead letter, newest first
+ *   replay <jobId> [--queue default|communities|subscriptions]                   back in the queue with its full attempts
  *
  * It talks to the gateways' BullMQ queues on REDIS_URL, so it is authenticated the way Redis is
  * (the URL's credentials, TLS with rediss://): whoever may run it holds the queue's keys anyway.
@@ -16,7 +16,7 @@ import { createJobQueue } from './jobs/create-job-queue';
 import type { DeadLetter, JobQueue } from './jobs/job-queue';
 import { isJobQueueKey, JOB_QUEUES } from './jobs/queue-names';
 
-const USAGE = 'usage: dead-letters list [--queue default|communities] [--limit N] [--payload] | replay <jobId> [--queue default|communities]';
+const USAGE = 'usage: dead-letters list [--queue default|communities|subscriptions] [--limit N] [--payload] | replay <jobId> [--queue default|communities|subscriptions]';
 
 class UsageError extends Error {}
 

@@ -31,6 +31,10 @@ import { migrate } from './store/sql/migrate';
 import { PgliteDatabase } from './store/sql/pglite';
 import { PostgresDatabase } from './store/sql/postgres';
 import { whenDatabaseAnswers } from './store/sql/wait-for-database';
+import { SqlSubscriptionStore } from './store/sql/subscriptions/sql-subscription-store';
+import type { DeliveryJobs } from './subscriptions/delivery';
+import { openSubscriptions } from './subscriptions/open-subscriptions';
+import type { Subscriptions } from './subscriptions/subscriptions';
 
 /** Which store the gateway runs on, as /health and the start-up log name it. */
 export interface StoreDescription {
@@ -55,6 +59,8 @@ export interface Gateway {
   communities: Communities;
   /** Identification of foreign patients at other countries' NCPs, when NCPEH_SIGNING_CERT_FILE is set. */
   ncpeh?: NcpIdentification;
+  /** DSUBm subscriptions: their events commit with registry changes; delivery starts with the FHIR front end. */
+  subscriptions: Subscriptions;
   close(): Promise<void>;
 }
 
@@ -125,8 +131,12 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
   // Registered before the queue starts, so the forwarding and community-call jobs have their handlers.
   const audit = createAuditService(config, { events: new SqlAuditEvents(db), outbox: new SqlAuditOutbox(db), jobs, logger, spoolDir: path.join(config.dataDir, 'audit-spool') });
   const communities = openCommunities(config, communityJobs, audit.trail, logger, options.communityTransport);
+  const subscriptionJobs = createJobQueue<DeliveryJobs>({ ...queueOptions, queueName: JOB_QUEUES.subscriptions, concurrency: 32 });
+  const subscriptions = openSubscriptions(config.subscriptions, new SqlSubscriptionStore(db), subscriptionJobs, audit.trail, logger);
+  registry.observeChanges(subscriptions.subscriptions.observer());
   await jobs.start();
   await communityJobs.start();
+  await subscriptionJobs.start();
   audit.start();
   const sweeper = setInterval(() => {
     repository.sweepOrphans(ORPHAN_AGE_MS).then(
@@ -163,10 +173,13 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
     ...(erecept ? { erecept } : {}),
     remoteDocuments,
     communities,
+    subscriptions: subscriptions.subscriptions,
     async close() {
       clearInterval(sweeper);
       erecept?.close();
       communities.close();
+      await subscriptions.close();
+      await subscriptionJobs.close();
       await communityJobs.close();
       await audit.close();
       await jobs.close();

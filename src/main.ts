@@ -44,8 +44,9 @@ async function main(): Promise<void> {
     await store.stop();
     throw err;
   });
-  const { app, security } = createApp(gw, logger);
+  const { app, security, attach } = createApp(gw, logger);
   const server = createServer(config, app.callback(), security, logger);
+  attach(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   logger.info({ host: config.host, port: config.port, tls: Boolean(config.security.tls), auth: config.security.auth, store: gw.store.backend, jobs: gw.jobs.backend, dataDir: config.dataDir }, 'hie-gateway listening');
 

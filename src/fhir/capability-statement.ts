@@ -9,6 +9,8 @@
  * the eRecept bridge is configured, MedicationRequest and MedicationDispense (fhir/erecept),
  * and, when outbound eHDSI is configured, Patient's $ncp-identify (fhir/ncpeh).
  */
+import { SUBSCRIPTION_TOPICS } from '../domain/subscription';
+import { Backport, MQTT_CHANNEL } from './subscriptions/backport';
 import fs from 'node:fs';
 import path from 'node:path';
 import statement from '../../ihe-profiles/mhd-capability-statement.json';
@@ -61,6 +63,28 @@ const NCP_IDENTIFY_OPERATION = {
   definition: 'Patient/$ncp-identify (POST): identifies a foreign patient at the NCP of their country (XCPD); Parameters country or hcid, identifier 1..*, given, family, gender, birthDate; answers a searchset Bundle of Patients',
 };
 
+/**
+ * DSUBm Resource Notification Broker: the Subscription resource, and the topics offered as
+ * the backport's topic-canonical extensions on it (R4 has no SubscriptionTopic resource).
+ */
+const SUBSCRIPTION = {
+  type: 'Subscription',
+  profile: Backport.subscriptionProfile,
+  documentation: `DSUBm (ITI-110 create and delete, ITI-113 search and read, ITI-114 $status, $events, $get-ws-binding-token). Channels: rest-hook (https, or http on loopback), websocket, and MQTT (backport-channel-type ${MQTT_CHANNEL.system}|mqtt). A subscription is its creator's; a patient-context caller subscribes only to its own patient.`,
+  extension: SUBSCRIPTION_TOPICS.map((t) => ({ url: Backport.capabilityTopic, valueCanonical: t.url })),
+  interaction: [{ code: 'create' }, { code: 'read' }, { code: 'delete' }, { code: 'search-type' }],
+  searchParam: [
+    { name: '_id', type: 'token' },
+    { name: 'status', type: 'token' },
+    { name: 'url', type: 'uri', documentation: 'the topic (criteria)' },
+  ],
+  operation: [
+    { name: 'status', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status' },
+    { name: 'events', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events' },
+    { name: 'get-ws-binding-token', definition: 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-get-ws-binding-token' },
+  ],
+};
+
 export function capabilityStatement(fhirBase: string, withErecept = false, withNcpeh = false): Record<string, unknown> {
   const { $comment: _comment, rest, ...content } = statement;
   return {
@@ -76,6 +100,7 @@ export function capabilityStatement(fhirBase: string, withErecept = false, withN
           return res.type === 'Patient' && withNcpeh ? { ...res, operation: [NCP_IDENTIFY_OPERATION] } : res;
         }),
         { ...AUDIT_EVENT, searchParam: auditSearchParams() },
+        SUBSCRIPTION,
         ...(withErecept ? ERECEPT_RESOURCES : []),
       ],
     })),

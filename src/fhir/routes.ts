@@ -12,6 +12,8 @@
  *   POST   /fhir/Patient/$ncp-identify          a foreign patient identified at their country's NCP (XCPD, fhir/ncpeh)
  *   POST   /fhir/AuditEvent                     ITI-20 RESTful (store another actor's event)
  *   GET    /fhir/AuditEvent[/_search]           ITI-81 Retrieve ATNA Audit Event (POST for _search), read by id
+ *   POST, GET, DELETE /fhir/Subscription[/{id}]  DSUBm ITI-110 create/delete, ITI-113 search/read
+ *   GET /fhir/Subscription/{id}/$status, $events; POST …/$get-ws-binding-token  ITI-114
  *   POST, GET, PUT /fhir/MedicationRequest…, POST /fhir/MedicationDispense
  *                                                eRecept bridge to SÚKL's CÚER (fhir/erecept/erecept-handlers.ts)
  *
@@ -42,6 +44,7 @@ import { sendResource } from './http/respond';
 import { refuseUnstorableUrl } from './http/unstorable-text';
 import { retrieveDocument } from './mhd/retrieve-document';
 import { searchHandlers } from './http/search-resources';
+import { subscriptionHandlers } from './subscriptions/subscription-handlers';
 import { mhdRequest, mhdServices, type MhdHandler, type MhdOptions } from './http/services';
 
 export type { MhdOptions } from './http/services';
@@ -72,6 +75,7 @@ const HANDLERS: FhirHandlers = {
   'ITI-81': { search: searchAuditEvents, searchByPost: searchAuditEventsByPost, read: readAuditEvent },
   ...ereceptHandlers,
   'NCP-IDENTIFY': { identify: ncpIdentify },
+  ...subscriptionHandlers,
 };
 
 /** The handler, run only once the caller's grants cover `access` (403 otherwise, see security/authorize.ts). */
@@ -84,6 +88,8 @@ function permitted(access: readonly Access[], handler: AuditedHandler): AuditedH
 
 export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {}): Koa.Middleware {
   const services = mhdServices(gw, options);
+  // Notifications are rendered by this front end: delivery starts once it exists.
+  gw.subscriptions.startDelivery(services.notifications);
   const router = new Router({ prefix: FHIR_PATH });
   const on = (handler: MhdHandler): RouterMiddleware => (ctx) => handler(ctx as unknown as Koa.Context, services);
 
@@ -103,6 +109,7 @@ export function mhdRoutes(gw: Gateway, logger: Logger, options: MhdOptions = {})
       }
       if (route.method === 'GET') router.get(route.path, middleware);
       else if (route.method === 'POST') router.post(route.path, middleware);
+      else if (route.method === 'DELETE') router.delete(route.path, middleware);
       else router.put(route.path, middleware);
     }
   }

@@ -1,4 +1,7 @@
 /** The Koa application: cross-cutting middleware and the operational endpoints. Front ends mount their routers here. */
+import type http from 'node:http';
+import { attachSubscriptionSockets } from './subscription-sockets';
+import { SUBSCRIPTION_WS_PATH } from '../fhir/subscriptions/subscription-handlers';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Gateway } from '../gateway';
@@ -21,6 +24,8 @@ export interface AppContext {
   app: Koa;
   metrics: GatewayMetrics;
   security: SecurityLayer;
+  /** Serves the subscriptions' websocket channel on the listening server. */
+  attach(server: http.Server): void;
 }
 
 const SOAP_PATHS: ReadonlySet<string> = new Set([...Object.values(XDS_PATHS), ...Object.values(XCA_PATHS)]);
@@ -100,5 +105,6 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
     ctx.body = await metrics.registry.metrics();
   });
   app.use(router.routes()).use(router.allowedMethods());
-  return { app, metrics, security };
+  const attach = (server: http.Server) => attachSubscriptionSockets(server, `${FHIR_PATH}${SUBSCRIPTION_WS_PATH}`, gw.subscriptions, logger);
+  return { app, metrics, security, attach };
 }

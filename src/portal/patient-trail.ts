@@ -7,7 +7,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { AuditQuery } from '../audit/audit-query';
 import type { AuditScope } from '../audit/audit-scope';
 import type { AuditEvent } from '../audit/fhir-audit-event';
-import type { DocumentEntry } from '../domain/metadata';
+import { AvailabilityStatus, DocumentEntryType, type DocumentEntry } from '../domain/metadata';
 import { StoredQueryId } from '../domain/stored-query-catalog';
 import type { Registry } from '../registry/registry';
 import type { SignedIn } from './sessions';
@@ -135,12 +135,11 @@ export class PatientTrail {
   async documents(user: SignedIn): Promise<PortalDocument[]> {
     const result = await this.registry.query(
       {
+        name: 'FindDocuments',
         queryId: StoredQueryId.FindDocuments,
         returnType: 'LeafClass',
-        params: {
-          $XDSDocumentEntryPatientId: [[user.principal.patientId]],
-          $XDSDocumentEntryStatus: [['urn:oasis:names:tc:ebxml-regrep:StatusType:Approved']],
-        },
+        metadataLevel: 1,
+        documents: { patientIds: [user.principal.patientId!], statuses: [AvailabilityStatus.Approved], objectTypes: [DocumentEntryType.Stable] },
       },
       user.principal,
     );
@@ -152,8 +151,12 @@ export class PatientTrail {
 
   /** The accesses to one of the patient's documents; undefined when the registry lists no such document for this patient. */
   async documentHistory(user: SignedIn, uniqueId: string, to: string): Promise<TrailRow[] | undefined> {
-    const { found } = await this.registry.documentPatient(uniqueId, user.principal);
-    if (!found) return undefined;
+    // The registry shows a patient-bound caller only that patient's entries: another patient's document is not found.
+    const listed = await this.registry.query(
+      { name: 'GetDocuments', queryId: StoredQueryId.GetDocuments, returnType: 'LeafClass', metadataLevel: 1, documentIds: { by: 'uniqueId', values: [uniqueId] } },
+      user.principal,
+    );
+    if (listed.objects.length === 0) return undefined;
     // Audit records name an OID uniqueId as urn:oid:… (audit/entities.ts); either form is the document.
     const names = /^\d+(\.\d+)+$/.test(uniqueId) ? [uniqueId, `urn:oid:${uniqueId}`] : [uniqueId];
     const result = await this.audit.search({ ...this.query(user, { to }, 100, 0), entity: [names] });

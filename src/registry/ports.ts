@@ -8,6 +8,7 @@ import type { ShortStatus } from '../domain/short-status';
 import type { StoredQuery } from '../domain/stored-queries';
 import type { StoreRows, StoreTransaction } from '../domain/store-transaction';
 import type { Submission } from '../domain/submission';
+import type { RegistryChange } from '../domain/subscription';
 import type { DeletedObject, ObjectRef, VersionedKind } from './lifecycle-types';
 
 /** Registry objects written together in one statement. */
@@ -156,4 +157,17 @@ export interface RegistryStore {
   readonly session: RegistrySession;
   /** Runs fn inside one transaction: committed when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: RegistrySession) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Told of every change the registry commits, to write rows that commit with it (the events
+ * of matching subscriptions) and to hear when it has committed (to start their delivery).
+ */
+export interface ChangeObserver {
+  /** Rows of the statement that registers a submission's objects. */
+  rowsFor(changes: readonly RegistryChange[]): StoreRows[];
+  /** Inside the transaction of a change of registered objects (ITI-57): records its events. */
+  recordIn(tx: StoreTransaction, changed: ReadonlyArray<{ kind: 'DocumentEntry' | 'Folder'; entryUuid: string }>): Promise<void>;
+  /** After a change that may have recorded events has committed. */
+  committed(): void;
 }

@@ -12,7 +12,8 @@ import { deleteObjects } from './delete-objects';
 import { updateDocumentSet } from './lifecycle';
 import type { DeleteResult, LifecycleCall, NewVersionOperation, StatusChangeOperation, UpdateRequest, UpdateResult } from './lifecycle-types';
 import { acceptedPatientCx, type PatientPolicy } from './patient-feed';
-import type { PatientRow, RegistrySession, RegistryStore, StoredQueryOptions, StoredQueryResult } from './ports';
+import type { ChangeObserver, PatientRow, RegistrySession, RegistryStore, StoredQueryOptions, StoredQueryResult } from './ports';
+import { submissionChanges } from '../domain/registry-changes';
 import { RegistryError, type RegistryErrorDetail } from '../domain/registry-error';
 import { XdsErrorCode } from '../domain/error-codes';
 import type { StoredQuery } from '../domain/stored-queries';
@@ -65,6 +66,8 @@ function visibleTo(principal: Principal, row: PatientRow | undefined): PatientRo
 }
 
 export class Registry {
+  private observer: ChangeObserver | undefined;
+
   /** The registry the configuration describes (affinity profile, patient policy, community). */
   static fromConfig(store: RegistryStore, config: Pick<Config, 'profile' | 'patientCheck' | 'acceptedPatientAuthorities' | 'homeCommunityId'>): Registry {
     return new Registry(store, {
@@ -78,6 +81,11 @@ export class Registry {
     readonly store: RegistryStore,
     readonly options: RegistryOptions,
   ) {}
+
+  /** Subscriptions (DSUBm): their events commit with each change; set once by the composition root. */
+  observeChanges(observer: ChangeObserver): void {
+    this.observer = observer;
+  }
 
   /**
    * Registers a whole submission set atomically (ITI-42 semantics). A patient-context
@@ -97,16 +105,18 @@ export class Registry {
       homeCommunityId: this.options.homeCommunityId,
       requireRepositoryFields: call.requireRepositoryFields ?? true,
       ...(this.options.now ? { now: this.options.now } : {}),
-      ...(call.extraRows || audit ? { extraRows: (registered: Submission, reregistered: ReadonlySet<string>) => {
+      ...(call.extraRows || audit || this.observer ? { extraRows: (registered: Submission, reregistered: ReadonlySet<string>) => {
         // The record names the objects actually stored.
         audit?.note(submissionFacts(registered));
-        return [...(call.extraRows?.(registered, reregistered) ?? []), ...(audit?.changeRows() ?? [])];
+        return [...(call.extraRows?.(registered, reregistered) ?? []), ...(audit?.changeRows() ?? []), ...(this.observer?.rowsFor(submissionChanges(registered)) ?? [])];
       } } : {}),
       ...(call.withinTransaction ? { withinTransaction: call.withinTransaction } : {}),
+      ...(this.observer ? { changedInTransaction: this.observer.recordIn } : {}),
       onReplay: () => {
         replayed = true;
       },
     });
+    if (result.status !== 'Failure' && !replayed) this.observer?.committed();
     if (!audit) return result;
     if (result.status === 'Failure') await audit.refused(result.errors);
     // An identical retry stored nothing, so no statement carried its record: it gets one of its own.
@@ -210,7 +220,16 @@ export class Registry {
       if (!reachesPatient(principal, normalizeCx(patientId) ?? patientId)) {
         throw RegistryError.of(XdsErrorCode.XDSPatientIdDoesNotMatch, `the SubmissionSet is about ${patientId}, not the patient the caller is limited to`, patientId);
       }
-      return updateDocumentSet(this.store, request, { ...this.options, principal }, lifecycleCall);
+      const observer = this.observer;
+      if (!observer) return updateDocumentSet(this.store, request, { ...this.options, principal }, lifecycleCall);
+      const result = await updateDocumentSet(this.store, request, { ...this.options, principal }, {
+        withinTransaction: async (tx, r) => {
+          await lifecycleCall.withinTransaction?.(tx, r);
+          await observer.recordIn(tx, [...r.newVersions, ...r.statusChanges].map((c) => ({ kind: c.kind, entryUuid: c.entryUuid })));
+        },
+      });
+      observer.committed();
+      return result;
     };
     if (!audit) return update(call);
     audit.note({ patientId: request.submissionSet.patientId });

@@ -31,6 +31,12 @@ export interface SubmitOptions {
    * what is stored and which of its documents re-register a uniqueId (entryUUIDs).
    */
   extraRows?: (registered: Submission, reregistered: ReadonlySet<string>) => StoreRows[];
+  /**
+   * Told, inside the transaction, of registered documents the submission changed (deprecated by
+   * a replacement), so that what observes changes commits with it. The one-statement path
+   * changes no registered object, so it never calls this.
+   */
+  changedInTransaction?: (tx: StoreTransaction, changed: Array<{ kind: 'DocumentEntry'; entryUuid: string }>) => Promise<void>;
   /** Extra writes that need a transaction around the submission; prefer extraRows, which keeps the one-statement path. */
   withinTransaction?: (tx: StoreTransaction, registered: Submission) => Promise<void>;
   /** Called when the submission is an identical retry of a registered one: nothing is stored, no statement runs. */
@@ -132,6 +138,7 @@ async function register(store: RegistryStore, submission: Submission, givenIds: 
     const linked = checkAssociations(submission, refs.external);
     await tx.insertObjects(objectsOf(submission, refs.reregistered), options.extraRows?.(submission, refs.reregistered) ?? []);
     await deprecateReplaced(tx, linked.replacedTargets);
+    if (linked.replacedTargets.length > 0) await options.changedInTransaction?.(tx.transaction, linked.replacedTargets.map((entryUuid) => ({ kind: 'DocumentEntry' as const, entryUuid })));
     await joinFoldersOf(tx, linked.replacements, now);
     await touchFolders(tx, linked.existingFoldersExtended, now);
     await options.withinTransaction?.(tx.transaction, submission);

@@ -12,7 +12,7 @@
 export type FhirInteraction = 'create' | 'read' | 'update' | 'delete' | 'search';
 
 /** The resource types access is decided on (MHD, ITI-81, ITI-104; XDS.b maps onto them; the eRecept bridge's prescriptions and dispenses). */
-export type ProtectedResource = 'DocumentReference' | 'List' | 'Binary' | 'AuditEvent' | 'Patient' | 'MedicationRequest' | 'MedicationDispense';
+export type ProtectedResource = 'DocumentReference' | 'List' | 'Binary' | 'AuditEvent' | 'Patient' | 'MedicationRequest' | 'MedicationDispense' | 'Subscription';
 
 export interface Access {
   resource: ProtectedResource;

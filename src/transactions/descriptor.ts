@@ -58,7 +58,7 @@ export interface SoapBinding {
 
 /** One FHIR interaction of the transaction under the FHIR base. */
 export interface FhirRoute {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Below the FHIR base, as @koa/router writes it ('/' is the base itself). */
   path: string;
   /** The name of the front end's handler for this route (fhir/routes.ts). */

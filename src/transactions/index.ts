@@ -26,12 +26,14 @@ import type { FhirRoute, SoapBinding, TransactionDescriptor } from './descriptor
 import { ITI_65, ITI_66, ITI_67, ITI_68 } from './mhd';
 import { NCP_IDENTIFY } from './ncpeh';
 import { ITI_104 } from './pixm';
+import { ITI_110, ITI_112, ITI_113, ITI_114 } from './dsubm';
 import { ITI_38, ITI_39, ITI_55 } from './xca';
 import { ITI_18, ITI_41, ITI_42, ITI_43, ITI_51, ITI_57, ITI_62, ITI_86 } from './xds-b';
 
 export type { Access, FhirInteraction, ProtectedResource } from './access';
 export type { AtcCode, AuditShape, ExchangeKind, FhirRoute, RestInteraction, SoapBinding, SoapEndpointName, TransactionDescriptor } from './descriptor';
 export { ERP_CANCEL, ERP_CHANGE, ERP_DISPENSE, ERP_PRESCRIBE, ERP_READ, ERP_SEARCH, NCP_IDENTIFY };
+export { ITI_110, ITI_112, ITI_113, ITI_114 };
 export { ITI_18, ITI_20, ITI_38, ITI_39, ITI_41, ITI_42, ITI_43, ITI_51, ITI_55, ITI_57, ITI_62, ITI_65, ITI_66, ITI_67, ITI_68, ITI_81, ITI_86, ITI_104 };
 
 /** Every transaction, by id. Within a front end, served in this order. */
@@ -49,6 +51,10 @@ export const TRANSACTIONS = {
   [ITI_67.id]: ITI_67,
   [ITI_66.id]: ITI_66,
   [ITI_104.id]: ITI_104,
+  [ITI_110.id]: ITI_110,
+  [ITI_113.id]: ITI_113,
+  [ITI_114.id]: ITI_114,
+  [ITI_112.id]: ITI_112,
   [ITI_20.id]: ITI_20,
   [ITI_81.id]: ITI_81,
   [ITI_38.id]: ITI_38,

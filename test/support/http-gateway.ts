@@ -53,8 +53,9 @@ export function describeEachStoreOverHttp(title: string, body: (ctx: HttpGateway
         const config = loadConfig({ AUTH: 'off', HOST: '127.0.0.1', PORT: '0', DATA_DIR: ctx.dataDir, DATABASE_POOL_SIZE: '4', RATE_LIMIT: 'off', ...databaseEnv, ...(typeof env === 'function' ? env() : env) });
         const logger = createLogger('silent');
         ctx.gw = await openGateway(config, logger);
-        const { app } = createApp(ctx.gw, logger);
+        const { app, attach } = createApp(ctx.gw, logger);
         server = http.createServer(app.callback());
+        attach(server);
         await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
         ctx.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
         ctx.fhir = `${ctx.baseUrl}/fhir`;

@@ -16,6 +16,9 @@ import type { RepositoryService } from '../../repository/repository-service';
 import type { MhdMapping } from '../mhd/mapping';
 import { fhirBaseOf, MappingsByBase } from './fhir-base';
 import { DEFAULT_FHIR_INPUT_LIMITS, type FhirInputLimits } from './limits';
+import type { Subscriptions } from '../../subscriptions/subscriptions';
+import type { NotificationRenderer } from '../../subscriptions/notification';
+import { NotificationBundles } from '../subscriptions/notification-bundle';
 
 export interface MhdOptions {
   /** Public base URL of the FHIR endpoint (e.g. https://gw.example.cz/fhir) when behind a proxy; default: from the request. */
@@ -46,10 +49,14 @@ export interface MhdServices {
   defaultCommunities?: 'local' | 'all';
   /** Foreign patients' identification at other countries' NCPs ($ncp-identify); absent when not configured (501). */
   ncpeh?: NcpIdentification;
+  /** DSUBm subscriptions (ITI-110/113/114) and the Bundles their notifications are sent as. */
+  subscriptions: Subscriptions;
+  notifications: NotificationRenderer;
 }
 
 export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices {
   const { config } = gw;
+  const mappings = new MappingsByBase(config.profile.patientIdSystems);
   return {
     registry: gw.registry,
     repository: gw.repository,
@@ -57,7 +64,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     homeCommunityId: config.homeCommunityId,
     patientIdSystems: config.profile.patientIdSystems,
     patientAuthorities: config.acceptedPatientAuthorities,
-    mappings: new MappingsByBase(config.profile.patientIdSystems),
+    mappings,
     accessPolicy: { emergencyAccess: config.security.emergencyAccess },
     inputLimits: { ...DEFAULT_FHIR_INPUT_LIMITS, maxBundleEntries: config.fhirMaxBundleEntries, maxXmlBytes: config.fhirXmlMaxBytes },
     remote: {
@@ -67,6 +74,8 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
       cache: gw.remoteDocuments,
     },
     defaultCommunities: config.mhdDefaultCommunities,
+    subscriptions: gw.subscriptions,
+    notifications: new NotificationBundles({ registry: gw.registry, mappings }),
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
     ...(gw.erecept ? { erecept: gw.erecept } : {}),
     ...(gw.ncpeh ? { ncpeh: gw.ncpeh } : {}),

@@ -7,6 +7,7 @@ import * as m005 from './migrations/005-inline-audit';
 import * as m006 from './migrations/006-reregistration';
 import * as m007 from './migrations/007-audit-dicom-type';
 import * as m008 from './migrations/008-remote-document-cache';
+import * as m009 from './migrations/009-subscriptions';
 
 /** Ordered migrations; append only. Each runs once, in its own transaction. */
 const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
   { version: 6, name: 'reregistration', sql: m006.sql },
   { version: 7, name: 'audit-dicom-type', sql: m007.sql },
   { version: 8, name: 'remote-document-cache', sql: m008.sql },
+  { version: 9, name: 'subscriptions', sql: m009.sql },
 ];
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '../../domain/metadata';
 import { shortStatus } from '../../domain/short-status';
 import type { SqlExecutor } from './database';
-import { insertTables, type TableRows } from './table-rows';
+import { insertTables, type StatementPart, type TableRows } from './table-rows';
 
 
 function fullStatus(s: string): AvailabilityStatus {
@@ -109,7 +109,7 @@ function registryTableRows(objects: RegistryRows): TableRows[] {
 }
 
 /** Inserts every object (and any extra rows of other tables) in one statement. */
-export async function insertRegistryObjects(db: SqlExecutor, objects: RegistryRows, extra: readonly TableRows[] = []): Promise<void> {
+export async function insertRegistryObjects(db: SqlExecutor, objects: RegistryRows, extra: readonly StatementPart[] = []): Promise<void> {
   await insertTables(db, [...registryTableRows(objects), ...extra]);
 }
 

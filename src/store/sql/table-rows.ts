@@ -38,6 +38,20 @@ export interface TableRows {
   ifAbsent?: boolean;
 }
 
+/**
+ * Writes that are more than an INSERT of given rows (the subscription events a submission
+ * matches: an UPDATE numbering them, then their INSERT): named steps, each a CTE of the
+ * statement in this order, referring to the steps before it by name. `param` adds a value
+ * and returns its placeholder. Names must be unique in the statement (prefix them).
+ */
+export interface StatementSteps {
+  steps: (param: (value: unknown) => string) => ReadonlyArray<{ name: string; sql: string }>;
+}
+
+export type StatementPart = TableRows | StatementSteps;
+
+const isSteps = (p: StatementPart): p is StatementSteps => 'steps' in p;
+
 /** One table's INSERT; `values` collects its parameters (the rows, then any bytes). */
 async function insertFromJson(t: TableRows, values: unknown[], turns: EventLoopTurns): Promise<string> {
   const cols = Object.entries(t.columns);
@@ -63,15 +77,19 @@ async function insertFromJson(t: TableRows, values: unknown[], turns: EventLoopT
   return `INSERT INTO ${t.table} (${names}) SELECT ${select} FROM jsonb_to_recordset(${json}) AS x(${record})${conflict}`;
 }
 
-export async function insertTables(db: SqlExecutor, tables: readonly TableRows[]): Promise<void> {
-  const parts = tables.filter((t) => t.rows.length > 0);
+export async function insertTables(db: SqlExecutor, tables: readonly StatementPart[]): Promise<void> {
+  const parts = tables.filter((t) => isSteps(t) || t.rows.length > 0);
   if (parts.length === 0) return;
   const values: unknown[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
   const turns = new EventLoopTurns();
-  const statements: string[] = [];
+  const statements: Array<{ name: string; sql: string }> = [];
   // In order: each statement numbers its parameters after the previous ones'.
-  for (const t of parts) statements.push(await insertFromJson(t, values, turns));
+  for (const [i, t] of parts.entries()) {
+    if (isSteps(t)) statements.push(...t.steps(param));
+    else statements.push({ name: `w${i}`, sql: await insertFromJson(t, values, turns) });
+  }
   const last = statements.pop()!;
-  const sql = statements.length === 0 ? last : `WITH ${statements.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}`;
+  const sql = statements.length === 0 ? last.sql : `WITH ${statements.map((s) => `${s.name} AS (${s.sql})`).join(', ')} ${last.sql}`;
   await db.query(sql, values);
 }

@@ -81,6 +81,9 @@ describeEachStoreOverHttp('audit: one record per request, success or failure', (
       'ITI-68': ['an unknown document', () => request(`${ctx.fhir}/Binary/2.25.${Date.now()}`)],
       'ITI-81': ['a malformed date', () => request(`${ctx.fhir}/AuditEvent?date=not-a-date`)],
       'ITI-104': ['no identifier', () => request(`${ctx.fhir}/Patient`, { method: 'PUT', json: { resourceType: 'Patient' } })],
+      'ITI-110': ['an unknown topic', () => request(`${ctx.fhir}/Subscription`, { method: 'POST', json: { resourceType: 'Subscription', criteria: 'http://example.org/no-such-topic', channel: { type: 'rest-hook' } } })],
+      'ITI-113': ['an unknown subscription', () => request(`${ctx.fhir}/Subscription/no-such-subscription`)],
+      'ITI-114': ['an unknown subscription', () => request(`${ctx.fhir}/Subscription/no-such-subscription/$status`)],
       // The eRecept bridge is not configured in this suite: its routes answer 501.
       'ERP-PRESCRIBE': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest`, { method: 'POST', json: { resourceType: 'MedicationRequest' } })],
       'ERP-READ': ['eRecept not configured', () => request(`${ctx.fhir}/MedicationRequest/AAAAAAAAAAAA`)],

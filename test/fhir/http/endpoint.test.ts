@@ -35,7 +35,7 @@ describeEachStoreOverHttp('fhir/http endpoint: metadata, search routes, errors',
       assert.equal(rest.mode, 'server');
       assert.ok(rest.interaction.every((i: Json) => i.code === 'transaction'));
       const byType = new Map(rest.resource.map((r: Json) => [r.type, r]));
-      assert.deepEqual([...byType.keys()].sort(), ['AuditEvent', 'Binary', 'DocumentReference', 'List', 'Patient']);
+      assert.deepEqual([...byType.keys()].sort(), ['AuditEvent', 'Binary', 'DocumentReference', 'List', 'Patient', 'Subscription']);
       const names = (type: string) => (byType.get(type) as Json).searchParam.map((p: Json) => p.name);
       for (const p of ['patient', 'patient.identifier', 'status', 'creation', 'author.given', 'author.family', 'category', 'type', 'setting', 'period', 'facility', 'event', 'security-label', 'format', 'related', 'identifier', 'hcid']) {
         assert.ok(names('DocumentReference').includes(p), `DocumentReference ${p}`);

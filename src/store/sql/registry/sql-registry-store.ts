@@ -11,7 +11,7 @@ import type { VersionedKind } from '../../../registry/lifecycle-types';
 import type { RegistrySession, RegistryStore } from '../../../registry/ports';
 import type { Database, SqlExecutor } from '../database';
 import { insertRegistryObjects, type RegistryRows } from '../registry-rows';
-import { tableRowsOf, transactionHandle } from '../store-handles';
+import { statementPartsOf, transactionHandle } from '../store-handles';
 import { deleteObjects, lockForDelete, objectsOfPatient, referencesFromOutside } from './delete-sql';
 import { getPatient, getPatientByValueDigest, upsertPatient } from './patients-sql';
 import { findReferences, lockSubmissionTargets, membersByUniqueId, registeredEntryUuids } from './references-sql';
@@ -39,7 +39,7 @@ class SqlRegistrySession implements RegistrySession {
     return registeredEntryUuids(this.sql, ids);
   }
   insertObjects(objects: RegistryRows, extra: readonly StoreRows[] = []) {
-    return insertRegistryObjects(this.sql, objects, tableRowsOf(extra));
+    return insertRegistryObjects(this.sql, objects, statementPartsOf(extra));
   }
   deprecateWithDependents(originals: string[]) {
     return deprecateWithDependents(this.sql, originals);
