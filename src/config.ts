@@ -3,7 +3,7 @@ import { parseSubscriptionsConfig, type SubscriptionsConfig } from './subscripti
 import path from 'node:path';
 import { parseAuditConfig, type AuditConfig } from './audit/audit-config';
 import { parseEreceptConfig, type EreceptConfig } from './bridges/erecept/erecept-config';
-import { parseNcpehOutboundConfig, type NcpehOutboundConfig } from './bridges/ncpeh/outbound/ncpeh-config';
+import { parseNcpehOutboundConfig, type NcpehOutboundConfig } from './ncpeh-config';
 import { parseDependencyTimeouts, type DependencyTimeouts } from './dependency-timeouts';
 import { parseRemoteCacheConfig, type RemoteCacheConfig } from './remote-cache-config';
 import { parseSecurityConfig, type SecurityConfig } from './security/security-config';

@@ -2,8 +2,6 @@
  * Composition root: opens the store, blobs and job queue the configuration names and
  * wires the registry and repository onto them. main.ts and integration tests share it.
  */
-import { ncpIdentificationOf } from './bridges/ncpeh/outbound/ncpeh-outbound';
-import type { NcpIdentification } from './bridges/ncpeh/outbound/ncp-identification';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createAuditService, type AuditService } from './audit/audit-service';
@@ -57,8 +55,6 @@ export interface Gateway {
   remoteDocuments: RemoteDocumentCache;
   /** Other communities: the directory, their health, and the fan-out that asks them. */
   communities: Communities;
-  /** Identification of foreign patients at other countries' NCPs, when NCPEH_SIGNING_CERT_FILE is set. */
-  ncpeh?: NcpIdentification;
   /** DSUBm subscriptions: their events commit with registry changes; delivery starts with the FHIR front end. */
   subscriptions: Subscriptions;
   close(): Promise<void>;
@@ -160,12 +156,10 @@ export async function openGateway(config: Config, logger: Logger, options: Gatew
         return 'cp' in p && p.cp ? patientIdOf({ system: RCIS_SYSTEM, value: p.cp }, systems) : undefined;
       })
     : undefined;
-  const ncpeh = ncpIdentificationOf(config.ncpeh, config.homeCommunityId, communities.directory, audit.trail);
   return {
     config,
     store,
     audit,
-    ...(ncpeh ? { ncpeh } : {}),
     db,
     registry,
     repository,

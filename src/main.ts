@@ -5,7 +5,7 @@
  * before any worker and stops after the last.
  */
 import cluster from 'node:cluster';
-import { ehdsiTransportOf } from './bridges/ncpeh/outbound/ncpeh-outbound';
+import { ehdsiTransportOf, ncpIdentificationOf } from './bridges/ncpeh/outbound/ncpeh-outbound';
 import { CommunityDirectory } from './communities/community-directory';
 import { loadConfig } from './config';
 import { MappingsByBase } from './fhir/http/fhir-base';
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     await store.stop();
     throw err;
   });
-  const { app, security, attach } = createApp(gw, logger);
+  const ncpeh = ncpIdentificationOf(config.ncpeh, config.homeCommunityId, gw.communities.directory, gw.audit.trail);
+  const { app, security, attach } = createApp(gw, logger, ncpeh ? { ncpeh } : {});
   const server = createServer(config, app.callback(), security, logger);
   attach(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -3,7 +3,6 @@
  * (COMMUNITIES_FILE, watched for changes), each community's health, and the fan-out whose
  * job handler is registered on the queue here (before the queue starts).
  */
-import type { Config } from '../config';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import { CommunityDirectory } from './community-directory';
@@ -22,7 +21,16 @@ export interface Communities {
   close(): void;
 }
 
-export function openCommunities(config: Config, jobs: JobQueue, audit: CommunityAuditTrail, logger: Logger, transport?: CommunityTransport): Communities {
+/** What of the gateway's configuration the cross-community core reads (config.ts fills it). */
+export interface CommunitySettings {
+  /** COMMUNITIES_FILE; unset = no other communities. */
+  communitiesFile?: string;
+  homeCommunityId: string;
+  communityCircuit: { failureThreshold: number; coolDownMs: number };
+  communityCallAttempts: number;
+}
+
+export function openCommunities(config: CommunitySettings, jobs: JobQueue, audit: CommunityAuditTrail, logger: Logger, transport?: CommunityTransport): Communities {
   const onAuditError = (err: unknown) => logger.error({ err }, 'audit record of a call to another community not written');
   const directory = config.communitiesFile ? CommunityDirectory.load(config.communitiesFile, logger) : CommunityDirectory.empty();
   directory.watch();

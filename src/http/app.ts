@@ -7,7 +7,7 @@ import Koa from 'koa';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
 import { FHIR_PATH } from '../fhir/http/fhir-base';
-import { mhdRoutes } from '../fhir/routes';
+import { mhdRoutes, type MhdOptions } from '../fhir/routes';
 import { xdsRouter } from '../xds/routes';
 import { healthReport } from './health';
 import { GatewayMetrics } from './metrics';
@@ -40,7 +40,7 @@ const PROTECTED_PATHS: ProtectedPaths = {
   isPublic: (method, path) => isPortalPath(path) || ((method === 'GET' || method === 'HEAD') && (PUBLIC_PATHS.has(path) || SOAP_PATHS.has(path))),
 };
 
-export function createApp(gw: Gateway, logger: Logger): AppContext {
+export function createApp(gw: Gateway, logger: Logger, fhirOptions: MhdOptions = {}): AppContext {
   const app = new Koa();
   const metrics = new GatewayMetrics();
   metrics.gaugeOnScrape('hie_jobs', 'Background jobs by state', ['state'], async (set) => {
@@ -83,7 +83,7 @@ export function createApp(gw: Gateway, logger: Logger): AppContext {
 
   const security = new SecurityLayer(gw.config, { recordRefusal: (failure) => gw.audit.trail.refusedAuthentication(failure) });
   app.use(authenticationMiddleware(security, PROTECTED_PATHS, refusalResponder(PROTECTED_PATHS.isSoap)));
-  app.use(mhdRoutes(gw, logger));
+  app.use(mhdRoutes(gw, logger, fhirOptions));
   const soapSecurity = { authenticator: new SoapAuthentication(security), policy: security.policy };
   for (const soap of [xdsRouter(gw, soapSecurity, logger), xcaRouter(gw, soapSecurity, logger)]) app.use(soap.routes()).use(soap.allowedMethods());
 

@@ -23,6 +23,12 @@ import { NotificationBundles } from '../subscriptions/notification-bundle';
 export interface MhdOptions {
   /** Public base URL of the FHIR endpoint (e.g. https://gw.example.cz/fhir) when behind a proxy; default: from the request. */
   publicBase?: string;
+  /**
+   * Foreign patients' identification at other countries' NCPs ($ncp-identify), built by the
+   * composition root (main.ts) when NCPEH_SIGNING_* is set: the bridge speaks XDS.b/XCA
+   * messages, so the gateway core does not hold it.
+   */
+  ncpeh?: NcpIdentification;
 }
 
 export interface MhdServices {
@@ -78,7 +84,7 @@ export function mhdServices(gw: Gateway, options: MhdOptions = {}): MhdServices 
     notifications: new NotificationBundles({ registry: gw.registry, mappings }),
     ...(options.publicBase ? { publicBase: options.publicBase } : {}),
     ...(gw.erecept ? { erecept: gw.erecept } : {}),
-    ...(gw.ncpeh ? { ncpeh: gw.ncpeh } : {}),
+    ...(options.ncpeh ? { ncpeh: options.ncpeh } : {}),
   };
 }
 

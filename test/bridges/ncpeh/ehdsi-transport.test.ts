@@ -11,7 +11,7 @@ import { EhdsiTransport } from '../../../src/bridges/ncpeh/outbound/ehdsi-transp
 import { HcpAssertions } from '../../../src/bridges/ncpeh/outbound/hcp-assertions';
 import { hcpOfCaller } from '../../../src/bridges/ncpeh/outbound/hcp-of-caller';
 import { EHDSI_CLASS } from '../../../src/bridges/ncpeh/outbound/ncp-client';
-import { parseNcpehOutboundConfig } from '../../../src/bridges/ncpeh/outbound/ncpeh-config';
+import { parseNcpehOutboundConfig } from '../../../src/ncpeh-config';
 import type { StoredQuery } from '../../../src/domain/stored-queries';
 import { StoredQueryId } from '../../../src/domain/stored-query-catalog';
 import { EndpointTransport } from '../../../src/remote-mhd/endpoint-transport';

@@ -10,7 +10,7 @@ import { signingKey } from '../../../security/saml';
 import { EhdsiTransport } from './ehdsi-transport';
 import type { HcpDefaults } from './hcp-of-caller';
 import { NcpIdentification } from './ncp-identification';
-import type { NcpehOutboundConfig } from './ncpeh-config';
+import type { NcpehOutboundConfig } from '../../../ncpeh-config';
 
 function partsOf(config: NcpehOutboundConfig, homeCommunityId: string): { issuer: EhdsiAssertionIssuer; hcpDefaults: HcpDefaults } {
   const issuer = createEhdsiIssuer({ key: signingKey(config.signingCertPem, config.signingKeyPem), country: config.country, homeCommunityId });

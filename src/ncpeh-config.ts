@@ -5,7 +5,7 @@
  * directory entries answer as unavailable.
  */
 import fs from 'node:fs';
-import { EHDSI_FACILITY_TYPES } from '../../../security/ehdsi';
+import { EHDSI_FACILITY_TYPES } from './security/ehdsi';
 
 export interface NcpehOutboundConfig {
   signingCertPem: string;
