@@ -10,6 +10,7 @@ import type { AuditEvent } from '../audit/fhir-audit-event';
 import { AvailabilityStatus, DocumentEntryType, type DocumentEntry } from '../domain/metadata';
 import { StoredQueryId } from '../domain/stored-query-catalog';
 import type { Registry } from '../registry/registry';
+import type { PortalDocument } from './portal-document';
 import type { SignedIn } from './sessions';
 import { eventRow } from './event-row';
 import type { TrailRow } from './trail-row';
@@ -23,14 +24,6 @@ export interface TrailFilter {
   organization?: string;
 }
 
-export interface PortalDocument {
-  uniqueId: string;
-  title?: string;
-  type?: string;
-  date?: string;
-  author?: string;
-  organization?: string;
-}
 
 export interface TrailPage {
   total: number;

@@ -4,6 +4,7 @@
  * view, so filtering, paging and document histories are not audited again.
  */
 import { formatDay, formatWhen, KIND_LABELS, kindText, purposeText, TEXT, type Lang } from '../labels';
+import type { PortalDocument } from '../portal-document';
 import type { AccessKind, TrailRow } from '../trail-row';
 import { accessChart } from './chart';
 import { getJson, h, SignedOut } from './dom';
@@ -29,14 +30,6 @@ interface Summary {
   organizations: { id: string; name?: string }[];
   organizationsComplete: boolean;
   perDay: { day: string; count: number }[];
-}
-interface PortalDocument {
-  uniqueId: string;
-  title?: string;
-  type?: string;
-  date?: string;
-  author?: string;
-  organization?: string;
 }
 
 const state: {
