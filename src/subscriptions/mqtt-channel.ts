@@ -2,12 +2,15 @@
  * MQTT: each subscription's notifications are published, QoS 1, on a topic of its own
  * (`MQTT_TOPIC_PREFIX/<subscription id>`) of the configured broker. One client per process,
  * connected on first use and reconnecting by itself; a publish while the broker is away
- * fails at once (queued publishes would be reported sent before the broker had them).
+ * fails at once (queued publishes would be reported sent before the broker had them), and one
+ * the broker never acknowledges (a frozen broker keeps the connection open) fails at the
+ * subscription's timeout like a rest-hook send.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { SubscriptionRecord } from '../domain/subscription';
 import type { MqttConfig } from '../subscriptions-config';
+import { withTimeout } from '../timeout';
 import type { Channel } from './channel';
 
 export function mqttTopicOf(config: Pick<MqttConfig, 'topicPrefix'>, subscriptionId: string): string {
@@ -55,8 +58,9 @@ export class MqttChannel implements Channel {
 
   async send(s: SubscriptionRecord, body: string): Promise<void> {
     const client = this.connection();
-    await this.connected(client, Math.min(s.channel.timeoutSeconds * 1000, 5000));
-    await client.publishAsync(mqttTopicOf(this.config, s.id), body, { qos: 1 });
+    const timeoutMs = Math.min(s.channel.timeoutSeconds * 1000, 5000);
+    await this.connected(client, timeoutMs);
+    await withTimeout(client.publishAsync(mqttTopicOf(this.config, s.id), body, { qos: 1 }), timeoutMs, `MQTT broker ${this.config.url}`);
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,9 @@ export interface MosquittoProcess {
   /** SIGTERM: the broker saves its sessions and exits. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the broker keeps its connections open but answers nothing. */
+  freeze(): void;
+  thaw(): void;
   remove(): Promise<void>;
 }
 
@@ -58,6 +61,8 @@ export async function startMosquitto(binary: string): Promise<MosquittoProcess> 
     url: `mqtt://127.0.0.1:${port}`,
     start,
     stop,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     async remove() {
       await stop();
       await rm(dir, { recursive: true, force: true });
