@@ -19,7 +19,7 @@ import { XDS_NS } from '../../../src/xds/namespaces';
 import { createPki, type Pki } from '../../security/support/pki';
 import { testNcp, type TestNcp } from '../../security/support/ehdsi-parties';
 import { DEFAULT_AUDIENCE, startOidcProvider, type TestOidcProvider } from '../../security/support/oidc-provider';
-import { startGateway, type GatewayProcess } from '../../support/gateway-process';
+import { freePort, startGateway, type GatewayProcess } from '../../support/gateway-process';
 import { request } from '../../support/mhd-publish';
 import { createPgSchema, type PgSchema } from '../../support/pg-schema';
 import { needService } from '../../support/services';
@@ -32,6 +32,8 @@ import { startForeignNcp, type ForeignNcp } from './simulator/foreign-ncp';
 const CZ_HCID = 'urn:oid:1.2.203.99.40';
 const AT = '1.2.40.0.10';
 const AT_HCID = `urn:oid:${AT}`;
+/** A second country whose NCP is down: nobody listens on its port. */
+const DE_HCID = 'urn:oid:1.2.276.0.76.3.1.999';
 const PATIENT = { root: '1.2.40.0.10.1.4.3.1', extension: '1234567890', given: 'Maria', family: 'Huber', gender: 'F' as const, birthDate: '1980-02-29' };
 const PATIENT_CX = `${PATIENT.extension}^^^&${PATIENT.root}&ISO`;
 const PATIENT_TOKEN = `urn:oid:${PATIENT.root}|${PATIENT.extension}`;
@@ -79,8 +81,10 @@ describe('NCPeH outbound through the gateway: $ncp-identify, ITI-67/68 and ITI-1
     const keyFile = path.join(dir, 'ncp-cz.key');
     await fs.writeFile(keyFile, cz.cert.privateKeyPem, { mode: 0o600 });
     const client = pki.client('ncp-cz');
+    const downUrl = `https://127.0.0.1:${await freePort()}/ncp`;
     await fs.writeFile(path.join(dir, 'communities.json'), JSON.stringify({
       [AT_HCID]: { name: 'NCP Austria', xca: { queryUrl: ncp.url, retrieveUrl: ncp.url }, ehdsi: { country: 'AT', xcpdUrl: ncp.url }, tls: { certFile: client.certFile, keyFile: client.keyFile, caFile: pki.caFile }, timeoutMs: 20_000 },
+      [DE_HCID]: { name: 'NCP Germany', xca: { queryUrl: downUrl, retrieveUrl: downUrl }, ehdsi: { country: 'DE', xcpdUrl: downUrl }, tls: { certFile: client.certFile, keyFile: client.keyFile, caFile: pki.caFile }, timeoutMs: 5_000 },
     }));
     gw = await startGateway({
       DATABASE_URL: schema.url, HOME_COMMUNITY_ID: CZ_HCID, AUTH: 'on', OAUTH_ISSUERS: idp.issuer, OAUTH_AUDIENCE: DEFAULT_AUDIENCE,
@@ -159,6 +163,16 @@ describe('NCPeH outbound through the gateway: $ncp-identify, ITI-67/68 and ITI-1
     const noIdentifier = await identify(doctor, [{ name: 'country', valueCode: 'AT' }]);
     assert.equal(noIdentifier.status, 400, noIdentifier.body.toString());
     assert.match(noIdentifier.body.toString(), /at least one identifier/);
+  });
+
+  it('$ncp-identify at an NCP that is down: 503 with Retry-After, the failed ITI-55 call audited with its country', async () => {
+    const r = await identify(doctor, [{ name: 'country', valueCode: 'DE' }, maria[1]!]);
+    assert.equal(r.status, 503, r.body.toString());
+    assert.equal(r.headers['retry-after'], '30');
+    assert.match(r.body.toString(), /the NCP of DE did not answer/);
+    const failed = (await auditRecords('ITI-55')).filter((t) => t.includes('"DE"'));
+    assert.equal(failed.length, 1);
+    assert.doesNotMatch(failed[0]!, /"outcome": ?"0"/);
   });
 
   it('a patient-context token, or one without a grant to search Patient, may not identify anybody at a foreign NCP (403, nothing sent)', async () => {
