@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
+import { cappedBackoffMs } from '../backoff';
 import type { ChannelType, SubscriptionEvent, SubscriptionRecord } from '../domain/subscription';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
@@ -178,7 +179,7 @@ export class SubscriptionDelivery {
     const { store, config, jobs, logger } = this.deps;
     if (err instanceof NotConnectedHere) return store.release(id, this.instance);
     const message = err instanceof Error ? err.message : String(err);
-    const delay = Math.min(config.retryMs * 2 ** failuresBefore, config.retryMaxMs);
+    const delay = cappedBackoffMs(failuresBefore, config.retryMs, config.retryMaxMs);
     const failures = await store.failed(id, this.instance, message, new Date(Date.now() + delay));
     logger.warn({ subscription: id, failures, err: message }, 'subscription notification not delivered; retrying later');
     if (failures >= config.errorAfter && subscription && subscription.status !== 'error') await store.setStatus(id, 'error', message);
