@@ -119,9 +119,8 @@ function bridgeOf(ncpeh: NcpIdentification | undefined): NcpIdentification {
 
 export const ncpIdentify: AuditedHandler = async (ctx: Koa.Context, services, audit) => {
   const { principal } = mhdRequest(ctx, services);
-  // A patient-context caller reaches one patient, known here; the person the NCP finds is another record.
-  if (principal.patientId !== undefined) throw FhirHttpError.of(403, 'forbidden', 'a patient-context token may not identify patients at a foreign NCP');
   const ncpeh = bridgeOf(services.ncpeh);
+  ncpeh.requireMayIdentify(principal);
   const request = requestOf(await readResourceBody(ctx, BODY_LIMITS.resource, services.inputLimits));
   const ncp = ncpeh.ncp(request.target);
   if (!ncp?.ehdsi) throw FhirHttpError.of(404, 'not-found', `no foreign NCP for ${'country' in request.target ? `country ${request.target.country}` : request.target.homeCommunityId} in the community directory`);

@@ -9,6 +9,7 @@ import { discoveryCallRecord, type CommunityAuditTrail } from '../../../communit
 import type { Community } from '../../../communities/community';
 import type { CommunityDirectory } from '../../../communities/community-directory';
 import { professionalOf } from '../../../communities/ports';
+import { AccessDeniedError } from '../../../domain/access-denied';
 import type { Principal } from '../../../domain/principal';
 import type { EhdsiAssertionIssuer } from '../../../security/ehdsi';
 import type { PatientDiscoveryRequest } from '../xcpd/client';
@@ -50,8 +51,17 @@ export class NcpIdentification {
     return this.deps.directory.list().find((c) => c.ehdsi?.country === target.country);
   }
 
+  /**
+   * Who may identify people abroad: not a patient-context caller, who reaches one patient
+   * known here (the person an NCP finds is another record). @throws AccessDeniedError
+   */
+  requireMayIdentify(principal: Principal): void {
+    if (principal.patientId !== undefined) throw new AccessDeniedError('a patient-context token may not identify patients at a foreign NCP', 'a patient-context token may not identify patients at a foreign NCP');
+  }
+
   /** @throws NcpCallError when the NCP cannot be reached or refuses; the audit record is written either way. */
   async identify(community: Community & { ehdsi: NonNullable<Community['ehdsi']> }, principal: Principal, request: PatientDiscoveryRequest): Promise<IdentifiedPatient[]> {
+    this.requireMayIdentify(principal);
     const { issuer, hcpDefaults, homeCommunityId } = this.deps;
     const self = oidOf(homeCommunityId);
     const client = createNcpClient({ post: communityPost(community), issuer, self: { deviceId: self, communityId: self } });
